@@ -1,0 +1,75 @@
+// The contract between runtimes (local processes, Docker) and everything that drives them
+// (verify, executors, the web dashboard). Executors only ever see a LabRuntime.
+
+/** services/<name>/service.json, validated against services/service.schema.json. */
+export interface ServiceManifest {
+  name: string;
+  role: 'implementation' | 'upstream';
+  model: string;
+  language: 'python' | 'typescript';
+  reproduces: string;
+  concurrencyUnit?: 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises';
+  ports: { http: number; line?: number };
+  local: {
+    interpreter: 'python' | 'node';
+    args: string[];
+    pythonPath?: string[];
+    env?: Record<string, string>;
+    requires?: { pythonModules?: string[]; debianPackages?: string[] };
+  };
+  /** Absolute path of the service folder (added by discovery, not in the file). */
+  dir: string;
+}
+
+/** One running implementation (or the upstream), as reachable from the lab process. */
+export interface Endpoint {
+  name: string;
+  manifest: ServiceManifest;
+  /** e.g. http://127.0.0.1:8101 (no trailing slash). */
+  httpUrl: string;
+  /** Raw TCP line protocol; absent for the upstream. */
+  line?: { host: string; port: number };
+  metricsUrl: string;
+}
+
+/** Resource use of a whole service (every process of it, or its container). */
+export interface ServiceStats {
+  cpuSeconds: number;
+  rssBytes: number;
+  osThreads: number;
+  processes: number;
+  contextSwitches: { voluntary: number; involuntary: number };
+}
+
+export interface Unavailable {
+  name: string;
+  reason: string;
+  /** The exact command that installs what is missing, e.g. `sudo apt-get install python3-gevent`. */
+  hint?: string;
+}
+
+export interface ResourceLimits {
+  cpus?: number;
+  /** Bytes. */
+  memory?: number;
+}
+
+export interface LabRuntime {
+  readonly kind: 'local' | 'docker';
+  /** The upstream as the lab process reaches it (for /admin/config). */
+  readonly upstream: Endpoint;
+  /** Implementations that are up and healthy. */
+  readonly targets: Endpoint[];
+  /** Implementations asked for but not started, with why and how to fix it. */
+  readonly unavailable: Unavailable[];
+  /** Stats of one service from the OS (/proc process tree or container cgroup); undefined if unknown. */
+  stats(name: string): Promise<ServiceStats | undefined>;
+  /** Restart one service and wait until it is healthy again. */
+  restart(name: string): Promise<void>;
+  /** Apply CPU/memory limits (docker only; local runtime rejects with a clear error). */
+  applyLimits?(name: string, limits: ResourceLimits): Promise<void>;
+  /** Undo applyLimits. */
+  restoreLimits?(name: string): Promise<void>;
+  /** Stop what this runtime started (nothing, if it attached to services already running). */
+  stop(): Promise<void>;
+}
