@@ -1,0 +1,53 @@
+import net from 'node:net';
+import type { ServiceManifest } from './types.js';
+
+// DESIGN fixes every service's ports (8101..8108, 8201..8208, upstream 9000, lab 8080).
+// LAB_PORT_OFFSET shifts all of them together, so that tests and parallel local labs do not
+// collide with a lab (or Docker stack) already on the fixed ports.
+
+export const LAB_WEB_PORT = 8080;
+
+export function portOffset(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LAB_PORT_OFFSET;
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 56000) {
+    throw new Error(`LAB_PORT_OFFSET must be an integer from 0 to 56000, got '${raw}'`);
+  }
+  return n;
+}
+
+export function portsOf(manifest: Pick<ServiceManifest, 'ports'>, offset: number): { http: number; line?: number } {
+  return {
+    http: manifest.ports.http + offset,
+    line: manifest.ports.line === undefined ? undefined : manifest.ports.line + offset,
+  };
+}
+
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * An offset (a multiple of 100 from 10000 up) under which every port the lab uses is free.
+ * Tests call this so that they never touch the fixed ports.
+ */
+export async function findFreePortOffset(ports: number[] = allLabPorts()): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const offset = 10000 + 100 * Math.floor(Math.random() * 460);
+    const checks = await Promise.all(ports.map((p) => isPortFree(p + offset)));
+    if (checks.every(Boolean)) return offset;
+  }
+  throw new Error('no free port offset found for the lab ports');
+}
+
+/** Every fixed port of DESIGN: rows' HTTP and line ports, upstream, lab web. */
+export function allLabPorts(): number[] {
+  const ports = [9000, LAB_WEB_PORT];
+  for (let i = 1; i <= 8; i++) ports.push(8100 + i, 8200 + i);
+  return ports;
+}
