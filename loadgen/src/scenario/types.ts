@@ -1,0 +1,52 @@
+import type { Threshold } from './thresholds.js';
+
+export const EXECUTOR_NAMES = ['connections-sweep', 'rate-sweep', 'line-sweep', 'idle-connections', 'overhead'] as const;
+export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
+
+/** The YAML as written (validated), kept verbatim in results.json. */
+export interface ScenarioSource {
+  name: string;
+  description?: string;
+  executor: ExecutorName;
+  targets?: 'all' | string[];
+  request?: { text?: string; delay_ms?: number; cpu_iters?: number };
+  steps: number[];
+  duration: string;
+  warmup?: string;
+  cooldown?: string;
+  upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
+  overhead?: { tasks: number; sleep_ms: number };
+  resources?: { cpus?: number; memory?: string };
+  thresholds?: string[];
+}
+
+/** A validated scenario with every default filled in and units parsed. */
+export interface Scenario {
+  name: string;
+  description: string;
+  executor: ExecutorName;
+  /** 'all' or explicit service names. */
+  targets: 'all' | string[];
+  request: { text: string; delay_ms?: number; cpu_iters?: number };
+  steps: number[];
+  durationS: number;
+  warmupS: number;
+  cooldownS: number;
+  upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
+  overhead?: { tasks: number; sleep_ms: number };
+  resources?: { cpus?: number; memoryBytes?: number };
+  thresholds: Threshold[];
+  source: ScenarioSource;
+  /** Absolute path of the file it came from, if any. */
+  file?: string;
+}
+
+/** The upstream's own default delay (DESIGN: UPSTREAM_DELAY_MS, 50). */
+export const UPSTREAM_DEFAULT_DELAY_MS = 50;
+
+/** The upstream delay each request waits for: the basis of the ideal (Little's law) line. */
+export function effectiveDelayMs(s: Pick<Scenario, 'request' | 'upstream' | 'executor'>): number {
+  // The line protocol cannot carry delay_ms per request: only the upstream default applies.
+  if (s.executor !== 'line-sweep' && s.executor !== 'idle-connections' && s.request.delay_ms !== undefined) return s.request.delay_ms;
+  return s.upstream?.delay_ms ?? UPSTREAM_DEFAULT_DELAY_MS;
+}
