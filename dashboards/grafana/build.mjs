@@ -1,0 +1,267 @@
+#!/usr/bin/env node
+// Writes the four Grafana dashboards in dashboards/ from the panel lists below, so that ids,
+// grid positions, datasource uids, units and the row colours are produced the same way every
+// time. `node dashboards/grafana/build.mjs --check` exits 1 if a committed file differs.
+// The JSON files are what Grafana loads; edit here and regenerate rather than edit the JSON.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DATASOURCE = { type: 'prometheus', uid: 'lab-prometheus' };
+
+// One colour per row, the same as the built-in web page (loadgen/web/app.js ROW_COLOURS).
+export const ROW_COLOURS = {
+  'python-threads': '#e15759',
+  'python-processes': '#f28e2b',
+  'twisted-callbacks': '#59a14f',
+  'twisted-inline': '#8cd17d',
+  'gevent-explicit': '#b07aa1',
+  'gevent-monkey': '#ff9da7',
+  'node-eventloop': '#4e79a7',
+  'python-asyncio': '#76b7b2',
+  upstream: '#9c9c9c',
+};
+
+const IMPL = 'impl=~"$impl"';
+const rate = (metric, sel = IMPL) => `rate(${metric}{${sel}}[$__rate_interval])`;
+const quantile = (q, hist) =>
+  `histogram_quantile(${q}, sum by (le, impl) (${rate(`${hist}_bucket`)}))`;
+
+function implVariable(query) {
+  return {
+    name: 'impl',
+    label: 'Implementation',
+    type: 'query',
+    datasource: DATASOURCE,
+    query: { query, refId: 'impl' },
+    definition: query,
+    refresh: 2,
+    multi: true,
+    includeAll: true,
+    allValue: '.+',
+    current: { selected: true, text: ['All'], value: ['$__all'] },
+    sort: 1,
+  };
+}
+
+/** A timeseries panel. `targets` are [expr, legend] pairs. */
+function ts(title, description, unit, targets, extra = {}) {
+  return { kind: 'timeseries', title, description, unit, targets, ...extra };
+}
+
+const DASHBOARDS = [
+  {
+    file: 'lab-overview.json',
+    uid: 'lab-overview',
+    title: 'Concurrency Lab: overview',
+    description: 'Every implementation side by side: throughput, latency, errors, connections, CPU and memory.',
+    variable: implVariable('label_values(lab_info, impl)'),
+    panels: [
+      {
+        kind: 'table',
+        title: 'Implementations',
+        description: 'The rows being scraped, with their concurrency model and runtime (lab_info).',
+        unit: 'none',
+        w: 24,
+        h: 5,
+        targets: [['max by (impl, model, language, runtime) (lab_info{' + IMPL + '})', '']],
+      },
+      ts('Request rate', 'Completed requests per second per row (every protocol and outcome). Under the same load, a row that falls behind the others is the one whose concurrency model ran out of room.', 'reqps',
+        [[`sum by (impl) (${rate('lab_requests_total')})`, '{{impl}}']]),
+      ts('Latency p50', 'Median request latency from the lab_request_duration_seconds histogram. With a 50 ms upstream, anything far above 50 ms is queueing inside the server.', 's',
+        [[quantile(0.5, 'lab_request_duration_seconds'), '{{impl}}']]),
+      ts('Latency p99', 'Tail latency: where thread pools, the GIL or a blocked event loop show first.', 's',
+        [[quantile(0.99, 'lab_request_duration_seconds'), '{{impl}}']]),
+      ts('Errors by outcome', 'Requests that did not end ok, per second, by outcome (bad_request, upstream_error, timeout, busy). Should stay at zero under a fair load.', 'reqps',
+        [[`sum by (impl, outcome) (${rate('lab_requests_total', IMPL + ', outcome!="ok"')})`, '{{impl}} {{outcome}}']]),
+      ts('Upstream fetch p99', 'p99 of the upstream call alone (lab_upstream_duration_seconds). If this is low while request p99 is high, the time is lost inside the server, not upstream.', 's',
+        [[quantile(0.99, 'lab_upstream_duration_seconds'), '{{impl}}']]),
+      ts('In-flight requests', 'Requests started and not yet answered. Little\'s law: in-flight = rate x latency.', 'short',
+        [[`sum by (impl) (lab_inflight_requests{${IMPL}})`, '{{impl}}']]),
+      ts('Open connections', 'TCP connections held open, per protocol. Idle keep-alive and line connections count here even when they carry no request.', 'short',
+        [[`sum by (impl, protocol) (lab_open_connections{${IMPL}})`, '{{impl}} {{protocol}}']]),
+      ts('CPU', 'CPU used by every process of the row, 100% = one core. A row near 100% on one core is GIL- or loop-bound.', 'percentunit',
+        [[`sum by (impl) (${rate('process_cpu_seconds_total')})`, '{{impl}}']]),
+      ts('Resident memory', 'RSS summed over every process of the row. Compare it with the open connections beside it.', 'bytes',
+        [[`sum by (impl) (process_resident_memory_bytes{${IMPL}})`, '{{impl}}']]),
+    ],
+  },
+  {
+    file: 'lab-threads-vs-eventloop.json',
+    uid: 'lab-threads-vs-eventloop',
+    title: 'Concurrency Lab: thread overhead vs event loop',
+    description: 'What one more connection costs in each model: memory, OS threads, context switches and CPU per request.',
+    variable: implVariable('label_values(lab_info, impl)'),
+    panels: [
+      ts('Memory per open connection', 'RSS divided by open connections (only while connections are open). Thread- and process-per-connection rows pay a stack per connection; greenlets, coroutines and the event loop pay a few KiB.', 'bytes',
+        [[`sum by (impl) (process_resident_memory_bytes{${IMPL}}) / (sum by (impl) (lab_open_connections{${IMPL}}) > 0)`, '{{impl}}']]),
+      ts('OS threads per open connection', 'OS threads divided by open connections. About 1 for thread-per-connection; near 0 for event loops and greenlets, which multiplex every connection on a few threads.', 'short',
+        [[`sum by (impl) (lab_os_threads{${IMPL}}) / (sum by (impl) (lab_open_connections{${IMPL}}) > 0)`, '{{impl}}']]),
+      ts('OS threads and open connections', 'Solid: OS threads of the row (from /proc). Compare with its open connections: the threaded rows\' threads climb with them, the others stay flat.', 'short',
+        [[`sum by (impl) (lab_os_threads{${IMPL}})`, '{{impl}} threads'], [`sum by (impl) (lab_open_connections{${IMPL}})`, '{{impl}} connections']]),
+      ts('Context switches per request', 'Voluntary + involuntary context switches of the row per completed request. Every blocking call in a thread-per-connection server is a switch through the kernel.', 'short',
+        [[`sum by (impl) (${rate('lab_context_switches_total')}) / (sum by (impl) (${rate('lab_requests_total')}) > 0)`, '{{impl}}']]),
+      ts('Context switches', 'Context switches per second by kind. Involuntary switches mean more runnable threads than cores.', 'ops',
+        [[`sum by (impl, kind) (${rate('lab_context_switches_total')})`, '{{impl}} {{kind}}']]),
+      ts('Concurrency units', 'Live units of concurrency of each model: threads, processes, greenlets, coroutines, deferreds or promises.', 'short',
+        [[`sum by (impl, unit) (lab_concurrency_units{${IMPL}})`, '{{impl}} {{unit}}']]),
+      ts('CPU per request', 'CPU seconds spent per completed request: the model\'s own overhead, since the job itself only waits.', 's',
+        [[`sum by (impl) (${rate('process_cpu_seconds_total')}) / (sum by (impl) (${rate('lab_requests_total')}) > 0)`, '{{impl}}']]),
+      ts('Throughput per core', 'Requests per second per CPU core used: how much work each model gets out of the CPU it burns.', 'reqps',
+        [[`sum by (impl) (${rate('lab_requests_total')}) / (sum by (impl) (${rate('process_cpu_seconds_total')}) > 0)`, '{{impl}}']]),
+    ],
+  },
+  {
+    file: 'lab-node-eventloop.json',
+    uid: 'lab-node-eventloop',
+    title: 'Concurrency Lab: Node event loop',
+    description: 'The Node services from the inside: event loop lag and utilization, heap and garbage collection.',
+    variable: implVariable('label_values(nodejs_eventloop_lag_seconds, impl)'),
+    panels: [
+      ts('Event loop lag', 'How late timers fire (p99 and mean). Lag above a few ms means a callback hogs the loop and every connection waits for it.', 's',
+        [[`max by (impl) (nodejs_eventloop_lag_p99_seconds{${IMPL}})`, '{{impl}} p99'], [`max by (impl) (nodejs_eventloop_lag_mean_seconds{${IMPL}})`, '{{impl}} mean']]),
+      ts('Event loop utilization', 'Share of time the loop was busy running callbacks (lab_event_loop_utilization). Near 100% the single thread is the bottleneck.', 'percentunit',
+        [[`max by (impl) (lab_event_loop_utilization{${IMPL}})`, '{{impl}}']]),
+      ts('Heap', 'V8 heap used and total. A heap that grows with connections and never comes back is a leak.', 'bytes',
+        [[`sum by (impl) (nodejs_heap_size_used_bytes{${IMPL}})`, '{{impl}} used'], [`sum by (impl) (nodejs_heap_size_total_bytes{${IMPL}})`, '{{impl}} total']]),
+      ts('Time in GC', 'Share of wall time spent in garbage collection, by GC kind.', 'percentunit',
+        [[`sum by (impl, kind) (${rate('nodejs_gc_duration_seconds_sum')})`, '{{impl}} {{kind}}']]),
+      ts('GC runs', 'Garbage collections per second by kind.', 'ops',
+        [[`sum by (impl, kind) (${rate('nodejs_gc_duration_seconds_count')})`, '{{impl}} {{kind}}']]),
+      ts('Active handles', 'Open libuv handles (sockets, timers, servers): roughly the connections the loop is juggling.', 'short',
+        [[`sum by (impl) (nodejs_active_handles_total{${IMPL}})`, '{{impl}}']]),
+    ],
+  },
+  {
+    file: 'lab-loadgen.json',
+    uid: 'lab-loadgen',
+    title: 'Concurrency Lab: load generator',
+    description: 'What the lab asked for and what it got: scenario, step, connections, achieved against ideal rate, latency.',
+    variable: {
+      name: 'target',
+      label: 'Target',
+      type: 'query',
+      datasource: DATASOURCE,
+      query: { query: 'label_values(lab_loadgen_connections, target)', refId: 'target' },
+      definition: 'label_values(lab_loadgen_connections, target)',
+      refresh: 2,
+      multi: true,
+      includeAll: true,
+      allValue: '.+',
+      current: { selected: true, text: ['All'], value: ['$__all'] },
+      sort: 1,
+    },
+    panels: [
+      {
+        kind: 'table',
+        title: 'Current step',
+        description: 'Scenario, step and target the load generator is driving now.',
+        unit: 'none',
+        w: 24,
+        h: 5,
+        targets: [['max by (scenario, step, target) (lab_loadgen_connections{target=~"$target"})', '']],
+      },
+      ts('Achieved vs ideal rate', 'Solid: requests per second achieved. Ideal (Little\'s law: connections / base latency) is the most a perfect server could answer. The gap is the cost of the concurrency model.', 'reqps',
+        [['sum by (target) (lab_loadgen_achieved_rps{target=~"$target"})', '{{target}} achieved'], ['sum by (target) (lab_loadgen_ideal_rps{target=~"$target"})', '{{target}} ideal']]),
+      ts('Connections', 'Connections (closed model) the load generator holds open against each target.', 'short',
+        [['sum by (target) (lab_loadgen_connections{target=~"$target"})', '{{target}}']]),
+      ts('Latency seen by the load generator', 'Latency quantiles measured at the client, including queueing the server does not see.', 's',
+        [['max by (target, quantile) (lab_loadgen_latency_seconds{target=~"$target"})', '{{target}} q{{quantile}}']]),
+    ],
+  },
+];
+
+/** Place panels left to right, two per row unless a panel says its width. */
+function layout(panels) {
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  return panels.map((p, i) => {
+    const w = p.w ?? 12;
+    const h = p.h ?? 8;
+    if (x + w > 24) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    const gridPos = { x, y, w, h };
+    x += w;
+    rowHeight = Math.max(rowHeight, h);
+    return { ...p, id: i + 1, gridPos };
+  });
+}
+
+function colourOverrides() {
+  return Object.entries(ROW_COLOURS).map(([impl, colour]) => ({
+    matcher: { id: 'byRegexp', options: `^${impl}( .*)?$` },
+    properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: colour } }],
+  }));
+}
+
+function panelJson(p) {
+  const targets = p.targets.map(([expr, legend], i) => ({
+    refId: String.fromCharCode(65 + i),
+    datasource: DATASOURCE,
+    expr,
+    legendFormat: legend,
+    ...(p.kind === 'table' ? { instant: true, range: false, format: 'table' } : { range: true }),
+  }));
+  const base = { id: p.id, type: p.kind, title: p.title, description: p.description, datasource: DATASOURCE, gridPos: p.gridPos, targets };
+  if (p.kind === 'table') {
+    return {
+      ...base,
+      fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
+      options: { showHeader: true, cellHeight: 'sm' },
+      transformations: [{ id: 'organize', options: { excludeByName: { Time: true, Value: true } } }],
+    };
+  }
+  return {
+    ...base,
+    fieldConfig: {
+      defaults: { unit: p.unit, min: 0, custom: { drawStyle: 'line', lineWidth: 2, fillOpacity: 8, showPoints: 'never', spanNulls: false } },
+      overrides: colourOverrides(),
+    },
+    options: { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } },
+  };
+}
+
+export function dashboardJson(d) {
+  return {
+    uid: d.uid,
+    title: d.title,
+    description: d.description,
+    tags: ['concurrency-lab'],
+    editable: false,
+    graphTooltip: 1,
+    refresh: '5s',
+    schemaVersion: 39,
+    version: 1,
+    time: { from: 'now-15m', to: 'now' },
+    timepicker: { refresh_intervals: ['1s', '5s', '10s', '30s', '1m'] },
+    timezone: 'browser',
+    templating: { list: [d.variable] },
+    annotations: { list: [] },
+    links: [{ title: 'Concurrency Lab', type: 'dashboards', tags: ['concurrency-lab'], asDropdown: true }],
+    panels: layout(d.panels).map(panelJson),
+  };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DASHBOARD_FILES = DASHBOARDS.map((d) => ({ file: path.join(here, 'dashboards', d.file), json: dashboardJson(d) }));
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const { file, json } of DASHBOARD_FILES) {
+    const text = JSON.stringify(json, null, 2) + '\n';
+    if (check) {
+      let current = '';
+      try { current = readFileSync(file, 'utf8'); } catch { /* missing counts as stale */ }
+      if (current !== text) { console.error(`stale: ${path.relative(process.cwd(), file)} (run node dashboards/grafana/build.mjs)`); stale++; }
+    } else {
+      writeFileSync(file, text);
+      console.log(`wrote ${path.relative(process.cwd(), file)}`);
+    }
+  }
+  process.exit(stale ? 1 : 0);
+}
