@@ -1,0 +1,242 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import client from 'prom-client';
+import { readProcessTreeStats, type ProcessTreeStats } from './proc-stats.js';
+
+// The DESIGN metric vocabulary for a Node service, on its own registry, every series labelled
+// impl="<service folder>". Names are a contract with dashboards and reports: do not rename.
+
+export type Protocol = 'http' | 'line';
+export type Outcome = 'ok' | 'bad_request' | 'upstream_error' | 'timeout' | 'busy';
+export type ConcurrencyUnit = 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises';
+
+export const PROTOCOLS: readonly Protocol[] = ['http', 'line'];
+export const OUTCOMES: readonly Outcome[] = ['ok', 'bad_request', 'upstream_error', 'timeout', 'busy'];
+
+/** 1 ms .. 60 s, dense around the 50-200 ms upstream delays the scenarios use. */
+export const LATENCY_BUCKETS_SECONDS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.06, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1,
+  2.5, 5, 10, 20, 30, 60,
+];
+
+export interface LabMetricsOptions {
+  /** The service folder name: the impl label. */
+  impl: string;
+  model: string;
+  language: string;
+  /** e.g. `node 20.20.2`. */
+  runtime: string;
+  /** The unit this row counts in lab_concurrency_units (pre-initialised at 0). */
+  concurrencyUnit: ConcurrencyUnit;
+  /** Whose process tree the process_* and lab_os_threads series sum; default this process. */
+  rootPid?: number;
+  /** Sampling window of lab_event_loop_utilization. */
+  eventLoopWindowMs?: number;
+}
+
+export interface LabMetrics {
+  registry: client.Registry;
+  requests: client.Counter<'protocol' | 'outcome'>;
+  requestDuration: client.Histogram<'protocol'>;
+  upstreamDuration: client.Histogram<string>;
+  inflight: client.Gauge<'protocol'>;
+  openConnections: client.Gauge<'protocol'>;
+  concurrencyUnits: client.Gauge<'unit'>;
+  /** Counts one finished request: outcome counter and duration histogram together. */
+  recordRequest(protocol: Protocol, outcome: Outcome, seconds: number): void;
+  /** The Prometheus text exposition. */
+  exposition(): Promise<string>;
+  contentType: string;
+  /** Stops the event-loop sampler (lets a test process exit). */
+  close(): void;
+}
+
+export function createLabMetrics(opts: LabMetricsOptions): LabMetrics {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ impl: opts.impl });
+  const registers = [registry];
+  const treeStats = cachedTreeStats(opts.rootPid ?? process.pid);
+
+  addNodeDefaultsWithTreeProcessMetrics(registry, treeStats);
+
+  const info = new client.Gauge({
+    name: 'lab_info',
+    help: 'Always 1; the labels describe the implementation.',
+    labelNames: ['model', 'language', 'runtime'] as const,
+    registers,
+  });
+  info.set({ model: opts.model, language: opts.language, runtime: opts.runtime }, 1);
+
+  const requests = new client.Counter({
+    name: 'lab_requests_total',
+    help: 'Finished requests by protocol and outcome.',
+    labelNames: ['protocol', 'outcome'] as const,
+    registers,
+  });
+  const requestDuration = new client.Histogram({
+    name: 'lab_request_duration_seconds',
+    help: 'Time from request (or line) received to answer written.',
+    labelNames: ['protocol'] as const,
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers,
+  });
+  const upstreamDuration = new client.Histogram({
+    name: 'lab_upstream_duration_seconds',
+    help: 'Time of the upstream /arrpi fetch, failures included.',
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers,
+  });
+  const inflight = new client.Gauge({
+    name: 'lab_inflight_requests',
+    help: 'Requests (or lines) received and not yet answered.',
+    labelNames: ['protocol'] as const,
+    registers,
+  });
+  const openConnections = new client.Gauge({
+    name: 'lab_open_connections',
+    help: 'Client connections currently open.',
+    labelNames: ['protocol'] as const,
+    registers,
+  });
+  const concurrencyUnits = new client.Gauge({
+    name: 'lab_concurrency_units',
+    help: 'Live units of the concurrency model (threads, greenlets, promises...).',
+    labelNames: ['unit'] as const,
+    registers,
+  });
+
+  // Series exist at 0 before any traffic so that dashboards and rate() see them from the start.
+  for (const protocol of PROTOCOLS) {
+    for (const outcome of OUTCOMES) requests.inc({ protocol, outcome }, 0);
+    requestDuration.zero({ protocol });
+    inflight.set({ protocol }, 0);
+    openConnections.set({ protocol }, 0);
+  }
+  concurrencyUnits.set({ unit: opts.concurrencyUnit }, 0);
+
+  new client.Gauge({
+    name: 'lab_os_threads',
+    help: 'OS threads of every process of the service (/proc/<pid>/task).',
+    registers,
+    collect() {
+      const stats = treeStats();
+      if (stats) this.set(stats.osThreads);
+    },
+  });
+  new client.Counter({
+    name: 'lab_context_switches_total',
+    help: 'Context switches of every process of the service (/proc/<pid>/status).',
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      const stats = treeStats();
+      if (!stats) return;
+      // The kernel keeps the running total; mirror it (reset + inc is how prom-client sets a counter).
+      this.reset();
+      this.inc({ kind: 'voluntary' }, stats.contextSwitches.voluntary);
+      this.inc({ kind: 'involuntary' }, stats.contextSwitches.involuntary);
+    },
+  });
+
+  const stopSampler = sampleEventLoopUtilization(registry, opts.eventLoopWindowMs ?? 1000);
+
+  return {
+    registry,
+    requests,
+    requestDuration,
+    upstreamDuration,
+    inflight,
+    openConnections,
+    concurrencyUnits,
+    recordRequest(protocol, outcome, seconds) {
+      requests.inc({ protocol, outcome });
+      requestDuration.observe({ protocol }, seconds);
+    },
+    exposition: () => registry.metrics(),
+    contentType: registry.contentType,
+    close: stopSampler,
+  };
+}
+
+/**
+ * prom-client's default metrics, except that process_cpu_seconds_total and
+ * process_resident_memory_bytes are replaced by sums over the service's process tree (DESIGN).
+ * Both names must appear once, so the defaults' own series are unregistered first.
+ */
+function addNodeDefaultsWithTreeProcessMetrics(
+  registry: client.Registry,
+  treeStats: () => ProcessTreeStats | undefined,
+): void {
+  client.collectDefaultMetrics({ register: registry });
+  // The default RSS gauge's collect() also fills process_virtual_memory_bytes and
+  // process_heap_bytes, so it is kept (unregistered) and still asked to collect.
+  const defaultRss = registry.getSingleMetric('process_resident_memory_bytes');
+  registry.removeSingleMetric('process_resident_memory_bytes');
+  registry.removeSingleMetric('process_cpu_seconds_total');
+  const registers = [registry];
+
+  new client.Counter({
+    name: 'process_cpu_seconds_total',
+    help: 'User and system CPU seconds of every process of the service.',
+    registers,
+    collect() {
+      const stats = treeStats();
+      if (!stats) return;
+      this.reset();
+      this.inc(stats.cpuSeconds);
+    },
+  });
+  new client.Gauge({
+    name: 'process_resident_memory_bytes',
+    help: 'Resident memory of every process of the service, summed.',
+    registers,
+    async collect() {
+      await defaultRss?.get();
+      const stats = treeStats();
+      if (stats) this.set(stats.rssBytes);
+    },
+  });
+  // The registry collects in registration order: re-register the gauges the default RSS
+  // collect() fills after ours, so they are fresh in the same scrape.
+  for (const name of ['process_virtual_memory_bytes', 'process_heap_bytes']) {
+    const metric = registry.getSingleMetric(name);
+    if (!metric) continue;
+    registry.removeSingleMetric(name);
+    registry.registerMetric(metric);
+  }
+}
+
+/** lab_event_loop_utilization over the last full window; returns a stop function. */
+function sampleEventLoopUtilization(registry: client.Registry, windowMs: number): () => void {
+  const gauge = new client.Gauge({
+    name: 'lab_event_loop_utilization',
+    help: 'Share of the last window the event loop was busy (0..1), from perf_hooks.',
+    registers: [registry],
+  });
+  gauge.set(0);
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    gauge.set(performance.eventLoopUtilization(now, last).utilization);
+    last = now;
+  }, windowMs);
+  // A sampler must never keep a finished service alive.
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * One scrape reads the tree for four metrics; a /proc scan per metric would quadruple the cost,
+ * so a reading is reused for a short while.
+ */
+function cachedTreeStats(rootPid: number, maxAgeMs = 250): () => ProcessTreeStats | undefined {
+  let at = -Infinity;
+  let value: ProcessTreeStats | undefined;
+  return () => {
+    const now = performance.now();
+    if (now - at > maxAgeMs) {
+      value = readProcessTreeStats(rootPid);
+      at = now;
+    }
+    return value;
+  };
+}

@@ -1,0 +1,45 @@
+import type { OverheadParams } from './validation.js';
+
+// The pool-overhead experiment's answer (DESIGN): ideal_s is the time a perfect pool would
+// take, S*N/C ms; overhead = elapsed_s / ideal_s (1.0 = no overhead). With sleep_ms = 0 the
+// ideal is 0 and the ratio has no meaning, so overhead is null.
+
+export interface OverheadResult {
+  workers: number;
+  tasks: number;
+  sleep_ms: number;
+  elapsed_s: number;
+  ideal_s: number;
+  overhead: number | null;
+}
+
+export function overheadResult(p: OverheadParams, elapsedSeconds: number): OverheadResult {
+  const idealSeconds = (p.sleepMs * p.tasks) / p.workers / 1000;
+  return {
+    workers: p.workers,
+    tasks: p.tasks,
+    sleep_ms: p.sleepMs,
+    elapsed_s: elapsedSeconds,
+    ideal_s: idealSeconds,
+    overhead: idealSeconds > 0 ? elapsedSeconds / idealSeconds : null,
+  };
+}
+
+/** One experiment at a time per service: a second one would measure the first one's load. */
+export class ExperimentGuard {
+  private running: OverheadParams | undefined;
+
+  /** Undefined when the slot was taken; otherwise the reason to answer with a 409. */
+  tryAcquire(p: OverheadParams): string | undefined {
+    if (this.running) {
+      const r = this.running;
+      return `an overhead experiment is already running (workers=${r.workers}, tasks=${r.tasks}, sleep_ms=${r.sleepMs}); retry when it ends`;
+    }
+    this.running = p;
+    return undefined;
+  }
+
+  release(): void {
+    this.running = undefined;
+  }
+}

@@ -1,0 +1,13 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpuWork } from '../src/cpu-work.js';
+
+// Vectors computed with Python's hashlib (the Python rows' side of the same definition):
+//   d = text.encode(); for _ in range(n): d = hashlib.sha256(d).digest()
+test('cpu work matches the documented sha256 chain', () => {
+  assert.equal(cpuWork('hello', 0), Buffer.from('hello').toString('hex'));
+  assert.equal(cpuWork('hello', 1), '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+  assert.equal(cpuWork('hello', 3), '6c92efed736019d91804be8749edd36be572a345bd51c80f1ac4ea0d932c0dc7');
+  assert.equal(cpuWork('ahoy matey ☠', 1000), cpuWork('ahoy matey ☠', 1000));
+  assert.notEqual(cpuWork('ahoy matey ☠', 1000), cpuWork('ahoy matey ☠', 999));
+});

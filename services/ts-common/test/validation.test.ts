@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseEchoParams, parseOverheadParams } from '../src/validation.js';
+
+test('echo params: valid values and defaults', () => {
+  assert.deepEqual(parseEchoParams({ text: 'hello' }), { ok: true, value: { text: 'hello', delayMs: undefined, cpuIters: 0 } });
+  assert.deepEqual(parseEchoParams({ text: 'hi', delay_ms: '0', cpu_iters: '10000000' }), {
+    ok: true,
+    value: { text: 'hi', delayMs: 0, cpuIters: 10_000_000 },
+  });
+  assert.equal(parseEchoParams({ text: 'x'.repeat(4096), delay_ms: '60000' }).ok, true);
+});
+
+test('echo params: each bad input has a one-line reason naming the field', () => {
+  const cases: Array<[Record<string, string | string[]>, RegExp]> = [
+    [{}, /text is required/],
+    [{ text: '' }, /text is required/],
+    [{ text: 'x'.repeat(4097) }, /4097 bytes/],
+    [{ text: 'é'.repeat(2049) }, /4098 bytes/], // bytes, not characters
+    [{ text: 'a', delay_ms: '-1' }, /delay_ms .* got -1/],
+    [{ text: 'a', delay_ms: '60001' }, /delay_ms/],
+    [{ text: 'a', delay_ms: 'abc' }, /delay_ms .*'abc'/],
+    [{ text: 'a', delay_ms: '1e3' }, /delay_ms/],
+    [{ text: 'a', delay_ms: '1.5' }, /delay_ms/],
+    [{ text: 'a', delay_ms: '' }, /delay_ms/],
+    [{ text: 'a', cpu_iters: '10000001' }, /cpu_iters/],
+    [{ text: ['a', 'b'] }, /text is given 2 times/],
+  ];
+  for (const [query, reason] of cases) {
+    const r = parseEchoParams(query);
+    assert.equal(r.ok, false, JSON.stringify(query));
+    if (!r.ok) {
+      assert.match(r.reason, reason);
+      assert.doesNotMatch(r.reason, /\n/);
+    }
+  }
+});
+
+test('overhead params: ranges are enforced and all three are required', () => {
+  assert.deepEqual(parseOverheadParams({ workers: '10', tasks: '200', sleep_ms: '5' }), {
+    ok: true,
+    value: { workers: 10, tasks: 200, sleepMs: 5 },
+  });
+  assert.equal(parseOverheadParams({ workers: '2000', tasks: '100000', sleep_ms: '0' }).ok, true);
+  for (const q of [
+    { workers: '0', tasks: '1', sleep_ms: '1' },
+    { workers: '2001', tasks: '1', sleep_ms: '1' },
+    { workers: '1', tasks: '100001', sleep_ms: '1' },
+    { workers: '1', tasks: '0', sleep_ms: '1' },
+    { workers: '1', tasks: '1', sleep_ms: '1001' },
+    { workers: '1', tasks: '1' },
+  ]) {
+    assert.equal(parseOverheadParams(q).ok, false, JSON.stringify(q));
+  }
+});
