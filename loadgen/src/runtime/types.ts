@@ -30,6 +30,11 @@ export interface Endpoint {
   /** Raw TCP line protocol; absent for the upstream. */
   line?: { host: string; port: number };
   metricsUrl: string;
+  /**
+   * UPSTREAM_TIMEOUT_MS the service was started with, when the runtime knows it (it started the
+   * service itself); verify uses it to prove the 504 path. Optional: added after the first contract.
+   */
+  upstreamTimeoutMs?: number;
 }
 
 /** Resource use of a whole service (every process of it, or its container). */

@@ -1,0 +1,26 @@
+// The one door to a lab: `openRuntime` gives a LabRuntime whichever way the services run.
+import type { LabRuntime } from './types.js';
+import type { LabEventHandler } from './local/events.js';
+import { openLocalRuntime, type LocalRuntimeOptions } from './local/localRuntime.js';
+import { openDockerRuntime } from './docker/index.js';
+
+export type { LabRuntime, Endpoint, ServiceManifest, ServiceStats, Unavailable, ResourceLimits } from './types.js';
+export type { LabEvent, LabEventHandler } from './local/events.js';
+export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/localRuntime.js';
+export { readProcessTreeStats, pidListeningOn } from './local/procTree.js';
+
+export interface RuntimeOptions extends LocalRuntimeOptions {
+  kind: 'local' | 'docker';
+  targets?: string[];
+  portOffset?: number;
+  logDir?: string;
+  onEvent?: LabEventHandler;
+}
+
+/** Starts (or attaches to) the upstream and the chosen implementations. Call stop() when done. */
+export async function openRuntime(options: RuntimeOptions): Promise<LabRuntime> {
+  if (options.kind === 'docker') return openDockerRuntime(options);
+  return openLocalRuntime(options);
+}
+
+export { openLocalRuntime };
