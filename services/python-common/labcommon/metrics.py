@@ -1,0 +1,161 @@
+"""The DESIGN metric vocabulary on a dedicated prometheus_client registry (0.16: no default
+labels, so impl is a label of every metric). prometheus_client's own process/platform/gc
+collectors are NOT registered: the tree collector below exports process_* summed over the
+service's processes under the same names."""
+import os
+import platform
+import sys
+from typing import Callable, Dict, Iterable, Optional
+
+# The *_created series double the scrape and nothing reads them. prometheus_client 0.16 reads
+# this once at its first import, so it only takes effect when labcommon imports it first.
+os.environ.setdefault("PROMETHEUS_DISABLE_CREATED_SERIES", "True")
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from .procstats import TreeStats
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+PROTOCOLS = ("http", "line")
+OUTCOMES = ("ok", "bad_request", "upstream_error", "timeout", "busy")
+UNITS = ("threads", "greenlets", "coroutines", "processes", "deferreds", "promises")
+
+# 1 ms .. 60 s, fine between 50 and 200 ms where the upstream's default delay puts most requests.
+DURATION_BUCKETS = (
+    0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.055, 0.06, 0.07, 0.08, 0.09, 0.1,
+    0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0,
+)
+
+
+def python_runtime(extra: Optional[str] = None) -> str:
+    """e.g. 'CPython 3.11.2' or 'CPython 3.11.2 + gevent 22.10.2'."""
+    base = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{base} + {extra}" if extra else base
+
+
+class ProcessTreeCollector:
+    """lab_os_threads, lab_context_switches_total, process_cpu_seconds_total and
+    process_resident_memory_bytes, each summed over root_pid and its descendants."""
+
+    def __init__(self, impl: str, root_pid: Optional[int] = None):
+        self.impl = impl
+        self.tree = TreeStats(root_pid=root_pid or os.getpid())
+
+    def collect(self) -> Iterable:
+        s = self.tree.snapshot()
+        threads = GaugeMetricFamily("lab_os_threads", "OS threads of every process of the service", labels=["impl"])
+        threads.add_metric([self.impl], s.threads)
+        ctx = CounterMetricFamily("lab_context_switches", "Context switches of every task of the service",
+                                  labels=["impl", "kind"])
+        ctx.add_metric([self.impl, "voluntary"], s.voluntary)
+        ctx.add_metric([self.impl, "involuntary"], s.involuntary)
+        cpu = CounterMetricFamily("process_cpu_seconds", "User+system CPU seconds of the service's processes",
+                                  labels=["impl"])
+        cpu.add_metric([self.impl], s.cpu_seconds)
+        rss = GaugeMetricFamily("process_resident_memory_bytes", "Resident memory of the service's processes",
+                                labels=["impl"])
+        rss.add_metric([self.impl], s.rss_bytes)
+        return [threads, ctx, cpu, rss]
+
+
+class LabMetrics:
+    """One per service process that serves /metrics. Every method is thread-safe (and
+    greenlet-safe: prometheus_client uses threading.Lock, which gevent patches)."""
+
+    def __init__(self, impl: str, model: str, runtime: str, unit: str,
+                 language: str = "python", root_pid: Optional[int] = None):
+        if unit not in UNITS:
+            raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
+        self.impl = impl
+        self.unit = unit
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.info = Gauge("lab_info", "Which implementation this is", ["impl", "model", "language", "runtime"],
+                          registry=r)
+        self.info.labels(impl, model, language, runtime).set(1)
+        self.requests = Counter("lab_requests_total", "Requests answered, by protocol and outcome",
+                                ["impl", "protocol", "outcome"], registry=r)
+        self.duration = Histogram("lab_request_duration_seconds", "Time from request read to answer written",
+                                  ["impl", "protocol"], buckets=DURATION_BUCKETS, registry=r)
+        self.upstream = Histogram("lab_upstream_duration_seconds", "Upstream fetch time", ["impl"],
+                                  buckets=DURATION_BUCKETS, registry=r)
+        self.inflight = Gauge("lab_inflight_requests", "Requests being served", ["impl", "protocol"], registry=r)
+        self.connections = Gauge("lab_open_connections", "Open client connections", ["impl", "protocol"],
+                                 registry=r)
+        self.units = Gauge("lab_concurrency_units", "Live units of concurrency (threads, greenlets, ...)",
+                           ["impl", "unit"], registry=r)
+        # Series exist (at 0) before the first request, so dashboards and verify see them.
+        for p in PROTOCOLS:
+            for o in OUTCOMES:
+                self.requests.labels(impl, p, o)
+            self.duration.labels(impl, p)
+            self.inflight.labels(impl, p)
+            self.connections.labels(impl, p)
+        self.upstream.labels(impl)
+        self.units.labels(impl, unit)
+        self.tree = ProcessTreeCollector(impl, root_pid)
+        r.register(self.tree)
+
+    # --- recording -------------------------------------------------------------------
+    def request_done(self, protocol: str, outcome: str, seconds: float) -> None:
+        self.requests.labels(self.impl, protocol, outcome).inc()
+        self.duration.labels(self.impl, protocol).observe(seconds)
+
+    def count_request(self, protocol: str, outcome: str, n: float = 1) -> None:
+        """Counts without a duration (e.g. aggregated from child processes)."""
+        self.requests.labels(self.impl, protocol, outcome).inc(n)
+
+    def observe_duration(self, protocol: str, seconds: float) -> None:
+        self.duration.labels(self.impl, protocol).observe(seconds)
+
+    def observe_upstream(self, seconds: float) -> None:
+        self.upstream.labels(self.impl).observe(seconds)
+
+    def inflight_add(self, protocol: str, delta: float) -> None:
+        self.inflight.labels(self.impl, protocol).inc(delta)
+
+    def connections_add(self, protocol: str, delta: float) -> None:
+        self.connections.labels(self.impl, protocol).inc(delta)
+
+    def set_units(self, value: float) -> None:
+        self.units.labels(self.impl, self.unit).set(value)
+
+    def set_units_function(self, fn: Callable[[], float]) -> None:
+        """fn is called at every scrape (e.g. threading.active_count)."""
+        self.units.labels(self.impl, self.unit).set_function(fn)
+
+    # --- reading ---------------------------------------------------------------------
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+    def sample(self, name: str, labels: Dict[str, str]) -> Optional[float]:
+        """One sample's value (tests, and the processes row's own checks)."""
+        return self.registry.get_sample_value(name, {"impl": self.impl, **labels})
+
+
+class InflightGuard:
+    """`with InflightGuard(metrics, 'http'):` counts a request in flight and always uncounts it,
+    even when the client vanished and the handler raised."""
+
+    def __init__(self, metrics: LabMetrics, protocol: str):
+        self.metrics, self.protocol = metrics, protocol
+
+    def __enter__(self):
+        self.metrics.inflight_add(self.protocol, 1)
+        return self
+
+    def __exit__(self, *exc):
+        self.metrics.inflight_add(self.protocol, -1)
+        return False
+
+
+class ConnectionGuard(InflightGuard):
+    def __enter__(self):
+        self.metrics.connections_add(self.protocol, 1)
+        return self
+
+    def __exit__(self, *exc):
+        self.metrics.connections_add(self.protocol, -1)
+        return False

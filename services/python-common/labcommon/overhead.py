@@ -1,0 +1,72 @@
+"""The pool-overhead experiment's result and its one-at-a-time guard. The pool itself is
+each row's own (threads, greenlets, coroutines, processes), since that is what is measured."""
+import threading
+from typing import Dict, Optional
+
+from .validation import OverheadParams
+
+BUSY_REASON = "an overhead experiment is already running; try again when it has finished"
+
+
+def ideal_seconds(workers: int, tasks: int, sleep_ms: int) -> float:
+    """S*N/C in seconds: the elapsed time of a pool with no overhead at all."""
+    return sleep_ms * tasks / workers / 1000.0
+
+
+def overhead_result(params: OverheadParams, elapsed_s: float) -> Dict[str, float]:
+    """The JSON body of /overhead. With sleep_ms=0 the ideal is 0 and overhead is reported as
+    null (None), since any ratio would be meaningless."""
+    ideal = ideal_seconds(params.workers, params.tasks, params.sleep_ms)
+    return {
+        "workers": params.workers,
+        "tasks": params.tasks,
+        "sleep_ms": params.sleep_ms,
+        "elapsed_s": round(elapsed_s, 6),
+        "ideal_s": round(ideal, 6),
+        "overhead": round(elapsed_s / ideal, 6) if ideal > 0 else None,
+    }
+
+
+class ExperimentGuard:
+    """One experiment at a time per process: try_start() is False while another runs (answer
+    409 with BUSY_REASON). Use as `if guard.try_start(): try: ... finally: guard.finish()`.
+    A plain threading.Lock: gevent patches it into a greenlet lock."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def try_start(self) -> bool:
+        return self._lock.acquire(blocking=False)
+
+    def finish(self) -> None:
+        self._lock.release()
+
+    @property
+    def running(self) -> bool:
+        return self._lock.locked()
+
+
+class FileExperimentGuard:
+    """The same guard across forked processes: an exclusive flock on a file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._fd: Optional[int] = None
+
+    def try_start(self) -> bool:
+        import fcntl
+        import os
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def finish(self) -> None:
+        import os
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the lock
+            self._fd = None
