@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { writeCharts, type ChartOutput } from '../charts/write.js';
+import { resultsToCsv } from '../run-results/csv.js';
+import { readResults, writeFileAtomic } from '../run-results/files.js';
+import { resultsToMarkdown } from '../run-results/summary.js';
+import type { RunResults } from '../run-results/types.js';
+import { evaluateThresholds, type ThresholdCheck } from '../run-results/verdict.js';
+
+export interface ReportOutput {
+  dir: string;
+  checks: ThresholdCheck[];
+  charts: ChartOutput[];
+}
+
+/** results.csv, summary.md and the charts of one run folder, all derived from results.json. */
+export async function renderReport(dir: string, results: RunResults = readResults(dir)): Promise<ReportOutput> {
+  const checks = evaluateThresholds(results);
+  const charts = await writeCharts(dir, results);
+  writeFileAtomic(path.join(dir, 'results.csv'), resultsToCsv(results));
+  writeFileAtomic(path.join(dir, 'summary.md'), resultsToMarkdown(results, checks, charts.map((c) => c.name)));
+  return { dir, checks, charts };
+}
