@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { loadLabel } from '../run-results/derived.js';
-import type { RunResults } from '../run-results/types.js';
+import { loadLabel } from '../results/derived.js';
+import type { RunResults } from '../results/types.js';
 
 // Vega-Lite specs built from results.json alone ("keep raw data, render late"). Every chart has
 // a title, axis titles with units and a legend with one colour per row; the ideal line, where

@@ -1,5 +1,5 @@
 import { formatBytes, formatMs } from '../scenario/units.js';
-import type { RunResults, StepResult } from '../run-results/types.js';
+import type { RunResults, StepResult } from '../results/types.js';
 
 // `lab compare A B`: B against A, per target and per step (matched by load), for the three
 // figures that tell a story: throughput, p99 and memory.

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { writeCharts, type ChartOutput } from '../charts/write.js';
-import { resultsToCsv } from '../run-results/csv.js';
-import { readResults, writeFileAtomic } from '../run-results/files.js';
-import { resultsToMarkdown } from '../run-results/summary.js';
-import type { RunResults } from '../run-results/types.js';
-import { evaluateThresholds, type ThresholdCheck } from '../run-results/verdict.js';
+import { resultsToCsv } from '../results/csv.js';
+import { readResults, writeFileAtomic } from '../results/files.js';
+import { resultsToMarkdown } from '../results/summary.js';
+import type { RunResults } from '../results/types.js';
+import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
 
 export interface ReportOutput {
   dir: string;
