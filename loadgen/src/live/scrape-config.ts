@@ -3,7 +3,7 @@
 // rendered here, so they cannot drift apart. A test asserts the committed files equal these.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../manifest/repoRoot.js';
 
 export interface ScrapeService {
   name: string;
@@ -25,10 +25,8 @@ const DESIGN_SERVICES: ScrapeService[] = [
 ];
 export const LAB_SERVICE: ScrapeService = { name: 'lab', port: 8080 };
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
 /** DESIGN's services plus any row whose manifest is in services/, upstream first, then by port. */
-export function scrapeServices(servicesDir = path.join(REPO_ROOT, 'services')): ScrapeService[] {
+export function scrapeServices(servicesDir = path.join(repoRoot(), 'services')): ScrapeService[] {
   const byName = new Map(DESIGN_SERVICES.map((s) => [s.name, s]));
   if (existsSync(servicesDir)) {
     for (const entry of readdirSync(servicesDir, { withFileTypes: true })) {

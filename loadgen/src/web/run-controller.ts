@@ -1,0 +1,141 @@
+// One scenario run at a time, started from the page. The run itself is whatever `startRun`
+// does (runScenario against the lab's runtime); this module only owns the rules around it:
+// validation (400), one at a time (409), and the progress the page polls.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadScenario } from '../scenario/load.js';
+import type { Scenario } from '../scenario/types.js';
+import { BadRequest } from './results-store.js';
+
+export interface StartRunRequest {
+  scenario: Scenario;
+  /** Restrict the run to these running targets; undefined = what the scenario says. */
+  targets?: string[];
+  /** The results folder the run writes its run folder into. */
+  resultsDir: string;
+  onProgress: (event: unknown) => void;
+  signal: AbortSignal;
+}
+
+/** Runs a scenario to the end; resolves with the run folder it wrote (if any). */
+export type StartRun = (req: StartRunRequest) => Promise<{ resultDir?: string }>;
+
+export interface RunState {
+  id: number;
+  scenario: string;
+  targets: string[] | null;
+  status: 'running' | 'complete' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  /** The latest progress event of runScenario, as it emitted it. */
+  progress: unknown;
+  /** Progress events so far (the last 200). */
+  events: unknown[];
+  /** Folder name under the results folder, once known. */
+  result_id: string | null;
+  error: string | null;
+}
+
+const NAME_RE = /^[a-z0-9][a-z0-9-]{0,80}$/;
+const MAX_EVENTS = 200;
+
+export class RunController {
+  private current: RunState | undefined;
+  private abort: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private nextId = 1;
+
+  constructor(
+    private readonly opts: {
+      startRun: StartRun | undefined;
+      scenariosDir: string;
+      resultsDir: string;
+      runningTargets: () => string[];
+    },
+  ) {}
+
+  state(): RunState | { status: 'idle' } {
+    return this.current ?? { status: 'idle' };
+  }
+
+  /** Validates and starts; throws BadRequest(400/409/503) with the reason otherwise. */
+  start(body: unknown): RunState {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('POST /api/runs needs a JSON object like {"scenario": "quick"}');
+    const { scenario: name, targets, ...rest } = body as Record<string, unknown>;
+    const unknownKeys = Object.keys(rest);
+    if (unknownKeys.length) throw new BadRequest(`unknown field(s) ${unknownKeys.join(', ')}: expected scenario and optional targets`);
+    if (typeof name !== 'string' || !NAME_RE.test(name)) throw new BadRequest(`"scenario" must be a scenario name like "quick", got ${JSON.stringify(name)}`);
+    const file = ['.yaml', '.yml'].map((ext) => path.join(this.opts.scenariosDir, name + ext)).find((f) => existsSync(f));
+    if (!file) throw new BadRequest(`no scenario named '${name}' in ${this.opts.scenariosDir}`);
+    let selected: string[] | undefined;
+    if (targets !== undefined) {
+      if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => typeof t === 'string')) {
+        throw new BadRequest('"targets" must be a non-empty list of target names');
+      }
+      const running = this.opts.runningTargets();
+      const missing = targets.filter((t) => !running.includes(t));
+      if (missing.length) throw new BadRequest(`not running: ${missing.join(', ')} (running: ${running.join(', ') || 'none'})`);
+      selected = [...new Set(targets as string[])];
+    }
+    // Validate before the one-at-a-time check so that a bad request says what is wrong with it.
+    let scenario: Scenario;
+    try {
+      scenario = loadScenario(file);
+    } catch (err) {
+      throw new BadRequest(`scenario '${name}' is invalid: ${(err as Error).message}`);
+    }
+    if (this.current?.status === 'running') {
+      throw new BadRequest(`a run is already in progress (${this.current.scenario}, started ${this.current.started_at}); wait for it to finish`, 409);
+    }
+    const startRun = this.opts.startRun;
+    if (!startRun) throw new BadRequest('this lab cannot run scenarios (no runtime attached to the web server)', 503);
+
+    const state: RunState = {
+      id: this.nextId++,
+      scenario: scenario.name,
+      targets: selected ?? null,
+      status: 'running',
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      progress: null,
+      events: [],
+      result_id: null,
+      error: null,
+    };
+    this.current = state;
+    const abort = (this.abort = new AbortController());
+    const onProgress = (event: unknown) => {
+      state.progress = event;
+      state.events.push(event);
+      if (state.events.length > MAX_EVENTS) state.events.shift();
+      const dir = resultDirOf(event);
+      if (dir && !state.result_id) state.result_id = path.basename(dir);
+    };
+    this.running = startRun({ scenario, targets: selected, resultsDir: this.opts.resultsDir, onProgress, signal: abort.signal })
+      .then((out) => {
+        state.status = 'complete';
+        if (out.resultDir) state.result_id = path.basename(out.resultDir);
+      })
+      .catch((err: unknown) => {
+        state.status = 'failed';
+        state.error = (err as Error)?.message ?? String(err);
+      })
+      .finally(() => {
+        state.finished_at = new Date().toISOString();
+      });
+    return state;
+  }
+
+  /** Abort a run in progress and wait until it has stopped. */
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.running;
+  }
+}
+
+function resultDirOf(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const e = event as Record<string, unknown>;
+  for (const key of ['resultDir', 'outDir', 'dir']) if (typeof e[key] === 'string') return e[key] as string;
+  return undefined;
+}

@@ -1,0 +1,150 @@
+// The built-in web dashboard: a fastify server with a JSON API under /api/ and the static page
+// from loadgen/web/. It needs no Prometheus and no Grafana: live figures come from the lab's own
+// scrape of each target, result charts from the results folder.
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Registry } from 'prom-client';
+import { repoRoot } from '../manifest/repoRoot.js';
+import { LiveScraper, type ScrapeTarget } from '../live/scraper.js';
+import { LAB_WEB_PORT, portOffset } from '../runtime/ports.js';
+import type { LabRuntime } from '../runtime/types.js';
+import { listScenarios } from '../scenario/load.js';
+import { renderRegistries, webRegistry } from './lab-metrics.js';
+import { BadRequest, ResultsStore } from './results-store.js';
+import { RunController, type StartRun } from './run-controller.js';
+
+export interface WebServerOptions {
+  /** The running lab; without one the page shows results only. */
+  runtime?: LabRuntime;
+  /** Default: 8080 + LAB_PORT_OFFSET. 0 picks a free port. */
+  port?: number;
+  /** Default: $BIND or 127.0.0.1. */
+  bind?: string;
+  /** Where run folders live (results/). */
+  resultsDir: string;
+  /** Default: loadgen/scenarios. */
+  scenariosDir?: string;
+  /** How a scenario is run when the page asks; without it POST /api/runs answers 503. */
+  startRun?: StartRun;
+  /** Registries served on /metrics besides the web server's own (e.g. the load generator's). */
+  registries?: Registry[];
+  /** Live scrape period (default 1000 ms). */
+  scrapeIntervalMs?: number;
+}
+
+export interface WebServer {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  live: LiveScraper;
+  runs: RunController;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  const runtime = opts.runtime;
+  const scenariosDir = opts.scenariosDir ?? path.join(repoRoot(), 'loadgen', 'scenarios');
+  const liveTargets = (): ScrapeTarget[] => (runtime?.targets ?? []).map((t) => ({ name: t.name, metricsUrl: t.metricsUrl }));
+  const live = new LiveScraper({ targets: liveTargets, intervalMs: opts.scrapeIntervalMs });
+  const store = new ResultsStore(path.resolve(opts.resultsDir));
+  const runs = new RunController({
+    startRun: opts.startRun,
+    scenariosDir,
+    resultsDir: store.dir,
+    runningTargets: () => (runtime?.targets ?? []).map((t) => t.name),
+  });
+  const ownRegistry = webRegistry(live);
+  const registries = [ownRegistry, ...(opts.registries ?? [])];
+
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    const status = err instanceof BadRequest ? err.statusCode : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    void reply.code(status).send({ error: err.message });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: `no such page or API: ${req.method} ${req.url}` });
+  });
+
+  await app.register(fastifyStatic, { root: path.join(repoRoot(), 'loadgen', 'web'), prefix: '/', index: ['index.html'] });
+  const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot'));
+  await app.register(fastifyStatic, { root: uplotDir, prefix: '/vendor/uplot/', decorateReply: false });
+
+  app.get('/healthz', async () => 'ok');
+
+  app.get('/metrics', async (_req, reply: FastifyReply) => {
+    void reply.type(ownRegistry.contentType);
+    return renderRegistries(registries);
+  });
+
+  app.get('/api/targets', async () => ({
+    runtime: runtime?.kind ?? null,
+    targets: (runtime?.targets ?? []).map((t) => ({
+      name: t.name,
+      model: t.manifest.model,
+      language: t.manifest.language,
+      reproduces: t.manifest.reproduces,
+      concurrency_unit: t.manifest.concurrencyUnit ?? null,
+      http_url: t.httpUrl,
+    })),
+    unavailable: runtime?.unavailable ?? [],
+    scrape_interval_ms: opts.scrapeIntervalMs ?? 1000,
+  }));
+
+  app.get('/api/live', async (req) => {
+    const raw = (req.query as Record<string, unknown>).since;
+    let since = 0;
+    if (raw !== undefined) {
+      since = Number(raw);
+      if (typeof raw !== 'string' || raw === '' || !Number.isFinite(since) || since < 0) {
+        throw new BadRequest(`since must be a time in ms since the epoch (a number >= 0), got ${JSON.stringify(raw)}`);
+      }
+    }
+    return { now: Date.now(), series: live.series(since) };
+  });
+
+  app.get('/api/scenarios', async () => ({
+    scenarios: listScenarios(scenariosDir).map((s) => ({ name: s.name, description: s.description, executor: s.executor })),
+  }));
+
+  app.post('/api/runs', async (req, reply) => {
+    const state = runs.start(req.body);
+    void reply.code(202);
+    return state;
+  });
+  app.get('/api/runs/current', async () => runs.state());
+
+  app.get('/api/results', async () => ({ results: store.list() }));
+  app.get('/api/results/:id', async (req) => store.get((req.params as { id: string }).id));
+  app.get('/api/results/:id/files/:file', async (req, reply) => {
+    const { id, file } = req.params as { id: string; file: string };
+    const full = store.chartFile(id, file);
+    // Served through @fastify/static's sendFile from the run folder (validated above).
+    return reply.sendFile(path.basename(full), path.dirname(full));
+  });
+  app.get('/api/compare', async (req) => {
+    const q = req.query as Record<string, unknown>;
+    return store.compare(q.a, q.b);
+  });
+
+  const bind = opts.bind ?? process.env.BIND ?? '127.0.0.1';
+  const port = opts.port ?? LAB_WEB_PORT + portOffset();
+  await app.listen({ host: bind, port });
+  live.start();
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const host = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind;
+  return {
+    url: `http://${host}:${boundPort}`,
+    port: boundPort,
+    app,
+    live,
+    runs,
+    async close() {
+      await runs.stop();
+      await live.stop();
+      await app.close();
+    },
+  };
+}
