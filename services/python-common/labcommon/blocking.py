@@ -5,7 +5,9 @@ how to fetch (`fetch(url) -> (translation, seconds)`), and its extra routes.
 Every counter and gauge goes back to where it was when a client vanishes mid-request:
 the guards are context managers and every exit path is a `finally`."""
 import json
+import sys
 import time
+import traceback
 from typing import Callable, Optional, Tuple
 
 from .config import ServiceConfig
@@ -112,14 +114,13 @@ def serve_http_connection(sock, route: Route, metrics: LabMetrics, stopping: Cal
                     on_busy_change(True)
                 try:
                     with InflightGuard(metrics, "http"):
-                        answer = route(req)
+                        answer = _safe_route(route, req)
                         keep = req.keep_alive and not answer.close and not stopping()
-                        try:
-                            send_response(sock, answer.status, answer.body, answer.content_type, keep)
-                        finally:
-                            # Counted even when the client left: the work was done.
-                            if answer.outcome is not None:
-                                metrics.request_done("http", answer.outcome, time.monotonic() - started)
+                        # Recorded before the answer leaves, so a scrape made right after the
+                        # client got it already counts it (forked children report by pipe).
+                        if answer.outcome is not None:
+                            metrics.request_done("http", answer.outcome, time.monotonic() - started)
+                        send_response(sock, answer.status, answer.body, answer.content_type, keep)
                 finally:
                     if on_busy_change:
                         on_busy_change(False)
@@ -168,10 +169,8 @@ def serve_line_connection(sock, cfg: ServiceConfig, metrics: LabMetrics, fetch: 
                 try:
                     with InflightGuard(metrics, "line"):
                         answer, outcome = line_answer(raw, cfg, metrics, fetch)
-                        try:
-                            sock.sendall(answer)
-                        finally:
-                            metrics.request_done("line", outcome, time.monotonic() - started)
+                        metrics.request_done("line", outcome, time.monotonic() - started)
+                        sock.sendall(answer)
                 finally:
                     if on_busy_change:
                         on_busy_change(False)
@@ -179,6 +178,16 @@ def serve_line_connection(sock, cfg: ServiceConfig, metrics: LabMetrics, fetch: 
             return
         finally:
             _close(sock)
+
+
+def _safe_route(route: Route, req: Request) -> Answer:
+    """A bug in a route answers 500 and is logged; it never kills the connection's unit
+    silently with the client left waiting."""
+    try:
+        return route(req)
+    except Exception as exc:  # noqa: BLE001
+        traceback.print_exc(file=sys.stderr)
+        return Answer.text(500, f"internal error: {type(exc).__name__}", close=True)
 
 
 def _close(sock) -> None:
