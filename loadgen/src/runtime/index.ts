@@ -5,7 +5,7 @@ import { openLocalRuntime, type LocalRuntimeOptions } from './local/localRuntime
 import { openDockerRuntime } from './docker/index.js';
 
 export type { LabRuntime, Endpoint, ServiceManifest, ServiceStats, Unavailable, ResourceLimits } from './types.js';
-export type { LabEvent, LabEventHandler } from './local/events.js';
+export { formatLabEvent, type LabEvent, type LabEventHandler } from './local/events.js';
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/localRuntime.js';
 export { readProcessTreeStats, pidListeningOn } from './local/procTree.js';
 

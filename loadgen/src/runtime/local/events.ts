@@ -8,3 +8,10 @@ export interface LabEvent {
 }
 
 export type LabEventHandler = (event: LabEvent) => void;
+
+/** One line (plus the log tail, indented) for a terminal. */
+export function formatLabEvent(event: LabEvent): string {
+  const head = `[${event.service}] ${event.kind}: ${event.message}`;
+  if (!event.logTail) return head;
+  return `${head}\n${event.logTail.split('\n').map((l) => `    | ${l}`).join('\n')}`;
+}

@@ -10,7 +10,7 @@ import { isHealthy, waitHealthy } from './health.js';
 import { checkAvailability, pythonInterpreter } from './interpreters.js';
 import { logTail } from './logTail.js';
 import { pidListeningOn, readProcessTreeStats } from './procTree.js';
-import { spawnInGroup, stopGroup, type SpawnedService } from './processGroup.js';
+import { groupMembers, spawnInGroup, stopGroup, type SpawnedService } from './processGroup.js';
 
 export interface LocalRuntimeOptions {
   /** Implementations to run; all discovered ones when absent. */
@@ -216,6 +216,8 @@ class LocalRuntime implements LabRuntime {
     const stopOne = async (s: ServiceState) => {
       if (!s.spawned) return;
       s.stopping = true;
+      const exited = s.spawned.child.exitCode !== null || s.spawned.child.signalCode !== null;
+      if (exited && (await groupMembers(s.spawned.pgid)).length === 0) return; // died at start: nothing to stop
       this.emit({ kind: 'stopping', service: s.manifest.name, message: 'SIGTERM to its process group' });
       const { forced } = await stopGroup(s.spawned, this.opts.stopGraceMs);
       s.status = 'stopped';

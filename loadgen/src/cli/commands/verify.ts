@@ -1,0 +1,49 @@
+import type { Command } from '../command.js';
+import { listFlag, stringFlag } from '../command.js';
+import { EXIT, LabError } from '../errors.js';
+import { formatLabEvent, openRuntime } from '../../runtime/index.js';
+import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
+
+export function parseRuntimeKind(value: string | undefined): 'local' | 'docker' {
+  const kind = value ?? 'local';
+  if (kind !== 'local' && kind !== 'docker') throw new LabError(`--runtime must be 'local' or 'docker', got '${kind}'`, EXIT.badInput);
+  return kind;
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'check every target against the DESIGN contract (bodies, line protocol, bad input, metrics) before benchmarking',
+  usage: [
+    'Usage: lab verify [--runtime local|docker] [--targets a,b] [--json]',
+    '',
+    'Starts (or attaches to already running) upstream and targets, runs every check, stops what it started.',
+    '  --runtime   local (default: processes on 127.0.0.1) or docker',
+    '  --targets   comma-separated implementation names (default: all)',
+    '  --json      print the machine-readable report instead of the table',
+    'Exit codes: 0 nothing failed (warnings allowed), 2 bad input, 3 a check failed or a named target is unavailable.',
+  ].join('\n'),
+  options: {
+    runtime: { type: 'string' },
+    targets: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values) {
+    const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
+    const targets = listFlag(values, 'targets');
+    const json = values.json === true;
+    // With --json, stdout carries only the report: progress goes to stderr.
+    const runtime = await openRuntime({ kind, targets, onEvent: (e) => console.error(formatLabEvent(e)) });
+    let report;
+    try {
+      report = await verifyTargets(runtime, {
+        targets,
+        onCheck: json ? undefined : (r) => { if (r.status === 'fail') console.error(`  ${r.target} ${r.check}: FAIL`); },
+      });
+    } finally {
+      await runtime.stop();
+    }
+    if (json) console.log(JSON.stringify(report, null, 2));
+    else console.log(formatVerifyReport(report, { colour: process.stdout.isTTY === true }));
+    return report.ok ? EXIT.ok : EXIT.verifyFailed;
+  },
+};

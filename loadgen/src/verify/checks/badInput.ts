@@ -1,0 +1,29 @@
+import type { CheckGroup } from '../types.js';
+import { httpGet, show } from '../httpClient.js';
+
+// Each bad request must get a 400 with a one-line reason (DESIGN: never a crash or a hang).
+const CASES: { check: string; params: Record<string, string> }[] = [
+  { check: 'bad-input.missing-text', params: {} },
+  { check: 'bad-input.text-too-long', params: { text: 'a'.repeat(4097) } },
+  { check: 'bad-input.delay-negative', params: { text: 'hi', delay_ms: '-1' } },
+  { check: 'bad-input.delay-too-big', params: { text: 'hi', delay_ms: '60001' } },
+  { check: 'bad-input.delay-not-number', params: { text: 'hi', delay_ms: 'abc' } },
+  { check: 'bad-input.cpu-iters-too-big', params: { text: 'hi', cpu_iters: '10000001' } },
+];
+
+export const badInputChecks: CheckGroup = async ({ target, record }) => {
+  for (const { check, params } of CASES) {
+    const url = `${target.httpUrl}/echo?${new URLSearchParams(params).toString()}`;
+    const shownUrl = url.length > 160 ? `${url.slice(0, 160)}…` : url;
+    const res = await httpGet(url);
+    const reason = res.body.replace(/\r?\n$/, '');
+    if (res.status !== 400) record(check, 'fail', `expected 400, got ${res.status} ${show(res.body)}`, shownUrl);
+    else if (reason.trim() === '') record(check, 'fail', '400 with an empty body: say why', shownUrl);
+    else if (reason.includes('\n')) record(check, 'fail', `400 but the reason spans several lines: ${show(res.body)}`, shownUrl);
+    else record(check, 'pass', `400 ${show(reason, 80)}`, shownUrl);
+  }
+  const url = `${target.httpUrl}/no-such-path`;
+  const res = await httpGet(url);
+  if (res.status === 404) record('bad-input.unknown-path', 'pass', '404', url);
+  else record('bad-input.unknown-path', 'fail', `expected 404, got ${res.status}`, url);
+};
