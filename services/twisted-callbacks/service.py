@@ -1,0 +1,96 @@
+"""twisted-callbacks: the job on Twisted's reactor with Deferreds chained by addCallback /
+addErrback only (twistedecho2.py). Every handler below returns immediately; what happens next
+is a chain of callbacks the reactor fires when the upstream answers."""
+import sys
+import time
+
+from twisted.internet import defer, task
+from twisted.web import resource, server
+from twisted.web.client import readBody
+
+from labcommon.cpuwork import cpu_work
+from labcommon.httpwire import text_body
+from labcommon.lineproto import echo_answer, error_answer
+from labcommon.upstream import echo_url, translation_from, upstream_url
+from labcommon.validation import parse_echo_query
+from labtwisted.http import HttpExchange, query_of
+from labtwisted.lines import OrderedLineProtocol
+from labtwisted.service import TwistedService
+from labtwisted.upstream import as_upstream_failure, with_timeout
+
+svc = TwistedService("twisted-callbacks", "Twisted reactor, Deferred + addCallback", 8103, 8203)
+
+
+def fetch_translation(url):
+    """Deferred -> translation (str); errbacks with UpstreamFailure only."""
+    started = time.monotonic()
+    d = svc.agent.request(b"GET", url.encode("ascii"))
+    d.addCallback(_read_answer)
+    with_timeout(d, svc.cfg.upstream_timeout_s, svc.reactor)
+
+    def observed(translation):
+        svc.metrics.observe_upstream(time.monotonic() - started)
+        return translation
+
+    def as_failure(failure):
+        raise as_upstream_failure(failure, svc.cfg.upstream_timeout_ms)
+
+    d.addCallbacks(observed, as_failure)
+    return svc.pending.track(d)
+
+
+def _read_answer(response):
+    # The body is read even for an error status, so the pooled connection stays reusable.
+    d = readBody(response)
+    d.addCallback(lambda body: translation_from(response.code, body))
+    return d
+
+
+class EchoResource(resource.Resource):
+    isLeaf = True
+
+    def render_GET(self, request):
+        exchange = HttpExchange(request, svc.metrics)
+        params, reason = parse_echo_query(query_of(request))
+        if reason:
+            exchange.answer(400, text_body(reason), "bad_request")
+            return server.NOT_DONE_YET
+        d = exchange.cancel_when_gone(fetch_translation(echo_url(svc.cfg.upstream_url, params)))
+
+        def translated(translation):
+            if params.cpu_iters:
+                cpu_work(params.text, params.cpu_iters)  # on the reactor thread: it stalls every client
+            exchange.answer(200, echo_answer(translation), "ok")
+
+        def failed(failure):
+            f = failure.value
+            exchange.answer(f.status, text_body("error: %s" % f.reason), f.outcome)
+
+        d.addCallbacks(translated, failed)
+        return server.NOT_DONE_YET
+
+
+class EchoLineProtocol(OrderedLineProtocol):
+    def answer_text(self, text):
+        d = fetch_translation(upstream_url(svc.cfg.upstream_url, text))
+        d.addCallbacks(lambda translation: (echo_answer(translation), "ok"),
+                       lambda failure: (error_answer(failure.value.reason), failure.value.outcome))
+        return d
+
+
+def overhead_worker(tasks, sleep_s):
+    """Takes the next task when the previous timer fires, until the shared iterator is empty."""
+    finished = defer.Deferred()
+
+    def next_task(_=None):
+        if next(tasks, None) is None:
+            finished.callback(None)
+            return
+        svc.pending.track(task.deferLater(svc.reactor, sleep_s, lambda: None)).addCallback(next_task)
+
+    next_task()
+    return finished
+
+
+if __name__ == "__main__":
+    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, overhead_worker))
