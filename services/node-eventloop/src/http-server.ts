@@ -1,0 +1,91 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import {
+  ExperimentGuard,
+  parseEchoParams,
+  parseOverheadParams,
+  type LabMetrics,
+  type Query,
+} from '@concurrency-lab/ts-common';
+import type { EchoJob } from './echo-job.js';
+import { runOverhead } from './overhead-experiment.js';
+
+// HTTP side of the row: fastify on the event loop, one handler per DESIGN route.
+
+const TEXT = 'text/plain; charset=utf-8';
+
+export function buildHttpServer(job: EchoJob, metrics: LabMetrics): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    // Load generators hold keep-alive connections for a whole step.
+    keepAliveTimeout: 72_000,
+    connectionTimeout: 0,
+    requestTimeout: 0,
+    maxRequestsPerSocket: 0,
+    forceCloseConnections: 'idle',
+  });
+  app.server.headersTimeout = 77_000;
+
+  const open = metrics.openConnections.labels('http');
+  app.server.on('connection', (socket) => {
+    // Node's http server already disables Nagle (noDelay defaults to true); made explicit
+    // because one delayed ACK would add 40 ms to every keep-alive answer.
+    socket.setNoDelay(true);
+    open.inc();
+    socket.once('close', () => open.dec());
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    void reply.code(status).type(TEXT).send(`${err.message.replace(/\s+/g, ' ').trim()}\n`);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).type(TEXT).send(`no route ${req.method} ${req.url.split('?')[0]}\n`);
+  });
+
+  const inflight = metrics.inflight.labels('http');
+  app.get('/echo', async (req, reply) => {
+    const t0 = performance.now();
+    inflight.inc();
+    try {
+      const parsed = parseEchoParams(req.query as Query);
+      if (!parsed.ok) {
+        metrics.recordRequest('http', 'bad_request', seconds(t0));
+        return text(reply, 400, `${parsed.reason}\n`);
+      }
+      const result = await job(parsed.value);
+      if (result.ok) {
+        metrics.recordRequest('http', 'ok', seconds(t0));
+        return text(reply, 200, `echo: ${result.body}\n`);
+      }
+      metrics.recordRequest('http', result.kind, seconds(t0));
+      return text(reply, result.kind === 'timeout' ? 504 : 502, `${result.reason}\n`);
+    } finally {
+      inflight.dec();
+    }
+  });
+
+  const experiments = new ExperimentGuard();
+  app.get('/overhead', async (req, reply) => {
+    const parsed = parseOverheadParams(req.query as Query);
+    if (!parsed.ok) return text(reply, 400, `${parsed.reason}\n`);
+    const busy = experiments.tryAcquire(parsed.value);
+    if (busy) return text(reply, 409, `${busy}\n`);
+    try {
+      return await runOverhead(parsed.value);
+    } finally {
+      experiments.release();
+    }
+  });
+
+  app.get('/healthz', async (_req, reply) => text(reply, 200, 'ok\n'));
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.exposition()));
+  return app;
+}
+
+function text(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).type(TEXT).send(body);
+}
+
+function seconds(t0: number): number {
+  return (performance.now() - t0) / 1000;
+}

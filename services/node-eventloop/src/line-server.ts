@@ -1,0 +1,177 @@
+import net from 'node:net';
+import { parseEchoParams, type LabMetrics, type Outcome } from '@concurrency-lab/ts-common';
+import type { EchoJob } from './echo-job.js';
+
+// The original protocol (nodeserver.js): raw TCP, newline-terminated lines, each connection
+// answered strictly in order, one line at a time: read, fetch, write. Lines that arrive while
+// one is being fetched wait in that connection's queue.
+
+export const MAX_LINE_BYTES = 64 * 1024;
+// A client pipelining faster than the upstream answers must not grow our memory unbounded:
+// stop reading from it while this many lines wait, resume once the queue is short again.
+const PAUSE_AT_QUEUED_LINES = 256;
+const RESUME_AT_QUEUED_LINES = 16;
+const NEWLINE = 0x0a;
+
+export interface LineServer {
+  server: net.Server;
+  /** Stop accepting, let each connection finish the lines it has read, close them all. */
+  drain(): Promise<void>;
+}
+
+type Item = Buffer | 'too-long';
+
+export function buildLineServer(job: EchoJob, metrics: LabMetrics): LineServer {
+  const connections = new Set<LineConnection>();
+  let draining = false;
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    const conn = new LineConnection(socket, job, metrics);
+    connections.add(conn);
+    socket.once('close', () => connections.delete(conn));
+    if (draining) conn.finish();
+  });
+  return {
+    server,
+    async drain() {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const conn of connections) conn.finish();
+      await closed;
+    },
+  };
+}
+
+class LineConnection {
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private readonly queue: Item[] = [];
+  private processing = false;
+  /** No more input will be read: the client ended, sent a too-long line, or we are draining. */
+  private inputDone = false;
+  private closed = false;
+  private readonly open;
+  private readonly inflight;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly job: EchoJob,
+    private readonly metrics: LabMetrics,
+  ) {
+    this.open = metrics.openConnections.labels('line');
+    this.inflight = metrics.inflight.labels('line');
+    this.open.inc();
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    // A reset by the client is the client's business; it must not crash the service.
+    socket.on('error', () => socket.destroy());
+    socket.once('close', () => {
+      this.closed = true;
+      this.queue.length = 0;
+      this.open.dec();
+    });
+  }
+
+  /** Used when the service shuts down: answer what was read, then close. */
+  finish(): void {
+    this.stopReading();
+    this.endIfIdle();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.inputDone) return;
+    let start = 0;
+    for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      const piece = chunk.subarray(start, nl);
+      start = nl + 1;
+      if (this.partialBytes + piece.length > MAX_LINE_BYTES) return this.tooLong();
+      this.enqueue(this.partialBytes === 0 ? piece : Buffer.concat([...this.partial, piece]));
+      this.partial = [];
+      this.partialBytes = 0;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      if (this.partialBytes + rest.length > MAX_LINE_BYTES) return this.tooLong();
+      this.partial.push(rest);
+      this.partialBytes += rest.length;
+    }
+  }
+
+  private onEnd(): void {
+    // A last line without its newline is still a line (readline() in the originals returns it).
+    if (!this.inputDone && this.partialBytes > 0) this.enqueue(Buffer.concat(this.partial));
+    this.partial = [];
+    this.inputDone = true;
+    this.endIfIdle();
+  }
+
+  private tooLong(): void {
+    this.queue.push('too-long');
+    this.stopReading();
+    void this.run();
+  }
+
+  private stopReading(): void {
+    this.inputDone = true;
+    this.partial = [];
+    this.socket.pause();
+  }
+
+  private enqueue(line: Buffer): void {
+    this.queue.push(line);
+    if (this.queue.length >= PAUSE_AT_QUEUED_LINES) this.socket.pause();
+    void this.run();
+  }
+
+  private endIfIdle(): void {
+    if (this.inputDone && !this.processing && this.queue.length === 0 && !this.closed) this.socket.end();
+  }
+
+  /** The per-connection loop: one line at a time, answers in arrival order. */
+  private async run(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const item = this.queue.shift()!;
+        if (!this.inputDone && this.queue.length <= RESUME_AT_QUEUED_LINES) this.socket.resume();
+        if (item === 'too-long') {
+          this.metrics.recordRequest('line', 'bad_request', 0);
+          this.socket.end('error: line too long\n');
+          this.queue.length = 0;
+          return;
+        }
+        const answer = await this.answer(item);
+        if (!this.closed && this.socket.writable) this.socket.write(answer);
+      }
+    } finally {
+      this.processing = false;
+      this.endIfIdle();
+    }
+  }
+
+  /** One whole answer line, so that it leaves in a single write. */
+  private async answer(raw: Buffer): Promise<string> {
+    const t0 = performance.now();
+    this.inflight.inc();
+    let outcome: Outcome = 'bad_request';
+    try {
+      // Invalid UTF-8 becomes U+FFFD: answered, never fatal.
+      let text = raw.toString('utf8');
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      if (text === '') return 'error: empty line\n';
+      const parsed = parseEchoParams({ text });
+      if (!parsed.ok) return `error: ${parsed.reason}\n`;
+      const result = await this.job(parsed.value);
+      if (!result.ok) {
+        outcome = result.kind;
+        return `error: ${result.reason}\n`;
+      }
+      outcome = 'ok';
+      return `echo: ${result.body}\n`;
+    } finally {
+      this.inflight.dec();
+      this.metrics.recordRequest('line', outcome, (performance.now() - t0) / 1000);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { Pool } from 'undici';
+
+// The fetch every request makes: GET $UPSTREAM_URL/arrpi through one keep-alive pool. No cap
+// on connections: a cap would become a hidden queue in front of the upstream, and the row
+// must show what the event loop itself does with a thousand waiting requests.
+
+export type FetchOutcome =
+  | { ok: true; body: string }
+  | { ok: false; kind: 'timeout' | 'upstream_error'; reason: string };
+
+export interface UpstreamClient {
+  translate(text: string, delayMs: number | undefined): Promise<FetchOutcome>;
+  close(): Promise<void>;
+}
+
+export function createUpstreamClient(upstreamUrl: string, timeoutMs: number): UpstreamClient {
+  const url = new URL(upstreamUrl);
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const pool = new Pool(url.origin, {
+    connections: null,
+    pipelining: 1,
+    // The upstream keeps idle sockets 72 s; reuse ours long enough that a pause between
+    // scenario steps does not mean reconnecting a thousand sockets.
+    keepAliveTimeout: 60_000,
+    keepAliveMaxTimeout: 600_000,
+    // Our own timer below is exact; undici's coarse timers (about 1 s resolution above 1 s)
+    // are only a backstop.
+    headersTimeout: timeoutMs + 5_000,
+    bodyTimeout: timeoutMs + 5_000,
+    connect: { timeout: timeoutMs },
+  });
+
+  async function translate(text: string, delayMs: number | undefined): Promise<FetchOutcome> {
+    let path = `${basePath}/arrpi?text=${encodeURIComponent(text)}`;
+    if (delayMs !== undefined) path += `&delay_ms=${delayMs}`;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      const res = await pool.request({ method: 'GET', path, signal: abort.signal });
+      const body = await res.body.text();
+      if (res.statusCode < 200 || res.statusCode > 299) {
+        return { ok: false, kind: 'upstream_error', reason: `upstream answered ${res.statusCode}: ${firstLine(body)}` };
+      }
+      return { ok: true, body };
+    } catch (err) {
+      if (abort.signal.aborted) {
+        return { ok: false, kind: 'timeout', reason: `upstream did not answer within ${timeoutMs} ms` };
+      }
+      return { ok: false, kind: 'upstream_error', reason: `upstream unreachable: ${describe(err)}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return { translate, close: () => pool.close() };
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  return [e.code, e.message].filter(Boolean).join(' ') || String(err);
+}
+
+function firstLine(s: string): string {
+  const line = s.split('\n', 1)[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
+}
