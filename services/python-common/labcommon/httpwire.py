@@ -67,6 +67,8 @@ class BufferedSocket:
         scanned = 0
         while True:
             nl = self.buf.find(b"\n", scanned)
+            if nl > limit:
+                raise HttpError(414, f"request line or header over {limit} bytes")
             if nl >= 0:
                 line = bytes(self.buf[:nl + 1])
                 del self.buf[:nl + 1]

@@ -1,0 +1,199 @@
+"""Test helpers for the Python rows: start the real upstream and a row as child processes on
+ports the OS picks (PORT=0, read back from the startup line), talk HTTP and the line protocol,
+read /metrics. Never binds the fixed DESIGN ports."""
+import http.client
+import json
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import time
+from typing import Dict, List, Optional, Tuple
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+SERVICES = os.path.join(REPO, "services")
+PYTHON = os.environ.get("LAB_PYTHON") or "/usr/bin/python3"
+NODE = os.environ.get("LAB_NODE") or "node"
+
+
+def _read_startup_line(proc: subprocess.Popen, stream, pattern: str, timeout: float = 20.0) -> re.Match:
+    deadline = time.monotonic() + timeout
+    seen = b""
+    fd = stream.fileno()
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            seen += chunk
+            m = re.search(pattern.encode(), seen)
+            if m:
+                return m
+        elif proc.poll() is not None:
+            break
+    raise RuntimeError(f"process did not print {pattern!r} (exit {proc.poll()}): {seen.decode(errors='replace')}")
+
+
+class Proc:
+    def __init__(self, proc: subprocess.Popen, name: str):
+        self.proc, self.name = proc, name
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stop(self, sig=signal.SIGTERM, timeout: float = 15.0) -> Optional[int]:
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(sig)
+                return self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        return self.proc.returncode
+
+
+class Upstream(Proc):
+    def __init__(self, delay_ms: int = 50):
+        main = os.path.join(SERVICES, "upstream", "dist", "src", "main.js")
+        if not os.path.exists(main):
+            raise RuntimeError(f"{main} is missing: build first (npx tsc -b)")
+        env = {**os.environ, "PORT": "0", "BIND": "127.0.0.1", "UPSTREAM_DELAY_MS": str(delay_ms)}
+        p = subprocess.Popen([NODE, main], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+        super().__init__(p, "upstream")
+        m = _read_startup_line(p, p.stdout, r"listening on (http://[^\s]+)")
+        self.url = m.group(1).decode()
+
+
+class Row(Proc):
+    """services/<name> started the way `lab up` does: its service.json's args and pythonPath."""
+
+    def __init__(self, name: str, upstream_url: str, extra_env: Optional[Dict[str, str]] = None):
+        folder = os.path.join(SERVICES, name)
+        with open(os.path.join(folder, "service.json")) as f:
+            manifest = json.load(f)
+        local = manifest["local"]
+        py_path = [os.path.normpath(os.path.join(folder, p)) for p in local.get("pythonPath", [])]
+        env = {**os.environ, "PORT": "0", "LINE_PORT": "0", "BIND": "127.0.0.1", "UPSTREAM_URL": upstream_url,
+               "PYTHONPATH": os.pathsep.join(py_path), **(extra_env or {})}
+        p = subprocess.Popen([PYTHON, *local["args"]], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, start_new_session=True)
+        super().__init__(p, name)
+        m = _read_startup_line(p, p.stderr, r"listening http=(\d+) line=(\d+)")
+        self.http_port, self.line_port = int(m.group(1)), int(m.group(2))
+
+    def get(self, target: str, timeout: float = 30.0) -> Tuple[int, bytes, Dict[str, str]]:
+        c = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=timeout)
+        try:
+            c.request("GET", target)
+            r = c.getresponse()
+            return r.status, r.read(), {k.lower(): v for k, v in r.getheaders()}
+        finally:
+            c.close()
+
+    def line_conn(self, timeout: float = 30.0) -> "LineClient":
+        return LineClient(self.line_port, timeout)
+
+    def metrics(self) -> Dict[Tuple[str, Tuple[Tuple[str, str], ...]], float]:
+        status, body, _ = self.get("/metrics")
+        assert status == 200, body
+        return parse_metrics(body.decode())
+
+    def metric(self, name: str, **labels: str) -> float:
+        return metric_value(self.metrics(), name, **labels)
+
+    def wait_metric(self, name: str, pred, timeout: float = 15.0, **labels: str) -> float:
+        """Polls until pred(value) holds (state that settles asynchronously, e.g. a reaped
+        child); returns the last value either way, so the caller's assert shows it."""
+        deadline = time.monotonic() + timeout
+        value = self.metric(name, **labels)
+        while not pred(value) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = self.metric(name, **labels)
+        return value
+
+
+class LineClient:
+    def __init__(self, port: int, timeout: float = 30.0):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buf = b""
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def readline(self) -> bytes:
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                out, self.buf = self.buf, b""
+                return out
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line + b"\n"
+
+    def ask(self, line: bytes) -> bytes:
+        self.send(line + b"\n")
+        return self.readline()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_metrics(text: str) -> Dict[Tuple[str, Tuple[Tuple[str, str], ...]], float]:
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = _SAMPLE.match(line)
+        if not m:
+            raise ValueError(f"unparseable exposition line: {line!r}")
+        labels = tuple(sorted(_LABEL.findall(m.group(2) or "")))
+        out[(m.group(1), labels)] = float(m.group(3))
+    return out
+
+
+def metric_value(samples, name: str, **labels: str) -> float:
+    """Sum of every sample of `name` whose labels include `labels`."""
+    want = set(labels.items())
+    found = [v for (n, ls), v in samples.items() if n == name and want <= set(ls)]
+    if not found:
+        raise KeyError(f"no sample {name}{labels}")
+    return sum(found)
+
+
+def zombie_children(pid: int) -> List[int]:
+    out = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(rest[1]) == pid and rest[0] == "Z":
+            out.append(int(name))
+    return out
+
+
+def live_children(pid: int) -> List[int]:
+    out = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(rest[1]) == pid:
+            out.append(int(name))
+    return out

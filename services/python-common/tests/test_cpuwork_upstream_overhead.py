@@ -1,0 +1,69 @@
+import hashlib
+import socket
+import urllib.error
+import unittest
+
+from labcommon.cpuwork import cpu_work
+from labcommon.overhead import ExperimentGuard, overhead_result
+from labcommon.upstream import UpstreamFailure, classify_exception, translation_from, upstream_url
+from labcommon.validation import OverheadParams
+
+
+class CpuWorkTest(unittest.TestCase):
+    def test_zero_rounds_is_the_text(self):
+        self.assertEqual(cpu_work("abc", 0), b"abc".hex())
+
+    def test_one_round_is_sha256_of_the_utf8_text(self):
+        self.assertEqual(cpu_work("abc", 1), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+
+    def test_rounds_chain_over_the_32_byte_digest(self):
+        d = "h\u00e9".encode("utf-8")
+        for _ in range(3):
+            d = hashlib.sha256(d).digest()
+        self.assertEqual(cpu_work("h\u00e9", 3), d.hex())
+
+
+class UpstreamTest(unittest.TestCase):
+    def test_url_quotes_every_reserved_character(self):
+        self.assertEqual(upstream_url("http://h:9/", "a b&c=d+e/\u00e9", 50),
+                         "http://h:9/arrpi?text=a%20b%26c%3Dd%2Be%2F%C3%A9&delay_ms=50")
+        self.assertEqual(upstream_url("http://h:9", "x"), "http://h:9/arrpi?text=x")
+
+    def test_translation_from(self):
+        self.assertEqual(translation_from(200, b"ahoy\n"), "ahoy")
+        self.assertEqual(translation_from(200, "\u00e9".encode()), "\u00e9")
+        for status, body, word in ((500, b"x", "HTTP 500"), (200, b"\xff", "UTF-8"), (200, b"a\nb\n", "line")):
+            with self.assertRaises(UpstreamFailure) as cm:
+                translation_from(status, body)
+            self.assertEqual((cm.exception.status, cm.exception.outcome), (502, "upstream_error"))
+            self.assertIn(word, cm.exception.reason)
+
+    def test_classification(self):
+        t = classify_exception(urllib.error.URLError(socket.timeout("timed out")), 1234)
+        self.assertEqual((t.status, t.outcome), (504, "timeout"))
+        self.assertIn("1234 ms", t.reason)
+        self.assertEqual(classify_exception(TimeoutError(), 5).outcome, "timeout")
+        r = classify_exception(urllib.error.URLError(ConnectionRefusedError(111, "refused")), 5)
+        self.assertEqual((r.status, r.outcome), (502, "upstream_error"))
+        self.assertIn("refused", r.reason)
+        self.assertEqual(classify_exception(ConnectionResetError(), 5).status, 502)
+
+
+class OverheadTest(unittest.TestCase):
+    def test_result(self):
+        r = overhead_result(OverheadParams(10, 200, 5), 0.125)
+        self.assertEqual(r, {"workers": 10, "tasks": 200, "sleep_ms": 5, "elapsed_s": 0.125, "ideal_s": 0.1,
+                             "overhead": 1.25})
+        self.assertIsNone(overhead_result(OverheadParams(1, 1, 0), 0.001)["overhead"])
+
+    def test_guard_allows_one_at_a_time(self):
+        g = ExperimentGuard()
+        self.assertTrue(g.try_start())
+        self.assertFalse(g.try_start())
+        g.finish()
+        self.assertTrue(g.try_start())
+        g.finish()
+
+
+if __name__ == "__main__":
+    unittest.main()
