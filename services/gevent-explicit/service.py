@@ -1,0 +1,146 @@
+"""gevent-explicit: greenlets WITHOUT monkey patching (geventecho3.py). Nothing in the standard
+library is patched; this file uses gevent's own StreamServer, pywsgi server and gevent.socket
+(through gevent_fetch) explicitly, so every wait is a visible switch to gevent's hub."""
+import signal
+import sys
+import time
+from urllib.parse import urlsplit
+
+import gevent
+import gevent.event
+import gevent.pool
+from gevent import pywsgi
+from gevent.server import StreamServer
+
+from labcommon.blocking import Answer, serve_line_connection, standard_route
+from labcommon.config import read_config_or_exit
+from labcommon.httpwire import Request, set_nodelay
+from labcommon.metrics import InflightGuard, LabMetrics, python_runtime
+from labcommon.overhead import BUSY_REASON, ExperimentGuard, overhead_result
+from labcommon.runtime import count_live_greenlets
+from labcommon.upstream import UpstreamFailure, translation_from
+from labcommon.validation import parse_overhead_query
+
+import gevent_fetch
+
+IMPL = "gevent-explicit"
+# SIGTERM waits this long at most for requests in flight (the upstream timeout bounds each one).
+MAX_DRAIN_S = 10.0
+
+cfg = read_config_or_exit(IMPL, 8105, 8205)
+metrics = LabMetrics(impl=IMPL, model="greenlets, gevent StreamServer, hand-written gevent fetch",
+                     runtime=python_runtime("gevent %s" % gevent.__version__), unit="greenlets")
+# A gc walk over every object: it runs at scrape time only, once per scrape.
+metrics.set_units_function(count_live_greenlets)
+
+_upstream = urlsplit(cfg.upstream_url)
+upstream_pool = gevent_fetch.KeepAlivePool(_upstream.hostname, _upstream.port or 80)
+stop_requested = gevent.event.Event()
+experiment_guard = ExperimentGuard()  # not patched: a plain lock, only ever tried, never waited on
+
+
+def fetch(url):
+    """labcommon's Fetch: url -> (translation, seconds), or UpstreamFailure."""
+    parts = urlsplit(url)
+    started = time.monotonic()
+    try:
+        status, body = gevent_fetch.fetch(upstream_pool, "%s?%s" % (parts.path, parts.query), cfg.upstream_timeout_s)
+    except gevent_fetch.UpstreamTimeout:
+        raise UpstreamFailure.timeout(cfg.upstream_timeout_ms)
+    except gevent_fetch.UpstreamError as err:
+        if "refused" in str(err):
+            raise UpstreamFailure.refused()
+        raise UpstreamFailure.other(str(err))
+    return translation_from(status, body), time.monotonic() - started
+
+
+def overhead_route(req):
+    if req.path != "/overhead":
+        return None
+    params, reason = parse_overhead_query(req.query)
+    if reason:
+        return Answer.text(400, reason)
+    if not experiment_guard.try_start():
+        return Answer.text(409, BUSY_REASON)
+    try:
+        started = time.monotonic()
+        pool = gevent.pool.Pool(params.workers)
+        sleep_s = params.sleep_ms / 1000.0
+        for _ in range(params.tasks):
+            pool.spawn(gevent.sleep, sleep_s)  # blocks (yields) while all C workers are busy
+        pool.join()
+        return Answer.json(200, overhead_result(params, time.monotonic() - started))
+    finally:
+        experiment_guard.finish()
+
+
+def wsgi_app(environ, start_response):
+    """Every route through labcommon's router; pywsgi only parses and writes."""
+    req = Request(environ["REQUEST_METHOD"], environ.get("RAW_URI", ""), environ.get("PATH_INFO", ""),
+                  environ.get("QUERY_STRING", ""), environ.get("SERVER_PROTOCOL", "HTTP/1.1"))
+    started = time.monotonic()
+    with InflightGuard(metrics, "http"):
+        answer = standard_route(req, cfg, metrics, fetch, extra=overhead_route)
+        if answer.outcome is not None:
+            # Recorded before the write, like labcommon's own loops: the work was done even if
+            # the client has left by now.
+            metrics.request_done("http", answer.outcome, time.monotonic() - started)
+    status = "%d %s" % (answer.status, _REASONS.get(answer.status, "Unknown"))
+    start_response(status, [("Content-Type", answer.content_type), ("Content-Length", str(len(answer.body)))])
+    return [answer.body]
+
+
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
+            500: "Internal Server Error", 502: "Bad Gateway", 504: "Gateway Timeout"}
+
+
+class CountingWSGIServer(pywsgi.WSGIServer):
+    def handle(self, sock, address):
+        # pywsgi sends the headers and the body in two sendall calls: without NODELAY the body
+        # waits for the client's delayed ACK (~40 ms per keep-alive request).
+        set_nodelay(sock)
+        metrics.connections_add("http", 1)
+        try:
+            pywsgi.WSGIServer.handle(self, sock, address)
+        finally:
+            metrics.connections_add("http", -1)
+
+
+def handle_line(sock, _address):
+    serve_line_connection(sock, cfg, metrics, fetch, stopping=stop_requested.is_set)
+
+
+def inflight():
+    return sum(metrics.sample("lab_inflight_requests", {"protocol": p}) or 0 for p in ("http", "line"))
+
+
+def main():
+    http_server = CountingWSGIServer((cfg.bind, cfg.port), wsgi_app, log=None, backlog=1024)
+    line_server = StreamServer((cfg.bind, cfg.line_port), handle_line, backlog=1024)
+    try:
+        http_server.start()
+        line_server.start()
+    except OSError as err:
+        sys.stderr.write("%s: cannot listen: %s\n" % (IMPL, err))
+        return 1
+    sys.stdout.write("%s listening http=%s:%d line=%s:%d\n" % (IMPL, cfg.bind, http_server.server_port, cfg.bind,
+                                                              line_server.server_port))
+    sys.stdout.flush()
+    gevent.signal_handler(signal.SIGTERM, stop_requested.set)
+    gevent.signal_handler(signal.SIGINT, stop_requested.set)
+    stop_requested.wait()
+    # Stop accepting, give requests in flight a bounded time, then close whatever is left
+    # (idle keep-alive and line connections would otherwise wait forever on a read).
+    http_server.close()
+    line_server.close()
+    deadline = time.monotonic() + min(cfg.upstream_timeout_s + 0.5, MAX_DRAIN_S)
+    while inflight() > 0 and time.monotonic() < deadline:
+        gevent.sleep(0.05)
+    http_server.stop(timeout=0.1)
+    line_server.stop(timeout=0.1)
+    upstream_pool.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
