@@ -9,12 +9,12 @@ const ROW_COLOURS = {
   'twisted-callbacks': '#59a14f',
   'twisted-inline': '#8cd17d',
   'gevent-explicit': '#b07aa1',
-  'gevent-monkey': '#ff9da7',
+  'gevent-monkey': '#edc948',
   'node-eventloop': '#4e79a7',
   'python-asyncio': '#76b7b2',
   upstream: '#9c9c9c',
 };
-const SPARE_COLOURS = ['#edc948', '#bab0ac', '#9d7660', '#d37295', '#a0cbe8'];
+const SPARE_COLOURS = ['#bab0ac', '#9d7660', '#d37295', '#a0cbe8'];
 const colourCache = new Map();
 function colourOf(name) {
   if (ROW_COLOURS[name]) return ROW_COLOURS[name];
@@ -110,7 +110,7 @@ function makeLiveChart(panel, names) {
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [{ ...AXIS }, { ...AXIS, size: 50, values: (u, vals) => vals.map(panel.axis) }],
     legend: { live: true },
-    series: [{}, ...names.map((n) => ({ label: n, stroke: colourOf(n), width: 2, spanGaps: false, value: (u, v) => panel.legend(v) }))],
+    series: [{}, ...names.map((n) => ({ label: n, stroke: colourOf(n), width: 2, spanGaps: false, points: { show: false }, value: (u, v) => panel.legend(v) }))],
   };
   const chart = new uPlot(opts, [[], ...names.map(() => [])], container);
   chart.container = container;

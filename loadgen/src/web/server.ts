@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
 import { repoRoot } from '../manifest/repoRoot.js';
+import { loadgenRegistry } from '../metrics/registry.js';
 import { LiveScraper, type ScrapeTarget } from '../live/scraper.js';
 import { LAB_WEB_PORT, portOffset } from '../runtime/ports.js';
 import type { LabRuntime } from '../runtime/types.js';
@@ -28,7 +29,7 @@ export interface WebServerOptions {
   scenariosDir?: string;
   /** How a scenario is run when the page asks; without it POST /api/runs answers 503. */
   startRun?: StartRun;
-  /** Registries served on /metrics besides the web server's own (e.g. the load generator's). */
+  /** Registries served on /metrics besides the web server's own; default: the load generator's (lab_loadgen_*). */
   registries?: Registry[];
   /** Live scrape period (default 1000 ms). */
   scrapeIntervalMs?: number;
@@ -56,7 +57,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     runningTargets: () => (runtime?.targets ?? []).map((t) => t.name),
   });
   const ownRegistry = webRegistry(live);
-  const registries = [ownRegistry, ...(opts.registries ?? [])];
+  const registries = [ownRegistry, ...(opts.registries ?? [loadgenRegistry])];
 
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
