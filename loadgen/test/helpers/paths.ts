@@ -1,0 +1,7 @@
+import path from 'node:path';
+import { repoRoot } from '../../src/manifest/repoRoot.js';
+
+export const REPO_ROOT = repoRoot();
+/** Test-only services (source, not compiled): loadgen/test/fixtures/services. */
+export const FIXTURE_SERVICES = path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'services');
+export const LAB_BIN = path.join(REPO_ROOT, 'loadgen', 'bin', 'lab.mjs');

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { groupMembers } from '../../src/runtime/local/processGroup.js';
+import { LAB_BIN } from './paths.js';
+
+/** The group must be empty: kill(-pgid, 0) says ESRCH and /proc has no live member. */
+export async function assertGroupGone(pgid: number, label = String(pgid)): Promise<void> {
+  assert.deepEqual(await groupMembers(pgid), [], `process group ${label} still has live members`);
+  assert.throws(() => process.kill(-pgid, 0), (err: NodeJS.ErrnoException) => err.code === 'ESRCH', `process group ${label} still exists`);
+}
+
+export interface LabRun { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** The real CLI as a child process, bounded in time. */
+export function runLab(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<LabRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LAB_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`lab ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`)); }, timeoutMs);
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+  });
+}
+
+/** Starts the CLI and resolves once its stdout contains `marker` (or rejects if it exits first). */
+export function startLab(args: string[], env: NodeJS.ProcessEnv, marker: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; out: () => string; err: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LAB_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no '${marker}' within ${timeoutMs} ms\n${stdout}\n${stderr}`)); }, timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes(marker)) { clearTimeout(timer); resolve({ child, out: () => stdout, err: () => stderr }); }
+    });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`lab exited (${code}) before '${marker}'\n${stdout}\n${stderr}`)); });
+  });
+}
