@@ -257,27 +257,33 @@ function updateRunButtons() {
   for (const b of document.querySelectorAll('button.start')) b.title = running ? 'a run is in progress' : '';
 }
 
-/** A human line for one progress event of runScenario, whatever fields it carries. */
+/** A human line for one runScenario progress event (loadgen/src/run/run-scenario.ts RunProgress). */
 function describeProgress(ev) {
   if (!ev || typeof ev !== 'object') return '';
   const parts = [];
-  if (ev.type) parts.push(ev.type.replace(/[-_]/g, ' '));
-  if (ev.target) parts.push(ev.target);
-  if (ev.phase) parts.push(ev.phase);
-  if (ev.load !== undefined) parts.push(`load ${ev.load}`);
-  if (ev.stepIndex !== undefined && ev.stepCount !== undefined) parts.push(`step ${ev.stepIndex + 1}/${ev.stepCount}`);
-  else if (ev.step !== undefined && typeof ev.step !== 'object') parts.push(`step ${ev.step}`);
+  if (ev.target) parts.push(ev.targetTotal > 1 ? `${ev.target} (${ev.targetIndex + 1}/${ev.targetTotal})` : ev.target);
+  if (ev.index !== undefined && ev.total) parts.push(`step ${ev.index + 1}/${ev.total}: load ${fmt.num(ev.step)}`);
+  if (ev.phase) parts.push(ev.phaseSeconds ? `${ev.phase} ${Math.floor(ev.elapsed ?? 0)}/${ev.phaseSeconds} s` : ev.phase);
   if (typeof ev.rps === 'number') parts.push(`${fmt.num(ev.rps, 0)} req/s`);
   if (ev.message) parts.push(ev.message);
-  return parts.join(' · ') || JSON.stringify(ev).slice(0, 160);
+  return parts.join(' · ');
 }
+
+const PHASE_SPAN = { starting: [0, 0], warmup: [0, 0.25], measure: [0.25, 0.9], cooldown: [0.9, 1], 'step-done': [1, 1], 'target-failed': [1, 1] };
 
 function progressFraction(state) {
   const ev = state.progress;
   if (state.status !== 'running') return 1;
-  if (ev && typeof ev.fraction === 'number') return ev.fraction;
-  if (ev && typeof ev.done === 'number' && typeof ev.total === 'number' && ev.total > 0) return ev.done / ev.total;
-  return null;
+  if (!ev || !ev.total || !ev.targetTotal) return 0;
+  const [from, to] = PHASE_SPAN[ev.phase] ?? [0, 0];
+  const inPhase = ev.phaseSeconds ? Math.min(1, (ev.elapsed ?? 0) / ev.phaseSeconds) : 1;
+  const steps = ev.targetIndex * ev.total + ev.index + from + (to - from) * inPhase;
+  return Math.min(1, steps / (ev.targetTotal * ev.total));
+}
+
+function finishedSteps(state) {
+  return (state.events ?? []).filter((e) => e && e.phase === 'step-done' && e.result).map((e) =>
+    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)} · ${fmt.num(e.result.rps, 1)} req/s · p99 ${fmt.ms(e.result.latency_ms.p99)}`));
 }
 
 function renderRunState(state) {
@@ -299,6 +305,8 @@ function renderRunState(state) {
     el('div', { class: 'muted' }, `targets: ${state.targets ? state.targets.join(', ') : 'as the scenario says'} · started ${new Date(state.started_at).toLocaleTimeString()}`),
     frac === null ? null : el('div', { class: 'progress' }, el('div', { style: `width:${Math.round(frac * 100)}%` })),
     el('div', { class: 'progress-text' }, state.status === 'running' ? describeProgress(state.progress) || 'starting…' : ''),
+    el('ul', { class: 'step-log' }, finishedSteps(state)),
+    ...(state.events ?? []).filter((e) => e && e.phase === 'note').map((e) => el('div', { class: 'muted' }, `note: ${e.message}`)),
     state.error ? el('div', { class: 'notice error' }, state.error) : null,
     state.result_id && state.status !== 'running' ? el('a', { class: 'btn open-result', href: `#results/${encodeURIComponent(state.result_id)}` }, 'Open results') : null,
   );

@@ -29,7 +29,7 @@ export interface RunState {
   finished_at: string | null;
   /** The latest progress event of runScenario, as it emitted it. */
   progress: unknown;
-  /** Progress events so far (the last 200). */
+  /** Finished steps, failed targets and notes so far (the last 200); phase ticks only update `progress`. */
   events: unknown[];
   /** Folder name under the results folder, once known. */
   result_id: string | null;
@@ -38,6 +38,7 @@ export interface RunState {
 
 const NAME_RE = /^[a-z0-9][a-z0-9-]{0,80}$/;
 const MAX_EVENTS = 200;
+const TICK_PHASES = new Set<unknown>(['starting', 'warmup', 'measure', 'cooldown']);
 
 export class RunController {
   private current: RunState | undefined;
@@ -105,8 +106,14 @@ export class RunController {
     this.current = state;
     const abort = (this.abort = new AbortController());
     const onProgress = (event: unknown) => {
-      state.progress = event;
-      state.events.push(event);
+      const phase = (event as { phase?: unknown } | null)?.phase;
+      // Ticks of a running phase replace each other; finished steps and notes are kept.
+      if (phase === 'note') {
+        state.events.push(event);
+      } else {
+        state.progress = event;
+        if (!TICK_PHASES.has(phase)) state.events.push(event);
+      }
       if (state.events.length > MAX_EVENTS) state.events.shift();
       const dir = resultDirOf(event);
       if (dir && !state.result_id) state.result_id = path.basename(dir);

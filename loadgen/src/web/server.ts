@@ -15,6 +15,7 @@ import { listScenarios } from '../scenario/load.js';
 import { renderRegistries, webRegistry } from './lab-metrics.js';
 import { BadRequest, ResultsStore } from './results-store.js';
 import { RunController, type StartRun } from './run-controller.js';
+import { scenarioRunnerFor } from './scenario-runner.js';
 
 export interface WebServerOptions {
   /** The running lab; without one the page shows results only. */
@@ -27,7 +28,7 @@ export interface WebServerOptions {
   resultsDir: string;
   /** Default: loadgen/scenarios. */
   scenariosDir?: string;
-  /** How a scenario is run when the page asks; without it POST /api/runs answers 503. */
+  /** How a scenario is run when the page asks; default: runScenario on `runtime`. Without either, POST /api/runs answers 503. */
   startRun?: StartRun;
   /** Registries served on /metrics besides the web server's own; default: the load generator's (lab_loadgen_*). */
   registries?: Registry[];
@@ -51,7 +52,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const live = new LiveScraper({ targets: liveTargets, intervalMs: opts.scrapeIntervalMs });
   const store = new ResultsStore(path.resolve(opts.resultsDir));
   const runs = new RunController({
-    startRun: opts.startRun,
+    startRun: opts.startRun ?? (runtime ? scenarioRunnerFor(runtime) : undefined),
     scenariosDir,
     resultsDir: store.dir,
     runningTargets: () => (runtime?.targets ?? []).map((t) => t.name),
