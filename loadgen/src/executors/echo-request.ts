@@ -1,0 +1,21 @@
+import type { Scenario } from '../scenario/types.js';
+
+/** The path of the HTTP job: /echo?text=..&delay_ms=..&cpu_iters=.. (only the keys the scenario sets). */
+export function echoPath(request: Scenario['request']): string {
+  const q = new URLSearchParams({ text: request.text });
+  if (request.delay_ms !== undefined) q.set('delay_ms', String(request.delay_ms));
+  if (request.cpu_iters !== undefined && request.cpu_iters > 0) q.set('cpu_iters', String(request.cpu_iters));
+  return `/echo?${q.toString()}`;
+}
+
+/**
+ * One request before the load, for the body every later answer must equal (the translation is
+ * deterministic). Throws with the reason when the target cannot answer at all.
+ */
+export async function probeEcho(baseUrl: string, request: Scenario['request'], timeoutMs = 15000): Promise<string> {
+  const url = baseUrl + echoPath(request);
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${body.trim().slice(0, 200)}`);
+  return body;
+}

@@ -1,0 +1,81 @@
+import { performance } from 'node:perf_hooks';
+import { sampleServer, type ServerSample } from '../sampling/server-sampler.js';
+import { openFileLimit, FD_HEADROOM } from './fd-limit.js';
+import { openAll } from './line-sweep.js';
+import { emptyErrors, NO_LATENCY, sleep, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
+
+// What an idle connection costs: open N line-protocol connections, send nothing, and compare
+// the server's memory, OS threads and concurrency units before and after. A thread per
+// connection pays a stack; an event loop pays a socket and a little bookkeeping.
+
+/** Time for the server to accept and settle (spawn threads, fork, allocate) before "after" is read. */
+const SETTLE_MS = 1000;
+
+export const idleConnections: Executor = {
+  name: 'idle-connections',
+  loadUnit: 'connections',
+  protocol: 'line',
+  idealRps: () => null,
+  preflight(ctx) {
+    const limit = openFileLimit();
+    if (limit !== undefined && ctx.load + FD_HEADROOM > limit) {
+      return [`${ctx.load} connections need more file descriptors than this process may open (ulimit -n = ${limit}); opening ${Math.max(0, limit - FD_HEADROOM)} instead. Raise it with 'ulimit -n 65536' before 'lab run'.`];
+    }
+    return [];
+  },
+  async start(ctx: StepContext): Promise<StepRun> {
+    const line = ctx.target.line;
+    if (!line) throw new Error(`${ctx.target.name} has no line port`);
+    const limit = openFileLimit();
+    const n = limit === undefined ? ctx.load : Math.min(ctx.load, Math.max(0, limit - FD_HEADROOM));
+    let conns: Awaited<ReturnType<typeof openAll>> = [];
+    return {
+      warmup: async () => {},
+      measure: async (seconds): Promise<Measurement> => {
+        const t0 = performance.now();
+        const before = await sampleServer(ctx.runtime, ctx.target, 'line');
+        conns = await openAll(line.host, line.port, n, ctx.signal);
+        const open = () => conns.filter((c) => c && !c.closed).length;
+        ctx.onLive({ rps: 0, connections: open() });
+        await sleep(SETTLE_MS + seconds * 1000, ctx.signal);
+        const after = await sampleServer(ctx.runtime, ctx.target, 'line');
+        const opened = open();
+        ctx.onLive({ rps: 0, connections: opened });
+        const warnings: string[] = [];
+        if (opened < ctx.load) warnings.push(`only ${opened} of ${ctx.load} idle connections were open at the end`);
+        const errors = emptyErrors();
+        errors.connection = ctx.load - opened;
+        if (errors.connection) errors.by_kind['not open'] = errors.connection;
+        return {
+          requests: 0,
+          ok: 0,
+          durationS: (performance.now() - t0) / 1000,
+          latencyMs: NO_LATENCY,
+          errors,
+          loadgenThreads: 1,
+          warnings,
+          idle: idleFigures(ctx.load, opened, before, after),
+        };
+      },
+      close: async () => {
+        for (const c of conns) c?.close();
+      },
+    };
+  },
+};
+
+function idleFigures(requested: number, opened: number, before: ServerSample, after: ServerSample) {
+  const per = (a?: number, b?: number) => (a === undefined || b === undefined || opened === 0 ? null : (b - a) / opened);
+  return {
+    connections_requested: requested,
+    connections_open: opened,
+    rss_bytes_before: before.rssBytes ?? null,
+    rss_bytes_after: after.rssBytes ?? null,
+    threads_before: before.osThreads ?? null,
+    threads_after: after.osThreads ?? null,
+    units_before: before.concurrencyUnits ?? null,
+    units_after: after.concurrencyUnits ?? null,
+    bytes_per_connection: per(before.rssBytes, after.rssBytes),
+    threads_per_connection: per(before.osThreads, after.osThreads),
+  };
+}

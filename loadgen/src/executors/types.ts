@@ -1,0 +1,80 @@
+import type { LiveFigures } from '../metrics/registry.js';
+import type { IdleMeasurement, LatencyMs, OverheadMeasurement, RunResults, StepErrors } from '../results/types.js';
+import type { Endpoint, LabRuntime } from '../runtime/types.js';
+import type { ExecutorName, Scenario } from '../scenario/types.js';
+
+// k6-style: a load model is a named executor behind this one small interface. The run loop
+// (run/run-scenario.ts) owns the phases and everything around them (sampling, progress,
+// results); an executor only knows how to put its kind of load on one target for one step.
+
+export interface StepContext {
+  scenario: Scenario;
+  runtime: LabRuntime;
+  target: Endpoint;
+  /** Connections, arrival rate or workers. */
+  load: number;
+  /** Aborted on SIGINT: stop load at once and return what was measured. */
+  signal: AbortSignal;
+  /** Live figures, at least once per second while load runs. */
+  onLive(f: LiveFigures): void;
+}
+
+export interface Measurement {
+  /** Answers received (any status). */
+  requests: number;
+  /** Answers that were right (2xx with the expected body). */
+  ok: number;
+  durationS: number;
+  latencyMs: LatencyMs;
+  errors: StepErrors;
+  /** Threads that generated load (autocannon workers); 1 by default. */
+  loadgenThreads: number;
+  warnings: string[];
+  idle?: IdleMeasurement;
+  overhead?: OverheadMeasurement;
+  /** The live rate comes from the server's counters (the executor has no per-second view). */
+  liveFromServer?: boolean;
+}
+
+/** One step on one target: set up, warm up (discarded), measure, tear down. */
+export interface StepRun {
+  warmup(seconds: number): Promise<void>;
+  measure(seconds: number): Promise<Measurement>;
+  close(): Promise<void>;
+}
+
+export interface Executor {
+  name: ExecutorName;
+  loadUnit: RunResults['load_unit'];
+  /** Which protocol's server counters show this executor's traffic. */
+  protocol: 'http' | 'line';
+  /** Little's law for closed models, the rate for open ones; null where there is no ideal. */
+  idealRps(load: number, upstreamDelayMs: number): number | null;
+  /** Problems with a step that are known before it starts (e.g. above the fd limit). */
+  preflight?(ctx: StepContext): string[];
+  start(ctx: StepContext): Promise<StepRun>;
+}
+
+export const NO_LATENCY: LatencyMs = { p50: null, p90: null, p99: null, p999: null, max: null };
+
+export function emptyErrors(): StepErrors {
+  return { timeouts: 0, non2xx: 0, connection: 0, by_kind: {} };
+}
+
+export function countKind(e: StepErrors, kind: string, n = 1): void {
+  e.by_kind[kind] = (e.by_kind[kind] ?? 0) + n;
+}
+
+/** Waits, but wakes up early on abort. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,20 @@
+import { errorCount, errorPercent } from '../results/derived.js';
+import type { StepResult } from '../results/types.js';
+
+/** hyperfine-style: say when data look suspect, and what to do about it. */
+export function stepWarnings(step: StepResult, opts: { delayMs: number | null; closedModel: boolean }): string[] {
+  const out: string[] = [];
+  const pct = errorPercent(step);
+  if (pct > 1) {
+    const kinds = Object.entries(step.errors.by_kind).map(([k, n]) => `${k}: ${n}`).join(', ');
+    out.push(`errors: ${pct.toFixed(1)}% of requests failed (${errorCount(step.errors)}${kinds ? `; ${kinds}` : ''}); check the target's log and the upstream`);
+  }
+  if (step.loadgen.saturated) {
+    out.push(`load generator saturated: ${step.loadgen.cpu_seconds.toFixed(2)} CPU s in ${step.duration_s.toFixed(1)} s on ${step.loadgen.threads ?? 1} thread(s); the target may be faster than measured (fewer steps at once, or the lab on another machine)`);
+  }
+  const p50 = step.latency_ms.p50;
+  if (opts.closedModel && step.load === 1 && opts.delayMs !== null && p50 !== null && p50 > opts.delayMs + 5) {
+    out.push(`latency at 1 connection is ${p50.toFixed(1)} ms, more than 5 ms over the ${opts.delayMs} ms upstream delay: per-request overhead in the server (or Nagle / delayed ACK)`);
+  }
+  return out;
+}

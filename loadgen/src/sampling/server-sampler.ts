@@ -1,0 +1,105 @@
+import { parsePrometheusText, sumOf, type Sample as PromSample } from '../live/prom-text.js';
+import type { ServerUsage } from '../results/types.js';
+import type { Endpoint, LabRuntime } from '../runtime/types.js';
+
+// What a service spent during a measure phase, from two sources sampled every <= 500 ms: the
+// runtime's OS view (runtime.stats: /proc tree or cgroup) is preferred because it counts every
+// process; the service's own /metrics fills what the OS cannot know (concurrency units,
+// request counters for the live rate) and stands in when the runtime has no stats.
+
+export const SAMPLE_INTERVAL_MS = 500;
+
+export interface ServerSample {
+  t: number;
+  cpuSeconds?: number;
+  rssBytes?: number;
+  osThreads?: number;
+  contextSwitches?: number;
+  concurrencyUnits?: number;
+  /** lab_requests_total summed over outcomes, for the given protocol. */
+  requests?: number;
+  openConnections?: number;
+}
+
+export async function sampleServer(runtime: LabRuntime, target: Endpoint, protocol: 'http' | 'line' = 'http', timeoutMs = 1000): Promise<ServerSample> {
+  const [stats, metrics] = await Promise.all([
+    runtime.stats(target.name).catch(() => undefined),
+    scrapeMetrics(target.metricsUrl, timeoutMs),
+  ]);
+  const m = (name: string, match = {}) => (metrics ? sumOf(metrics, name, match) : undefined);
+  const ctxFromMetrics = m('lab_context_switches_total');
+  return {
+    t: Date.now(),
+    cpuSeconds: stats?.cpuSeconds ?? m('process_cpu_seconds_total'),
+    rssBytes: stats?.rssBytes ?? m('process_resident_memory_bytes'),
+    osThreads: stats?.osThreads ?? m('lab_os_threads'),
+    contextSwitches: stats ? stats.contextSwitches.voluntary + stats.contextSwitches.involuntary : ctxFromMetrics,
+    concurrencyUnits: m('lab_concurrency_units'),
+    requests: m('lab_requests_total', { protocol }),
+    openConnections: m('lab_open_connections', { protocol }),
+  };
+}
+
+async function scrapeMetrics(url: string, timeoutMs: number): Promise<PromSample[] | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return undefined;
+    return parsePrometheusText(await res.text()).samples;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples one target in the background until stop(); summarises peaks and deltas. */
+export class ServerSampler {
+  private readonly samples: ServerSample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly runtime: LabRuntime,
+    private readonly target: Endpoint,
+    private readonly protocol: 'http' | 'line' = 'http',
+    private readonly onSample?: (s: ServerSample, prev: ServerSample | undefined) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.take();
+    this.timer = setInterval(() => {
+      // Never stack scrapes: a slow /metrics under load must not pile up requests.
+      if (!this.inFlight) this.inFlight = this.take().finally(() => (this.inFlight = undefined));
+    }, SAMPLE_INTERVAL_MS);
+  }
+
+  async stop(): Promise<ServerUsage> {
+    clearInterval(this.timer);
+    await this.inFlight;
+    await this.take();
+    return summarise(this.samples);
+  }
+
+  private async take(): Promise<void> {
+    const s = await sampleServer(this.runtime, this.target, this.protocol);
+    const prev = this.samples[this.samples.length - 1];
+    this.samples.push(s);
+    this.onSample?.(s, prev);
+  }
+}
+
+export function summarise(samples: ServerSample[]): ServerUsage {
+  const peak = (f: (s: ServerSample) => number | undefined) => {
+    const v = samples.map(f).filter((x): x is number => x !== undefined);
+    return v.length ? Math.max(...v) : null;
+  };
+  const delta = (f: (s: ServerSample) => number | undefined) => {
+    const v = samples.map(f).filter((x): x is number => x !== undefined);
+    return v.length >= 2 ? Math.max(0, v[v.length - 1]! - v[0]!) : null;
+  };
+  return {
+    cpu_seconds: delta((s) => s.cpuSeconds),
+    rss_bytes_peak: peak((s) => s.rssBytes),
+    os_threads_peak: peak((s) => s.osThreads),
+    context_switches: delta((s) => s.contextSwitches),
+    concurrency_units_peak: peak((s) => s.concurrencyUnits),
+  };
+}
