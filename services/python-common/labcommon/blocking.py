@@ -4,6 +4,7 @@ how to fetch (`fetch(url) -> (translation, seconds)`), and its extra routes.
 
 Every counter and gauge goes back to where it was when a client vanishes mid-request:
 the guards are context managers and every exit path is a `finally`."""
+import contextlib
 import json
 import sys
 import time
@@ -18,6 +19,11 @@ from .lineproto import LINE_TOO_LONG, LineReader, LineTooLong, decode_line, echo
 from .metrics import CONTENT_TYPE, ConnectionGuard, InflightGuard, LabMetrics
 from .upstream import UpstreamFailure, echo_url, upstream_url
 from .validation import EchoParams, check_text, parse_echo_query
+
+# Scrapes and health checks are not the job: counting them in flight would make every scrape
+# see itself (lab_inflight_requests never 0).
+OBSERVER_PATHS = frozenset(("/metrics", "/healthz"))
+_NOT_COUNTED = contextlib.nullcontext()
 
 # fetch(url) -> (translation, seconds); raises UpstreamFailure.
 Fetch = Callable[[str], Tuple[str, float]]
@@ -113,7 +119,7 @@ def serve_http_connection(sock, route: Route, metrics: LabMetrics, stopping: Cal
                 if on_busy_change:
                     on_busy_change(True)
                 try:
-                    with InflightGuard(metrics, "http"):
+                    with (_NOT_COUNTED if req.path in OBSERVER_PATHS else InflightGuard(metrics, "http")):
                         answer = _safe_route(route, req)
                         keep = req.keep_alive and not answer.close and not stopping()
                         # Recorded before the answer leaves, so a scrape made right after the

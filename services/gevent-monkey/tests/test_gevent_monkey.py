@@ -1,0 +1,45 @@
+import unittest
+
+from labtesting.contract import RowContract
+
+try:
+    import gevent  # noqa: F401  (only to know whether the row can run here)
+    HAVE_GEVENT = True
+except ImportError:
+    HAVE_GEVENT = False
+
+
+def hold_idle_connections(row, n):
+    conns = []
+    for _ in range(n):
+        c = row.line_conn()
+        conns.append(c)
+        c.send(b"\n")
+    for c in conns:
+        assert c.readline() == b"error: text is required\n"
+    return conns
+
+
+@unittest.skipUnless(HAVE_GEVENT, "gevent is not installed (apt-get install python3-gevent)")
+class GeventMonkeyTest(RowContract, unittest.TestCase):
+    ROW = "gevent-monkey"
+    UNIT = "greenlets"
+
+    def test_really_patched(self):
+        info = [dict(ls) for n, ls in self.row.metrics() if n == "lab_info"]
+        self.assertIn("+ gevent 2", info[0]["runtime"])
+        self.assertIn("monkey.patch_all()", info[0]["model"])
+
+    def test_idle_connections_cost_greenlets_not_os_threads(self):
+        before_units = self.row.metric("lab_concurrency_units", unit="greenlets")
+        conns = hold_idle_connections(self.row, 200)
+        try:
+            self.assertLess(self.row.metric("lab_os_threads"), 10)
+            self.assertGreaterEqual(self.row.metric("lab_concurrency_units", unit="greenlets") - before_units, 200)
+        finally:
+            for c in conns:
+                c.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
