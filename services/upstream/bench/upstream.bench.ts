@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, readProcessTreeStats, startService } from '@concurrency-lab/ts-common';
@@ -50,7 +51,13 @@ try {
   );
   console.log(
     `cpu (cores): upstream ${upstreamCpu.toFixed(2)}, load generator ${loadgenCpu.toFixed(2)}; ` +
-      `upstream rss ${((after?.rssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB; fd limit ${process.env.ULIMIT_N ?? 'inherited'}`,
+      `upstream rss ${((after?.rssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB`,
+  );
+  // CPU per request is the figure that holds on a busy machine: cores needed for the ideal rate.
+  const upstreamUsPerReq = (upstreamCpu * r.duration * 1e6) / r.requests.total;
+  console.log(
+    `upstream cpu per request ${upstreamUsPerReq.toFixed(0)} us -> ${(ideal * upstreamUsPerReq / 1e6).toFixed(2)} cores for the ideal ${ideal} rps; ` +
+      `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cpus`,
   );
   if (loadgenCpu > 0.9) console.log('warning: the load generator used over 90% of a core: the figure may be its limit, not the upstream\'s');
   if (ratio < GOAL) {
