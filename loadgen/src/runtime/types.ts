@@ -44,6 +44,35 @@ export interface ServiceStats {
   osThreads: number;
   processes: number;
   contextSwitches: { voluntary: number; involuntary: number };
+  /** Docker runtime only (optional, added after the first contract): the container's cgroup view. */
+  container?: ContainerUsage;
+}
+
+/**
+ * A container's own figures, from the Docker API (cgroup) rather than /proc. Results keep it
+ * under server.container. Optional fields are absent when Docker does not report them.
+ */
+export interface ContainerUsage {
+  /** Short (12 hex) container id. */
+  id: string;
+  name: string;
+  image: string;
+  /** cgroup CPU time of every process in the container (cpuacct total_usage). */
+  cpuSeconds: number;
+  /** Memory usage minus inactive file cache: the figure `docker stats` shows. */
+  memoryBytes: number;
+  /** The container's memory limit; absent when unlimited. */
+  memoryLimitBytes?: number;
+  /** CPU limit in CPUs (NanoCpus / 1e9); absent when unlimited. */
+  cpuLimit?: number;
+  /** Tasks (threads) in the container's pids cgroup. */
+  pids?: number;
+  /**
+   * Whether rssBytes, osThreads, processes and contextSwitches came from /proc on this host
+   * (the lab shares the host's pid namespace). Otherwise rssBytes is memoryBytes, osThreads
+   * is pids, and context switches come from the service's own lab_context_switches_total.
+   */
+  procVisible: boolean;
 }
 
 export interface Unavailable {

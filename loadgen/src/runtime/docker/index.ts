@@ -1,7 +1,7 @@
-// Placeholder until the Docker engineer lands the real runtime in this folder.
-import { LabError, EXIT } from '../../cli/errors.js';
-import type { LabRuntime } from '../types.js';
-
-export async function openDockerRuntime(_options: unknown): Promise<LabRuntime> {
-  throw new LabError('docker runtime not implemented yet', EXIT.badInput);
-}
+// The Docker runtime: attaches to the containers docker compose started (labels lab.impl and
+// lab.role=upstream), reads their cgroup stats, applies CPU/memory limits, restarts them.
+export { openDockerRuntime, type DockerRuntimeOptions } from './dockerRuntime.js';
+export { connectDocker, dockerFromEnv } from './client.js';
+export { findLabContainers, IMPL_LABEL, ROLE_LABEL } from './discover.js';
+export { containerUsageOf, workingSetBytes, readContainerStats, type DockerStatsJson } from './stats.js';
+export { updateFor, restoreUpdate } from './limits.js';

@@ -1,0 +1,195 @@
+import type Docker from 'dockerode';
+import { EXIT, LabError } from '../../cli/errors.js';
+import { discoverServices, selectTargets, upstreamOf } from '../../manifest/index.js';
+import type { LabEvent, LabEventHandler } from '../local/events.js';
+import type { Endpoint, LabRuntime, ResourceLimits, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
+import { addressModeFromEnv, endpointOf, type AddressMode } from './address.js';
+import { connectDocker } from './client.js';
+import { findLabContainers, type FoundContainer } from './discover.js';
+import { containerLogTail, waitContainerReady } from './health.js';
+import { restoreUpdate, savedLimitsOf, updateContainer, updateFor, type SavedLimits } from './limits.js';
+import { readContainerStats } from './stats.js';
+
+// The Docker runtime attaches to a lab that docker compose started: it never creates or
+// removes containers, so stop() leaves them running (it only undoes limits it applied).
+
+export interface DockerRuntimeOptions {
+  /** Implementations to use; all discovered manifests when absent. */
+  targets?: string[];
+  /** Default: LAB_SERVICES_DIR or <repo>/services. */
+  servicesDir?: string;
+  /** Environment read for DOCKER_HOST, LAB_DOCKER_PROJECT, LAB_DOCKER_ADDRESS; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** How long a container that is still starting may take to become healthy. */
+  healthTimeoutMs?: number;
+  onEvent?: LabEventHandler;
+}
+
+const DEFAULT_HEALTH_TIMEOUT_MS = 60_000;
+
+interface Attached {
+  manifest: ServiceManifest;
+  container: Docker.Container;
+  info: Docker.ContainerInspectInfo;
+  endpoint: Endpoint;
+  /** Limits before the first applyLimits, to restore. */
+  saved?: SavedLimits;
+}
+
+function upHint(names: string[]): string {
+  return `docker compose up -d ${names.join(' ')}   (docker-compose 1.x: docker-compose up -d ${names.join(' ')})`;
+}
+
+class DockerRuntime implements LabRuntime {
+  readonly kind = 'docker' as const;
+  readonly unavailable: Unavailable[] = [];
+  private readonly attached = new Map<string, Attached>();
+  private upstreamName = 'upstream';
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly mode: AddressMode,
+    private readonly healthTimeoutMs: number,
+    private readonly onEvent: LabEventHandler,
+  ) {}
+
+  get upstream(): Endpoint { return this.attached.get(this.upstreamName)!.endpoint; }
+
+  get targets(): Endpoint[] {
+    return [...this.attached.values()].filter((a) => a.manifest.role === 'implementation').map((a) => a.endpoint);
+  }
+
+  emit(event: LabEvent): void {
+    try { this.onEvent(event); } catch { /* a broken listener must not break the lab */ }
+  }
+
+  /** Attaches to one container: waits (bounded) until it answers, or says why it cannot. */
+  async attach(manifest: ServiceManifest, found: FoundContainer): Promise<Attached | Unavailable> {
+    const container = this.docker.getContainer(found.id);
+    const info = await container.inspect();
+    const endpoint = endpointOf(info, manifest, this.mode);
+    const { result, info: latest } = await waitContainerReady(container, endpoint.httpUrl, this.healthTimeoutMs);
+    if (result !== 'healthy') {
+      const state = latest?.State;
+      const why = result === 'exited'
+        ? `container ${found.name} is ${state?.Status ?? 'not running'} (exit code ${state?.ExitCode ?? '?'})`
+        : `container ${found.name} did not answer ${endpoint.httpUrl}/healthz within ${Math.round(this.healthTimeoutMs / 1000)} s (docker health: ${state?.Health?.Status ?? 'none'})`;
+      const tail = await containerLogTail(container);
+      this.emit({ kind: 'unavailable', service: manifest.name, message: why, logTail: tail || undefined });
+      return { name: manifest.name, reason: why, hint: `docker logs ${found.name}; ${upHint([manifest.name])}` };
+    }
+    const attached: Attached = { manifest, container, info: latest!, endpoint: endpointOf(latest!, manifest, this.mode) };
+    this.attached.set(manifest.name, attached);
+    this.emit({ kind: 'attached', service: manifest.name, message: `container ${found.name} at ${attached.endpoint.httpUrl}` });
+    return attached;
+  }
+
+  setUpstream(name: string): void { this.upstreamName = name; }
+
+  private get(name: string): Attached {
+    const a = this.attached.get(name);
+    if (!a) {
+      throw new LabError(`${name} is not a service of this Docker lab (attached: ${[...this.attached.keys()].join(', ')})`, EXIT.badInput);
+    }
+    return a;
+  }
+
+  async stats(name: string): Promise<ServiceStats | undefined> {
+    const a = this.get(name);
+    try {
+      // Inspect every time: a restart (by us, by Docker's restart policy) changes the pid.
+      a.info = await a.container.inspect();
+      return await readContainerStats(a.container, a.info, a.endpoint.metricsUrl);
+    } catch {
+      return undefined; // container gone or daemon busy: the sampler falls back to /metrics
+    }
+  }
+
+  async restart(name: string): Promise<void> {
+    const a = this.get(name);
+    this.emit({ kind: 'stopping', service: name, message: `restarting container ${a.info.Name.replace(/^\//, '')}` });
+    // t: the drain time the services get on SIGTERM before Docker kills them.
+    await a.container.restart({ t: 15 });
+    const { result, info } = await waitContainerReady(a.container, a.endpoint.httpUrl, this.healthTimeoutMs);
+    if (result !== 'healthy') {
+      const tail = await containerLogTail(a.container);
+      throw new LabError(`${name} did not come back healthy after a restart (${result})${tail ? `:\n${tail}` : ''}`, EXIT.verifyFailed);
+    }
+    a.info = info!;
+    a.endpoint = endpointOf(a.info, a.manifest, this.mode);
+    this.emit({ kind: 'healthy', service: name, message: 'restarted and healthy' });
+  }
+
+  async applyLimits(name: string, limits: ResourceLimits): Promise<void> {
+    const a = this.get(name);
+    const update = updateFor(name, limits);
+    if (Object.keys(update).length === 0) return;
+    a.info = await a.container.inspect();
+    a.saved ??= savedLimitsOf(a.info);
+    await updateContainer(a.container, name, update);
+  }
+
+  async restoreLimits(name: string): Promise<void> {
+    const a = this.get(name);
+    if (!a.saved) return;
+    await updateContainer(a.container, name, restoreUpdate(a.saved));
+    a.saved = undefined;
+  }
+
+  async stop(): Promise<void> {
+    // Containers belong to compose; only our limits are ours to undo.
+    for (const name of this.attached.keys()) {
+      try { await this.restoreLimits(name); } catch { /* best effort on the way out */ }
+    }
+  }
+}
+
+/**
+ * Attaches to the lab's containers (labels lab.impl / lab.role=upstream) on the local Docker
+ * daemon. Errors a user can act on are LabErrors (exit 2): no daemon, no upstream, an asked-for
+ * row without a container. Rows not asked for by name that are missing or unhealthy are listed
+ * in `unavailable`, the rest still run.
+ */
+export async function openDockerRuntime(options: DockerRuntimeOptions = {}): Promise<LabRuntime> {
+  const env = options.env ?? process.env;
+  const manifests = discoverServices(options.servicesDir);
+  const upstreamManifest = upstreamOf(manifests);
+  const wanted = selectTargets(manifests, options.targets);
+  const mode = addressModeFromEnv(env);
+  const { docker } = await connectDocker(env);
+  const project = env.LAB_DOCKER_PROJECT || undefined;
+  const containers = await findLabContainers(docker, project);
+  const where = project ? ` in compose project '${project}'` : '';
+
+  const upstreamFound = containers.get('upstream');
+  if (!upstreamFound) {
+    throw new LabError(`no upstream container (label lab.role=upstream)${where} on this Docker daemon. Start the lab: ${upHint([])}`, EXIT.badInput);
+  }
+  const explicit = options.targets !== undefined && options.targets.length > 0;
+  const missing = wanted.filter((m) => !containers.has(m.name)).map((m) => m.name);
+  if (missing.length > 0 && (explicit || missing.length === wanted.length)) {
+    throw new LabError(
+      `no container with label lab.impl=<name>${where} for: ${missing.join(', ')}. Start ${missing.length === 1 ? 'it' : 'them'}: ${upHint(missing)}`,
+      EXIT.badInput,
+    );
+  }
+
+  const runtime = new DockerRuntime(docker, mode, options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, options.onEvent ?? (() => {}));
+  runtime.setUpstream(upstreamManifest.name);
+  const upstream = await runtime.attach(upstreamManifest, upstreamFound);
+  if ('reason' in upstream && !('endpoint' in upstream)) {
+    throw new LabError(`the upstream container is not usable: ${upstream.reason}. ${upstream.hint ?? ''}`, EXIT.badInput);
+  }
+  for (const name of missing) {
+    const u = { name, reason: 'no container with this lab.impl label is running', hint: upHint([name]) };
+    runtime.unavailable.push(u);
+    runtime.emit({ kind: 'unavailable', service: name, message: `${u.reason} (fix: ${u.hint})` });
+  }
+  // In parallel: a row still starting should not hold up the others.
+  const results = await Promise.all(wanted.filter((m) => containers.has(m.name)).map((m) => runtime.attach(m, containers.get(m.name)!)));
+  for (const r of results) if (!('endpoint' in r)) runtime.unavailable.push(r);
+  if (explicit && runtime.unavailable.length > 0) {
+    throw new LabError(`asked-for target${runtime.unavailable.length === 1 ? '' : 's'} not usable:\n  ${runtime.unavailable.map((u) => `${u.name}: ${u.reason} (fix: ${u.hint})`).join('\n  ')}`, EXIT.badInput);
+  }
+  return runtime;
+}
