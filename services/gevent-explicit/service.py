@@ -15,7 +15,7 @@ from gevent.server import StreamServer
 from labcommon.blocking import Answer, serve_line_connection, standard_route
 from labcommon.config import read_config_or_exit
 from labcommon.httpwire import Request, set_nodelay
-from labcommon.metrics import InflightGuard, LabMetrics, python_runtime
+from labcommon.metrics import LabMetrics, python_runtime
 from labcommon.overhead import BUSY_REASON, ExperimentGuard, overhead_result
 from labcommon.runtime import count_live_greenlets
 from labcommon.upstream import UpstreamFailure, translation_from
@@ -79,12 +79,20 @@ def wsgi_app(environ, start_response):
     req = Request(environ["REQUEST_METHOD"], environ.get("RAW_URI", ""), environ.get("PATH_INFO", ""),
                   environ.get("QUERY_STRING", ""), environ.get("SERVER_PROTOCOL", "HTTP/1.1"))
     started = time.monotonic()
-    with InflightGuard(metrics, "http"):
+    # Only /echo is a request in flight: counting the /metrics scrape itself would make the
+    # gauge read 1 at every scrape.
+    counted = req.path == "/echo"
+    if counted:
+        metrics.inflight_add("http", 1)
+    try:
         answer = standard_route(req, cfg, metrics, fetch, extra=overhead_route)
-        if answer.outcome is not None:
-            # Recorded before the write, like labcommon's own loops: the work was done even if
-            # the client has left by now.
-            metrics.request_done("http", answer.outcome, time.monotonic() - started)
+    finally:
+        if counted:
+            metrics.inflight_add("http", -1)
+    if answer.outcome is not None:
+        # Recorded before the write, like labcommon's own loops: the work was done even if
+        # the client has left by now.
+        metrics.request_done("http", answer.outcome, time.monotonic() - started)
     status = "%d %s" % (answer.status, _REASONS.get(answer.status, "Unknown"))
     start_response(status, [("Content-Type", answer.content_type), ("Content-Length", str(len(answer.body)))])
     return [answer.body]
@@ -123,9 +131,11 @@ def main():
     except OSError as err:
         sys.stderr.write("%s: cannot listen: %s\n" % (IMPL, err))
         return 1
-    sys.stdout.write("%s listening http=%s:%d line=%s:%d\n" % (IMPL, cfg.bind, http_server.server_port, cfg.bind,
-                                                              line_server.server_port))
-    sys.stdout.flush()
+    # One parseable line (stderr, like every Python row): with PORT=0 the tests read the
+    # OS-chosen ports from it.
+    sys.stderr.write("%s: listening http=%d line=%d bind=%s upstream=%s\n"
+                     % (IMPL, http_server.server_port, line_server.server_port, cfg.bind, cfg.upstream_url))
+    sys.stderr.flush()
     gevent.signal_handler(signal.SIGTERM, stop_requested.set)
     gevent.signal_handler(signal.SIGINT, stop_requested.set)
     stop_requested.wait()

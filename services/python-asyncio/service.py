@@ -226,7 +226,11 @@ async def main():
         return 1
     http_port = site._server.sockets[0].getsockname()[1]
     line_port = line_server.sockets[0].getsockname()[1]
-    print("%s listening http=%s:%d line=%s:%d" % (IMPL, cfg.bind, http_port, cfg.bind, line_port), flush=True)
+    # One parseable line (stderr, like every Python row): with PORT=0 the tests read the
+    # OS-chosen ports from it.
+    sys.stderr.write("%s: listening http=%d line=%d bind=%s upstream=%s\n"
+                     % (IMPL, http_port, line_port, cfg.bind, cfg.upstream_url))
+    sys.stderr.flush()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
     await stopping.wait()

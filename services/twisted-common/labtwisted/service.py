@@ -59,9 +59,11 @@ class TwistedService(object):
             sys.stderr.write("%s: cannot listen: %s\n" % (self.impl, err))
             return 1
         http_port, line_port = (p.getHost().port for p in self._ports)
-        # One line the test helpers and `lab up` can wait for (ports may be OS-chosen).
-        sys.stdout.write("%s listening http=%s:%d line=%s:%d\n" % (self.impl, cfg.bind, http_port, cfg.bind, line_port))
-        sys.stdout.flush()
+        # One parseable line (stderr, like every Python row): with PORT=0 the tests read the
+        # OS-chosen ports from it.
+        sys.stderr.write("%s: listening http=%d line=%d bind=%s upstream=%s\n"
+                         % (self.impl, http_port, line_port, cfg.bind, cfg.upstream_url))
+        sys.stderr.flush()
         reactor.addSystemEventTrigger("before", "shutdown", self._drain)
         reactor.run()  # installs SIGTERM/SIGINT handlers that call reactor.stop()
         return 0
