@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { overheadCrossovers } from '../../src/results/crossover.js';
+import { resultsToCsv } from '../../src/results/csv.js';
+import { readResults, runDirName, writeResults } from '../../src/results/files.js';
+import { resultsToMarkdown } from '../../src/results/summary.js';
+import { resultsProblems } from '../../src/results/validate.js';
+import { evaluateThresholds } from '../../src/results/verdict.js';
+import { fixtureOverhead, fixtureResults } from './fixture.js';
+
+describe('results model', () => {
+  it('a well-formed results.json matches schema 1; broken ones do not', () => {
+    assert.deepEqual(resultsProblems(fixtureResults()), []);
+    const broken = fixtureResults() as unknown as { schema_version: number; targets: { steps: { latency_ms: unknown; rps: unknown }[] }[] };
+    broken.schema_version = 2;
+    broken.targets[0]!.steps[0]!.rps = 'fast';
+    delete (broken.targets[1]!.steps[0] as Record<string, unknown>).latency_ms;
+    const problems = resultsProblems(broken);
+    assert.ok(problems.some((p) => p.startsWith('/schema_version')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes('/targets/0/steps/0/rps')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes("latency_ms")), problems.join('\n'));
+  });
+
+  it('writes atomically (no temp file left) and reads back; rejects non-results folders with exit 2', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-results-'));
+    writeResults(dir, fixtureResults());
+    assert.deepEqual(readdirSync(dir), ['results.json']);
+    assert.equal(readResults(dir).targets.length, 2);
+    assert.throws(() => readResults(path.join(dir, 'nope')), (e: Error & { exitCode?: number }) => e.exitCode === 2 && /does not exist/.test(e.message));
+    writeFileSync(path.join(dir, 'results.json'), '{"schema_version": 1');
+    assert.throws(() => readResults(dir), /not valid JSON/);
+    writeFileSync(path.join(dir, 'results.json'), '{"schema_version": 7}');
+    assert.throws(() => readResults(dir), /does not match results schema 1/);
+  });
+
+  it('run folder names are sortable UTC times', () => {
+    assert.equal(runDirName('io-ramp', new Date('2026-01-02T03:04:05.678Z')), '2026-01-02T03-04-05Z_io-ramp');
+  });
+
+  it('CSV has one row per target and step', () => {
+    const csv = resultsToCsv(fixtureResults()).trim().split('\n');
+    assert.equal(csv.length, 1 + 6);
+    assert.match(csv[0]!, /^target,model,load,requests/);
+    assert.match(csv[6]!, /^python-threads,threads,100,/);
+  });
+
+  it('thresholds fail on the step that breaks them, and only there', () => {
+    const checks = evaluateThresholds(fixtureResults());
+    const p99 = checks.find((c) => c.threshold === 'p99 < 2s')!;
+    assert.equal(p99.passed, false);
+    assert.deepEqual(p99.failures, ['python-threads @ 100: p99 = 2.40s']);
+    assert.equal(p99.checked, 6);
+    assert.equal(checks.find((c) => c.threshold === 'errors < 1%')!.passed, true);
+    const md = resultsToMarkdown(fixtureResults(), checks);
+    assert.match(md, /FAIL `p99 < 2s`/);
+    assert.match(md, /\| 100 \| 1400 \| 700\.0 \| 1000\.0 \| 0\.70 \|/);
+  });
+
+  it('overhead crossover: the first worker count where a cheaper row becomes dearer', () => {
+    const xs = overheadCrossovers(fixtureOverhead());
+    assert.deepEqual(xs.map((x) => [x.rising, x.other, x.workers]), [['python-threads', 'gevent-explicit', 10]]);
+    assert.match(resultsToMarkdown(fixtureOverhead(), []), /python-threads crosses gevent-explicit at 10 workers/);
+  });
+
+  it('the schema file is valid JSON and pins schema_version 1', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../src/results/results.schema.json', import.meta.url), 'utf8'));
+    assert.equal(schema.properties.schema_version.const, 1);
+  });
+});
