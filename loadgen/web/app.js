@@ -300,7 +300,7 @@ function renderRunState(state) {
   box.dataset.status = state.status;
   const frac = progressFraction(state);
   box.textContent = '';
-  box.append(
+  box.append(...[
     el('div', { class: 'title' }, `Run ${state.id}: ${state.scenario} `, el('span', { class: `status-${state.status}` }, state.status)),
     el('div', { class: 'muted' }, `targets: ${state.targets ? state.targets.join(', ') : 'as the scenario says'} · started ${new Date(state.started_at).toLocaleTimeString()}`),
     frac === null ? null : el('div', { class: 'progress' }, el('div', { style: `width:${Math.round(frac * 100)}%` })),
@@ -309,7 +309,7 @@ function renderRunState(state) {
     ...(state.events ?? []).filter((e) => e && e.phase === 'note').map((e) => el('div', { class: 'muted' }, `note: ${e.message}`)),
     state.error ? el('div', { class: 'notice error' }, state.error) : null,
     state.result_id && state.status !== 'running' ? el('a', { class: 'btn open-result', href: `#results/${encodeURIComponent(state.result_id)}` }, 'Open results') : null,
-  );
+  ].filter(Boolean));
   banner.classList.toggle('hidden', state.status !== 'running');
   banner.textContent = state.status === 'running' ? `Running ${state.scenario}: ${describeProgress(state.progress) || 'starting…'}` : '';
 }
@@ -395,11 +395,13 @@ function resultChartSet(results, container, idPrefix = '') {
   container.append(grid);
   loadChart(grid, { title: `Throughput vs ${xLabel}`, unit: 'req/s', loads, logX, series: { xLabel, list: [...rps, ...(idealByLoad.size ? [ideal] : [])] } });
   loadChart(grid, { title: `Latency p99 vs ${xLabel}`, unit: 'ms', loads, logX, series: { xLabel, list: byLoad(results, (s) => s.latency_ms.p99).list } });
-  const perConn = byLoad(results, (s) => {
-    if (s.idle?.bytes_per_connection !== undefined && s.idle.bytes_per_connection !== null) return s.idle.bytes_per_connection / 1024;
-    return s.server.rss_bytes_peak !== null && s.load > 0 ? s.server.rss_bytes_peak / s.load / 1024 : null;
-  });
-  loadChart(grid, { title: 'Memory per connection', unit: 'KiB', loads, logX, series: { xLabel, list: perConn.list } });
+  // Idle-connection runs measure memory per connection directly; other runs show the peak RSS
+  // per load (its slope is the memory each added connection costs), as the report does.
+  const idle = results.targets.some((t) => t.steps.some((s) => s.idle?.bytes_per_connection != null));
+  const memory = idle
+    ? byLoad(results, (s) => (s.idle?.bytes_per_connection == null ? null : s.idle.bytes_per_connection / 1024))
+    : byLoad(results, (s) => (s.server.rss_bytes_peak === null ? null : s.server.rss_bytes_peak / 1048576));
+  loadChart(grid, { title: idle ? 'Memory per idle connection' : `Peak RSS vs ${xLabel}`, unit: idle ? 'KiB' : 'MiB', loads, logX, series: { xLabel, list: memory.list } });
   loadChart(grid, { title: `OS threads vs ${xLabel}`, unit: '', loads, logX, series: { xLabel, list: byLoad(results, (s) => s.server.os_threads_peak).list } });
 }
 
