@@ -8,6 +8,7 @@ export type { LabRuntime, Endpoint, ServiceManifest, ServiceStats, Unavailable, 
 export { formatLabEvent, type LabEvent, type LabEventHandler } from './local/events.js';
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/localRuntime.js';
 export { readProcessTreeStats, pidListeningOn } from './local/procTree.js';
+export { claimSignals } from './local/processGroup.js';
 
 export interface RuntimeOptions extends LocalRuntimeOptions {
   kind: 'local' | 'docker';

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import { FIXTURE_SERVICES } from '../helpers/paths.js';
-import { runLab } from '../helpers/processes.js';
+import { pidListeningOn } from '../../src/runtime/local/procTree.js';
+import { assertGroupGone, runLab, startLab } from '../helpers/processes.js';
 
 async function fixtureEnv(): Promise<NodeJS.ProcessEnv> {
   return { ...process.env, LAB_SERVICES_DIR: FIXTURE_SERVICES, LAB_PORT_OFFSET: String(await findFreePortOffset()) };
@@ -41,4 +42,23 @@ test('lab verify on an unavailable target named explicitly exits 3 with the inst
   assert.equal(run.code, 3, run.stdout + run.stderr);
   assert.match(run.stdout, /UNAVAILABLE needs-python-module: .*cannot import/);
   assert.match(run.stdout, /fix: (sudo )?apt-get install -y python3-lab-fixture-nosuch/);
+});
+
+test('Ctrl-C during lab verify stops the services it started (no orphan group) and exits 130', async () => {
+  const env = await fixtureEnv();
+  const offset = Number(env.LAB_PORT_OFFSET);
+  const lab = await startLab(['verify', '--targets', 'good-echo'], env, '[good-echo] healthy');
+  const pgids: number[] = [];
+  try {
+    for (const port of [9000 + offset, 8101 + offset]) {
+      const pid = await pidListeningOn(port);
+      assert.ok(pid, `a service listens on ${port}`);
+      pgids.push(pid); // each service leads its own group
+    }
+  } finally {
+    const exited = new Promise<number | null>((resolve) => lab.child.once('exit', (code) => resolve(code)));
+    lab.child.kill('SIGINT');
+    assert.equal(await exited, 130, lab.err());
+  }
+  for (const pgid of pgids) await assertGroupGone(pgid);
 });

@@ -24,18 +24,19 @@ export function runLab(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_0
   });
 }
 
-/** Starts the CLI and resolves once its stdout contains `marker` (or rejects if it exits first). */
+/** Starts the CLI and resolves once its output contains `marker` (or rejects if it exits first). */
 export function startLab(args: string[], env: NodeJS.ProcessEnv, marker: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; out: () => string; err: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [LAB_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no '${marker}' within ${timeoutMs} ms\n${stdout}\n${stderr}`)); }, timeoutMs);
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes(marker)) { clearTimeout(timer); resolve({ child, out: () => stdout, err: () => stderr }); }
-    });
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    // The marker may come on either stream (`lab verify` reports progress on stderr).
+    const check = () => {
+      if (stdout.includes(marker) || stderr.includes(marker)) { clearTimeout(timer); resolve({ child, out: () => stdout, err: () => stderr }); }
+    };
+    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); check(); });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); check(); });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`lab exited (${code}) before '${marker}'\n${stdout}\n${stderr}`)); });
   });
 }

@@ -3,6 +3,7 @@ import { listFlag } from '../command.js';
 import { EXIT } from '../errors.js';
 import { formatLabEvent, openLocalRuntime, type LabRuntime, type LocalRuntimeOptions } from '../../runtime/index.js';
 import { formatVerifyReport, verifyTargets, type VerifyReport } from '../../verify/index.js';
+import { claimSignals } from '../../runtime/local/processGroup.js';
 
 export interface StartLabOptions extends Omit<LocalRuntimeOptions, 'onEvent'> {
   /** Where progress lines go (default console.error; the table goes to console.log). */
@@ -39,6 +40,7 @@ export function formatLabTable(runtime: LabRuntime): string {
 
 /** Resolves once SIGINT or SIGTERM arrived and every process the lab started is stopped. */
 export function stayUpUntilSignal(runtime: LabRuntime, log: (line: string) => void = (l) => console.error(l)): Promise<NodeJS.Signals> {
+  const release = claimSignals();
   return new Promise((resolve, reject) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -51,6 +53,7 @@ export function stayUpUntilSignal(runtime: LabRuntime, log: (line: string) => vo
       runtime.stop().then(() => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        release();
         log('lab stopped.');
         resolve(signal);
       }, reject);
