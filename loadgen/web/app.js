@@ -68,7 +68,7 @@ const fmt = {
 function showTab(name) {
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.tab === name);
   for (const s of document.querySelectorAll('.tab')) s.classList.toggle('hidden', s.id !== `tab-${name}`);
-  if (name === 'live') for (const c of liveCharts.values()) c.resize();
+  if (name === 'live') for (const c of liveCharts.values()) c.setSize(chartSize(c.container));
 }
 
 function route() {

@@ -1,0 +1,94 @@
+// The built-in web dashboard in a real browser: Debian's chromium driven by playwright-core,
+// against a real lab (upstream, node-eventloop, python-threads) running the real `quick`
+// scenario started from the page. Screenshots go to docs/screenshots/latest/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { repoRoot } from '../../src/manifest/repoRoot.js';
+import { startLabFixture, type LabFixture } from '../web/lab-fixture.js';
+
+const CHROMIUM = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
+const ROWS = ['node-eventloop', 'python-threads'];
+const SHOTS = path.join(repoRoot(), 'docs', 'screenshots', 'latest');
+
+let lab: LabFixture;
+let context: BrowserContext;
+let page: Page;
+let profile = '';
+const pageErrors: string[] = [];
+
+before(async () => {
+  // Not a skip: CI installs chromium (.ci/run), so a missing one is a broken machine.
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set LAB_CHROMIUM); the browser test needs it`);
+  lab = await startLabFixture(ROWS);
+  assert.deepEqual(lab.runtime.targets.map((t) => t.name).sort(), [...ROWS].sort(), `rows not running: ${JSON.stringify(lab.runtime.unavailable)}`);
+  profile = mkdtempSync(path.join(os.tmpdir(), 'lab-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  await lab?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function chartPoints(id: string): Promise<number> {
+  return Number((await page.getAttribute(`#${id}`, 'data-points')) ?? 0);
+}
+
+test('live charts draw, quick runs from the page with progress and a 409 shown, results draw', async () => {
+  await page.goto(lab.web.url);
+  // Live: the lab scrapes every second; the charts must draw real series for both rows.
+  await page.waitForFunction("Number(document.querySelector('#live-rss')?.getAttribute('data-points')) >= 4", null, { timeout: 15_000 });
+  for (const id of ['live-rss', 'live-threads', 'live-conns']) assert.ok((await chartPoints(id)) >= 4, `${id} drew no data`);
+  const legend = await page.locator('#legend .item .name').allTextContents();
+  assert.deepEqual(legend.sort(), [...ROWS].sort());
+  assert.ok((await page.locator('#live-rps canvas').count()) > 0, 'uPlot canvas');
+
+  // Scenarios: start quick on the running rows; a second start is refused and says so.
+  await page.click('nav a[data-tab=scenarios]');
+  const start = page.locator('button.start[data-scenario=quick]');
+  await start.waitFor({ timeout: 5000 });
+  const checked = await page.locator('#target-checks input:checked').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+  assert.deepEqual(checked.sort(), [...ROWS].sort());
+  await start.click();
+  await page.waitForSelector('#run-status[data-status=running]', { timeout: 5000 });
+  await start.click();
+  await page.waitForSelector('#run-error:not(.hidden)', { timeout: 5000 });
+  assert.match(await page.textContent('#run-error') ?? '', /Refused: a run is already in progress/);
+  await page.waitForFunction("/load \\d/.test(document.querySelector('#run-status .progress-text')?.textContent ?? '')", null, { timeout: 15_000 });
+  await page.waitForFunction("(document.querySelector('#run-status .step-log')?.childElementCount ?? 0) >= 1", null, { timeout: 30_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'scenarios-running.png') });
+
+  await page.waitForSelector('#run-status[data-status=complete]', { timeout: 60_000 });
+  assert.equal(await page.locator('#run-status .step-log li').count(), 4, 'two steps for each of two rows');
+
+  // Results: open the run from the progress card; every chart draws both rows.
+  await page.click('#run-status a.open-result');
+  await page.waitForSelector('#result-charts .chart[data-points]', { timeout: 10_000 });
+  const points = await page.locator('#result-charts .chart').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
+  assert.equal(points.length, 4, 'throughput, p99, memory, threads');
+  for (const n of points) assert.ok(n >= 4, `a result chart drew ${n} points: ${points.join(',')}`);
+  assert.equal(await page.locator('table.steps tbody tr').count(), 4);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(SHOTS, 'results.png'), fullPage: true });
+
+  // Back to live, which now holds the run's load.
+  await page.click('nav a[data-tab=live]');
+  await page.waitForFunction("Number(document.querySelector('#live-rps')?.getAttribute('data-points')) >= 10", null, { timeout: 10_000 });
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: path.join(SHOTS, 'live.png') });
+
+  assert.deepEqual(pageErrors, [], `script errors on the page: ${pageErrors.join('; ')}`);
+});
