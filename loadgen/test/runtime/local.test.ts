@@ -67,11 +67,11 @@ test('starts the upstream and rows on the offset ports, reports a crash at start
   for (const g of groups) await assertGroupGone(g.pgid, g.name);
 });
 
-test('a missing interpreter (LAB_PYTHON=/nonexistent) makes python rows unavailable with a LAB_PYTHON hint', async () => {
+test('a missing interpreter (LAB_PYTHON=/nonexistent) or an uncompiled Node row is unavailable with the hint that fixes it', async () => {
   const offset = await findFreePortOffset();
   const logDir = tmpLogDir();
   const runtime = await openLocalRuntime({
-    servicesDir: FIXTURE_SERVICES, portOffset: offset, logDir, targets: ['needs-python-module'],
+    servicesDir: FIXTURE_SERVICES, portOffset: offset, logDir, targets: ['needs-python-module', 'needs-build'],
     env: { ...process.env, LAB_PYTHON: '/nonexistent' },
   });
   const groups = runtime.started;
@@ -79,6 +79,9 @@ test('a missing interpreter (LAB_PYTHON=/nonexistent) makes python rows unavaila
     const row = runtime.unavailable.find((u) => u.name === 'needs-python-module');
     assert.match(row?.reason ?? '', /python interpreter \/nonexistent not found/);
     assert.match(row?.hint ?? '', /set LAB_PYTHON/);
+    const node = runtime.unavailable.find((u) => u.name === 'needs-build');
+    assert.equal(node?.hint, 'npm run build');
+    assert.match(node?.reason ?? '', /dist[/\\]src[/\\]main\.js is missing/);
     assert.deepEqual(runtime.targets, []);
   } finally {
     await runtime.stop();
