@@ -19,6 +19,10 @@ class UpstreamError(Exception):
     """The upstream refused, broke the protocol or answered an error status."""
 
 
+class UpstreamRefused(UpstreamError):
+    """Nothing listens at the upstream's address."""
+
+
 class UpstreamTimeout(UpstreamError):
     """The upstream took longer than the caller's deadline."""
 
@@ -56,6 +60,8 @@ class KeepAlivePool(object):
             return self._idle.pop(), True
         try:
             sock = socket.create_connection((self.host, self.port))
+        except ConnectionRefusedError:
+            raise UpstreamRefused("upstream refused the connection")
         except OSError as e:
             raise UpstreamError("upstream unreachable: %s" % (e.strerror or e))
         # The request goes out in one sendall, but NODELAY keeps a partial send from

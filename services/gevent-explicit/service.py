@@ -47,9 +47,9 @@ def fetch(url):
         status, body = gevent_fetch.fetch(upstream_pool, "%s?%s" % (parts.path, parts.query), cfg.upstream_timeout_s)
     except gevent_fetch.UpstreamTimeout:
         raise UpstreamFailure.timeout(cfg.upstream_timeout_ms)
+    except gevent_fetch.UpstreamRefused:
+        raise UpstreamFailure.refused()
     except gevent_fetch.UpstreamError as err:
-        if "refused" in str(err):
-            raise UpstreamFailure.refused()
         raise UpstreamFailure.other(str(err))
     return translation_from(status, body), time.monotonic() - started
 
