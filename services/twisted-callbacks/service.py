@@ -5,7 +5,7 @@ import sys
 import time
 
 from twisted.internet import defer, task
-from twisted.web import resource, server
+from twisted.web import server
 from twisted.web.client import readBody
 
 from labcommon.cpuwork import cpu_work
@@ -13,7 +13,7 @@ from labcommon.httpwire import text_body
 from labcommon.lineproto import echo_answer, error_answer
 from labcommon.upstream import echo_url, translation_from, upstream_url
 from labcommon.validation import parse_echo_query
-from labtwisted.http import HttpExchange, query_of
+from labtwisted.http import GetResource, HttpExchange, query_of
 from labtwisted.lines import OrderedLineProtocol
 from labtwisted.service import TwistedService
 from labtwisted.upstream import as_upstream_failure, with_timeout
@@ -46,9 +46,7 @@ def _read_answer(response):
     return d
 
 
-class EchoResource(resource.Resource):
-    isLeaf = True
-
+class EchoResource(GetResource):
     def render_GET(self, request):
         exchange = HttpExchange(request, svc.metrics)
         params, reason = parse_echo_query(query_of(request))

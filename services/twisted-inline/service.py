@@ -7,7 +7,7 @@ import time
 
 from twisted.internet import defer, task
 from twisted.python.failure import Failure
-from twisted.web import resource, server
+from twisted.web import server
 from twisted.web.client import readBody
 
 from labcommon.cpuwork import cpu_work
@@ -15,7 +15,7 @@ from labcommon.httpwire import text_body
 from labcommon.lineproto import echo_answer, error_answer
 from labcommon.upstream import UpstreamFailure, echo_url, translation_from, upstream_url
 from labcommon.validation import parse_echo_query
-from labtwisted.http import HttpExchange, query_of
+from labtwisted.http import GetResource, HttpExchange, query_of
 from labtwisted.lines import OrderedLineProtocol
 from labtwisted.service import TwistedService
 from labtwisted.upstream import as_upstream_failure, with_timeout
@@ -44,9 +44,7 @@ def _get(url):
     return response.code, body
 
 
-class EchoResource(resource.Resource):
-    isLeaf = True
-
+class EchoResource(GetResource):
     def render_GET(self, request):
         self.echo(HttpExchange(request, svc.metrics), request)
         return server.NOT_DONE_YET

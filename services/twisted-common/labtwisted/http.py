@@ -58,8 +58,21 @@ class HttpExchange(object):
         self.metrics.request_done("http", outcome, time.monotonic() - self.started)
 
 
-class TextResource(resource.Resource):
+class GetResource(resource.Resource):
+    """A leaf answering GET (and HEAD); any other method gets a one-line 405 in plain text
+    instead of Twisted's HTML error page."""
+
     isLeaf = True
+
+    def render(self, request):
+        if request.method not in (b"GET", b"HEAD"):
+            method = request.method.decode("latin-1")[:20]
+            write_response(request, 405, text_body("method %s not allowed, use GET" % method))
+            return server.NOT_DONE_YET
+        return resource.Resource.render(self, request)
+
+
+class TextResource(GetResource):
 
     def __init__(self, status, message):
         resource.Resource.__init__(self)
@@ -71,9 +84,7 @@ class TextResource(resource.Resource):
         return server.NOT_DONE_YET
 
 
-class MetricsResource(resource.Resource):
-    isLeaf = True
-
+class MetricsResource(GetResource):
     def __init__(self, metrics):
         resource.Resource.__init__(self)
         self.metrics = metrics

@@ -5,22 +5,20 @@ import time
 
 from twisted.internet import defer
 from twisted.python.failure import Failure
-from twisted.web import resource, server
+from twisted.web import server
 
 from labcommon.overhead import BUSY_REASON, ExperimentGuard, overhead_result
 from labcommon.validation import parse_overhead_query
 from labcommon.httpwire import JSON, text_body
 
-from .http import query_of, write_response
+from .http import GetResource, query_of, write_response
 
 
-class OverheadResource(resource.Resource):
+class OverheadResource(GetResource):
     """worker(tasks_iterator, sleep_s) -> Deferred that fires when the iterator is exhausted."""
 
-    isLeaf = True
-
     def __init__(self, worker):
-        resource.Resource.__init__(self)
+        GetResource.__init__(self)
         self.worker = worker
         self.guard = ExperimentGuard()
 
