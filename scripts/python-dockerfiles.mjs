@@ -95,7 +95,7 @@ function dockerfileFor(manifest, rowDir) {
   lines.push('USER lab');
   lines.push(`EXPOSE ${[port, line].filter((p) => p !== undefined).join(' ')}`);
   lines.push('# The slim image has no curl: probe with the python that is there anyway.');
-  lines.push('HEALTHCHECK --interval=3s --timeout=3s --start-period=30s --retries=5 \\');
+  lines.push('HEALTHCHECK --interval=5s --timeout=10s --start-period=60s --retries=5 \\');
   lines.push(`  CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '${port}'), timeout=2)"]`);
   lines.push('# The services drain in-flight work on SIGTERM (DESIGN) and exit 0.');
   lines.push('STOPSIGNAL SIGTERM');

@@ -49,11 +49,14 @@ export function updateFor(name: string, limits: ResourceLimits, onlineCpus = os.
 
 /** The update that puts a container back to how it was before applyLimits. */
 export function restoreUpdate(saved: SavedLimits, onlineCpus = os.availableParallelism(), hostMemory = os.totalmem()): Record<string, number> {
+  const memory = saved.memory > 0 ? saved.memory : hostMemory;
   return {
     NanoCpus: saved.nanoCpus > 0 ? saved.nanoCpus : onlineCpus * 1e9,
-    Memory: saved.memory > 0 ? saved.memory : hostMemory,
-    // -1: unlimited swap, which is what an unlimited container had.
-    MemorySwap: saved.memory > 0 ? (saved.memorySwap || -1) : -1,
+    Memory: memory,
+    // Swap must be given with memory and be above it (cgroup v1 checks memsw >= memory on every
+    // write; runc 1.1 fails the update with MemorySwap -1). Twice the memory is Docker's own
+    // default for a container started with --memory alone.
+    MemorySwap: saved.memory > 0 && saved.memorySwap > 0 ? saved.memorySwap : 2 * memory,
   };
 }
 

@@ -30,6 +30,10 @@ test('restore gives a limited container its own limits back, an unlimited one th
     NanoCpus: 1_500_000_000, Memory: 512, MemorySwap: 1024,
   });
   assert.deepEqual(restoreUpdate({ nanoCpus: 0, memory: 0, memorySwap: 0 }, 2, 8e9), {
-    NanoCpus: 2e9, Memory: 8e9, MemorySwap: -1,
+    NanoCpus: 2e9, Memory: 8e9, MemorySwap: 16e9,
+  });
+  // A memory limit with unlimited swap (-1) comes back with Docker's default swap.
+  assert.deepEqual(restoreUpdate({ nanoCpus: 0, memory: 512, memorySwap: -1 }, 2, 8e9), {
+    NanoCpus: 2e9, Memory: 512, MemorySwap: 1024,
   });
 });

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Docker end-to-end check (run by .ci/run as root on a fresh Debian machine without Docker Hub):
+#   install docker.io docker-compose debootstrap -> start a private dockerd -> build the base
+#   images from Debian packages -> compose up the hostnet stack (no Grafana) -> wait healthy ->
+#   lab verify / lab run quick.yaml with the docker runtime (results must hold container
+#   stats) -> loadgen/test-docker -> every Prometheus target up -> tear down, stop dockerd.
+# Always tears down and stops the dockerd it started, even on failure (trap EXIT); prints the
+# failing containers' logs and the time of every stage. Traffic stays on 127.0.0.1 except
+# package downloads (Debian mirror, npm registry) during image builds.
+#
+# Env: E2E_KEEP=1 leaves the stack and dockerd up for a look (then stop them yourself).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$(pwd)"
+
+export DEBIAN_FRONTEND=noninteractive
+WORK="$(mktemp -d /tmp/lab-docker-e2e.XXXXXX)"
+PROJECT=lab-e2e
+COMPOSE_FILES=(-f docker-compose.yml -f docker-compose.hostnet.yml -f docker-compose.no-grafana.yml)
+HEALTH_TIMEOUT_S=240
+DOCKERD_PID=""
+STAGE="start"
+STAGE_START=$SECONDS
+TIMINGS=()
+E2E_START=$SECONDS
+
+log() { echo "[docker-e2e $(date -u +%H:%M:%S)] $*"; }
+fail() { echo "[docker-e2e] FAILED in stage '$STAGE': $*" >&2; exit 1; }
+stage() {
+  TIMINGS+=("$(printf '%-22s %4ds' "$STAGE" $((SECONDS - STAGE_START)))")
+  STAGE="$1"; STAGE_START=$SECONDS
+  echo; log "== $STAGE"
+}
+compose() { docker-compose -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"; }
+
+# Logs of every lab container that is not healthy (or all of them, with "all").
+dump_logs() {
+  local which="${1:-unhealthy}" id name status
+  command -v docker >/dev/null && docker info >/dev/null 2>&1 || return 0
+  for id in $(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT"); do
+    name="$(docker inspect -f '{{.Name}}' "$id" | sed 's|^/||')"
+    status="$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")"
+    if [ "$which" = all ] || [[ "$status" != "running healthy" && "$status" != "running " ]]; then
+      echo "----- $name ($status): last log lines"
+      docker logs --tail 60 "$id" 2>&1 | sed 's/^/    | /'
+    fi
+  done
+}
+
+finish() {
+  local code=$?
+  set +e
+  if [ "$code" != 0 ]; then
+    echo "[docker-e2e] failure (exit $code) in stage '$STAGE'; container states and logs:" >&2
+    docker ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}\t{{.Status}}' 2>/dev/null
+    dump_logs "$([ "$STAGE" = "compose up" ] || [ "$STAGE" = "wait healthy" ] && echo unhealthy || echo all)"
+  fi
+  if [ "${E2E_KEEP:-0}" = 1 ]; then
+    log "E2E_KEEP=1: stack and dockerd (pid ${DOCKERD_PID:-not ours}) left running"
+  else
+    STAGE="tear down"; STAGE_START=$SECONDS
+    if docker info >/dev/null 2>&1; then compose down -v --remove-orphans >/dev/null 2>&1; fi
+    if [ -n "$DOCKERD_PID" ]; then
+      kill "$DOCKERD_PID" 2>/dev/null
+      for _ in $(seq 1 60); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
+      kill -9 "$DOCKERD_PID" 2>/dev/null
+      log "stopped the dockerd this script started (pid $DOCKERD_PID)"
+    fi
+    TIMINGS+=("$(printf '%-22s %4ds' "$STAGE" $((SECONDS - STAGE_START)))")
+  fi
+  rm -rf "$WORK"
+  echo; echo "[docker-e2e] stage timings:"; printf '  %s\n' "${TIMINGS[@]}"
+  echo "[docker-e2e] total $((SECONDS - E2E_START))s, exit $code"
+  exit "$code"
+}
+trap finish EXIT
+
+# ---------------------------------------------------------------------------------------------
+stage "install packages"
+[ "$(id -u)" = 0 ] || fail "run as root (it installs packages and starts dockerd)"
+missing=()
+for cmd in dockerd docker-compose debootstrap; do command -v "$cmd" >/dev/null || missing+=("$cmd"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update
+  apt-get install -y --no-install-recommends docker.io docker-compose debootstrap
+else
+  log "docker.io, docker-compose and debootstrap already installed"
+fi
+log "$(docker --version); $(docker-compose --version)"
+
+# ---------------------------------------------------------------------------------------------
+stage "start dockerd"
+start_dockerd() {
+  local driver="$1"
+  # No bridge, no iptables: every container of the e2e uses host networking, and the machine's
+  # firewall and routes stay untouched.
+  dockerd --bridge=none --iptables=false --ip-masq=false --storage-driver="$driver" \
+    --pidfile "$WORK/dockerd.pid" >"$WORK/dockerd-$driver.log" 2>&1 &
+  DOCKERD_PID=$!
+  for _ in $(seq 1 60); do
+    if docker info >/dev/null 2>&1; then return 0; fi
+    kill -0 "$DOCKERD_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill "$DOCKERD_PID" 2>/dev/null; wait "$DOCKERD_PID" 2>/dev/null || true
+  DOCKERD_PID=""
+  log "dockerd with storage driver $driver did not come up:"; tail -n 15 "$WORK/dockerd-$driver.log" | sed 's/^/    | /'
+  return 1
+}
+if docker info >/dev/null 2>&1; then
+  # Not ours: use it, and leave it running afterwards.
+  log "a Docker daemon already answers on its socket: using it (it will not be stopped)"
+else
+  # overlay2 needs a filesystem that supports it under /var/lib/docker; vfs always works (slower).
+  start_dockerd overlay2 || start_dockerd vfs || fail "dockerd did not start with overlay2 nor vfs"
+  log "dockerd pid $DOCKERD_PID, storage driver $(docker info -f '{{.Driver}}')"
+fi
+
+# ---------------------------------------------------------------------------------------------
+stage "check ports free"
+busy=()
+for port in 9000 9090 8080 8101 8102 8103 8104 8105 8106 8107 8108 8201 8202 8203 8204 8205 8206 8207 8208; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
+done
+[ ${#busy[@]} -eq 0 ] || fail "the lab's fixed ports are in use on 127.0.0.1: ${busy[*]} (stop what listens there)"
+
+# ---------------------------------------------------------------------------------------------
+stage "offline base images"
+bash scripts/offline-images.sh --env-file "$WORK/images.env"
+set -a; . "$WORK/images.env"; set +a
+log "NODE_IMAGE=$NODE_IMAGE DEBIAN_IMAGE=$DEBIAN_IMAGE PROMETHEUS_IMAGE=$PROMETHEUS_IMAGE"
+
+# ---------------------------------------------------------------------------------------------
+stage "dockerfiles current"
+node scripts/python-dockerfiles.mjs --check
+
+# ---------------------------------------------------------------------------------------------
+stage "compose up"
+export LAB_AUTORUN=0   # the e2e runs its own scenario below; the lab container only serves
+compose config -q
+compose up -d --build 2>&1 | tail -n 40
+
+# ---------------------------------------------------------------------------------------------
+stage "wait healthy"
+deadline=$((SECONDS + HEALTH_TIMEOUT_S))
+while :; do
+  pending=()
+  for id in $(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter label=lab.service); do
+    read -r name state health < <(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id")
+    case "$state/$health" in
+      running/healthy) ;;
+      running/starting|created/*|restarting/*) pending+=("${name#/}:$state/$health") ;;
+      *) fail "${name#/} is $state/$health" ;;
+    esac
+  done
+  [ ${#pending[@]} -eq 0 ] && break
+  [ $SECONDS -lt $deadline ] || fail "not healthy within ${HEALTH_TIMEOUT_S}s: ${pending[*]}"
+  sleep 2
+done
+docker ps --filter "label=com.docker.compose.project=$PROJECT" --format '  {{.Names}}\t{{.Status}}'
+
+# ---------------------------------------------------------------------------------------------
+stage "build lab CLI"
+# .ci/run already built everything; this is a no-op then, and makes the script runnable alone.
+[ -d node_modules ] || npm ci
+npx tsc -b
+
+# ---------------------------------------------------------------------------------------------
+stage "lab verify"
+node loadgen/bin/lab.mjs verify --runtime docker
+
+# ---------------------------------------------------------------------------------------------
+stage "lab run quick"
+node loadgen/bin/lab.mjs run loadgen/scenarios/quick.yaml --runtime docker --out "$WORK/results"
+results_json="$(find "$WORK/results" -name results.json | head -n1)"
+[ -n "$results_json" ] || fail "lab run wrote no results.json under $WORK/results"
+node - "$results_json" <<'EOF'
+// Every measured step of every target must carry the container's stats (server.container).
+const fs = require('node:fs');
+const file = process.argv[2];
+const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+const found = [];
+const missing = [];
+(function walk(node, path) {
+  if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${path}[${i}]`));
+  if (node === null || typeof node !== 'object') return;
+  if (node.server && typeof node.server === 'object' && 'cpu_seconds' in node.server) {
+    const c = node.server.container;
+    const ok = c && typeof c.id === 'string' && typeof c.cpuSeconds === 'number' && typeof c.memoryBytes === 'number';
+    (ok ? found : missing).push(path);
+  }
+  for (const [k, v] of Object.entries(node)) walk(v, `${path}.${k}`);
+})(results, '$');
+if (found.length === 0 || missing.length > 0) {
+  console.error(`results.json: ${found.length} steps with server.container, ${missing.length} without: ${missing.slice(0, 5).join(', ')}`);
+  process.exit(1);
+}
+console.log(`results.json: container stats in all ${found.length} measured steps`);
+EOF
+
+# ---------------------------------------------------------------------------------------------
+stage "test-docker"
+node --test --test-concurrency=1 loadgen/dist/test-docker/
+
+# ---------------------------------------------------------------------------------------------
+stage "prometheus targets"
+# Scrapes run every second: give every target a few intervals to report up.
+deadline=$((SECONDS + 60))
+while :; do
+  summary="$(node -e '
+    fetch("http://127.0.0.1:9090/api/v1/targets?state=active").then((r) => r.json()).then((j) => {
+      const t = j.data.activeTargets;
+      const down = t.filter((x) => x.health !== "up").map((x) => `${x.labels.job}(${x.health}${x.lastError ? ": " + x.lastError : ""})`);
+      console.log(`${t.length} ${down.length} ${down.join(" ")}`);
+    }, (e) => console.log(`0 -1 ${e.message}`));')"
+  read -r total down rest <<<"$summary"
+  if [ "$total" -gt 0 ] && [ "$down" = 0 ]; then log "prometheus: all $total targets up"; break; fi
+  [ $SECONDS -lt $deadline ] || fail "prometheus targets not all up: $total targets, down: $rest"
+  sleep 2
+done
+
+# ---------------------------------------------------------------------------------------------
+stage "image sizes"
+docker images --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep -E '^(concurrency-lab|debian)' | sort | sed 's/^/  /'
+docker system df | sed 's/^/  /'
+
+stage "done"
+log "Docker e2e passed"
