@@ -132,9 +132,11 @@ class RowContract:
             # Wait until the row has the request in flight, then vanish.
             self.row.wait_metric("lab_inflight_requests", lambda v: v >= inflight0 + 1, protocol=proto)
             s.close()
-            self.assertEqual(self.row.wait_metric("lab_inflight_requests", lambda v: v == inflight0, protocol=proto),
-                             inflight0)
-            self.assertEqual(self.row.wait_metric("lab_open_connections", lambda v: v == open0, protocol=proto), open0)
+            # At most the baseline: connections of earlier tests may still be closing then.
+            self.assertLessEqual(self.row.wait_metric("lab_inflight_requests", lambda v: v <= inflight0, protocol=proto),
+                                 inflight0)
+            self.assertLessEqual(self.row.wait_metric("lab_open_connections", lambda v: v <= open0, protocol=proto),
+                                 open0)
         self.assertEqual(self.row.metric("lab_inflight_requests"), 0)  # scrapes are not in flight
 
     def test_upstream_down_answers_502_and_line_stays_usable(self):
