@@ -14,7 +14,14 @@ export function echoPath(request: Scenario['request']): string {
  */
 export async function probeEcho(baseUrl: string, request: Scenario['request'], timeoutMs = 15000): Promise<string> {
   const url = baseUrl + echoPath(request);
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED...) is in its cause.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`GET ${url} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+  }
   const body = await res.text();
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${body.trim().slice(0, 200)}`);
   return body;

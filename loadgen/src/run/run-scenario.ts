@@ -5,6 +5,7 @@ import { executorFor } from '../executors/registry.js';
 import { emptyErrors, NO_LATENCY, sleep, type Measurement, type StepContext, type StepRun } from '../executors/types.js';
 import { loadgenMetrics, type LiveFigures } from '../metrics/registry.js';
 import { renderReport, type ReportOutput } from '../report/render.js';
+import { errorPercent } from '../results/derived.js';
 import { describeEnvironment } from '../results/environment.js';
 import { runDirName, writeResults } from '../results/files.js';
 import type { RunResults, StepResult, TargetResult } from '../results/types.js';
@@ -113,8 +114,10 @@ export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts:
           tr.steps.push(outcome.step);
           writeResults(dir, results);
           opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: outcome.step });
-          if (outcome.error && !(await isHealthy(target))) {
-            tr.failed = `stopped answering at step ${load}: ${outcome.error}`;
+          // A step that threw, or got nothing but errors, may mean the target died: ask it.
+          const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50;
+          if (suspect && !signal.aborted && !(await isHealthy(target))) {
+            tr.failed = `stopped answering at step ${load}: ${outcome.error ?? `no successful answer (${JSON.stringify(outcome.step.errors.by_kind)}) and /healthz does not answer`}`;
             failedTargets.push({ name: target.name, reason: tr.failed });
             writeResults(dir, results);
             opts.onProgress?.({ ...base, phase: 'target-failed', elapsed: 0, phaseSeconds: 0, message: tr.failed });

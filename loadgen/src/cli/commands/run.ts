@@ -7,6 +7,7 @@ import { serveLoadgenMetrics } from '../../metrics/server.js';
 import { fidelity, errorPercent } from '../../results/derived.js';
 import type { StepResult } from '../../results/types.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
+import { claimSignals } from '../../runtime/local/processGroup.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
 import type { LabRuntime } from '../../runtime/types.js';
 import { runScenario, type RunProgress } from '../../run/run-scenario.js';
@@ -60,6 +61,9 @@ export const runCommand: Command = {
         abort.abort();
       } else process.exit(EXIT_INTERRUPTED);
     };
+    // The run stops its own load and services on Ctrl-C (and writes what it has) instead of
+    // the runtime's emergency stop, which exits at once.
+    const releaseSignals = claimSignals();
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
 
@@ -109,6 +113,7 @@ export const runCommand: Command = {
       await metrics.close();
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
+      releaseSignals();
     }
   },
 };

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { openRuntime } from '../../src/runtime/index.js';
+import { findFreePortOffset } from '../../src/runtime/ports.js';
+import type { LabRuntime } from '../../src/runtime/types.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+import { resultsProblems } from '../../src/results/validate.js';
+
+// Every executor against real local services (the upstream, node-eventloop and, when its
+// Python packages are there, python-threads), with tiny 1 s steps.
+
+let runtime: LabRuntime;
+const out = mkdtempSync(path.join(os.tmpdir(), 'lab-executors-'));
+
+function scenario(executor: string, steps: number[], extra = '') {
+  return parseScenarioText(`name: t-${executor}\nexecutor: ${executor}\nrequest: { text: "hello my friend", delay_ms: 20 }\nsteps: [${steps.join(', ')}]\nduration: 1s\nwarmup: 0s\ncooldown: 0s\nupstream: { delay_ms: 20 }\n${extra}`);
+}
+
+describe('executors against real services', () => {
+  before(async () => {
+    runtime = await openRuntime({ kind: 'local', targets: ['node-eventloop', 'python-threads'], portOffset: await findFreePortOffset() });
+    assert.ok(runtime.targets.some((t) => t.name === 'node-eventloop'), 'node-eventloop is running');
+  });
+  after(async () => {
+    await runtime?.stop();
+  });
+
+  const loadSteps = (executor: string, steps: number[]) => async () => {
+    const progress: string[] = [];
+    const outcome = await runScenario(runtime, scenario(executor, steps), { outDir: out, targets: ['node-eventloop'], onProgress: (p) => progress.push(p.phase) });
+    assert.deepEqual(resultsProblems(outcome.results), []);
+    assert.equal(outcome.results.status, 'complete');
+    const t = outcome.results.targets[0]!;
+    assert.deepEqual(t.steps.map((s) => s.load), steps);
+    for (const s of t.steps) {
+      assert.ok(s.requests > 0 && s.rps > 0, `${executor} @ ${s.load}: ${s.requests} requests`);
+      assert.equal(s.errors.timeouts + s.errors.non2xx + s.errors.connection, 0, JSON.stringify(s.errors));
+      assert.equal(s.errors.by_kind.mismatch, undefined, 'every body was the expected echo');
+      assert.ok(s.latency_ms.p50! >= 20, `latency includes the 20 ms upstream delay (p50 ${s.latency_ms.p50})`);
+      assert.ok(s.latency_ms.p50! <= s.latency_ms.p99! && s.latency_ms.p99! <= s.latency_ms.max!);
+      assert.ok(s.server.cpu_seconds !== null && s.server.rss_bytes_peak! > 0 && s.server.os_threads_peak! >= 1, JSON.stringify(s.server));
+      assert.ok(s.loadgen.cpu_seconds > 0);
+      assert.ok(s.ideal_rps! > 0);
+    }
+    assert.ok(progress.includes('measure') && progress.includes('step-done'));
+    return t;
+  };
+
+  it('connections-sweep (autocannon, closed model)', async () => {
+    await loadSteps('connections-sweep', [1, 4])();
+  });
+
+  it('connections-sweep uses worker threads from 200 connections', async () => {
+    const t = await loadSteps('connections-sweep', [200])();
+    assert.equal(t.steps[0]!.loadgen.threads, 2);
+  });
+
+  it('rate-sweep (open model) never sends more than scheduled', async () => {
+    const t = await loadSteps('rate-sweep', [20, 50])();
+    for (const s of t.steps) {
+      assert.equal(s.ideal_rps, s.load);
+      assert.ok(s.requests <= s.load * s.duration_s + 1, `${s.requests} requests at ${s.load}/s for ${s.duration_s}s`);
+    }
+  });
+
+  it('line-sweep (raw TCP line protocol, bodies checked)', async () => {
+    await loadSteps('line-sweep', [1, 4])();
+  });
+
+  it('idle-connections measures memory and threads per connection', async () => {
+    const names = runtime.targets.map((t) => t.name);
+    const outcome = await runScenario(runtime, scenario('idle-connections', [20, 100]), { outDir: out, targets: names });
+    assert.deepEqual(resultsProblems(outcome.results), []);
+    for (const t of outcome.results.targets) {
+      for (const s of t.steps) {
+        const idle = s.idle!;
+        assert.equal(idle.connections_open, s.load, `${t.name} held ${idle.connections_open}/${s.load}`);
+        assert.ok(idle.rss_bytes_before! > 0 && idle.rss_bytes_after! > 0);
+        assert.notEqual(idle.bytes_per_connection, null);
+        if (t.name === 'node-eventloop') assert.equal(idle.threads_per_connection, 0, 'the event loop adds no thread per connection');
+        if (t.name === 'python-threads') assert.ok(idle.threads_per_connection! >= 0.9, `a thread per connection (${idle.threads_per_connection})`);
+      }
+    }
+  });
+
+  it('overhead records the pool experiment per worker count', async () => {
+    const outcome = await runScenario(runtime, scenario('overhead', [1, 10], 'overhead: { tasks: 50, sleep_ms: 2 }'), { outDir: out, targets: ['node-eventloop'] });
+    assert.deepEqual(resultsProblems(outcome.results), []);
+    const steps = outcome.results.targets[0]!.steps;
+    assert.deepEqual(steps.map((s) => s.overhead!.workers), [1, 10]);
+    for (const s of steps) {
+      assert.equal(s.overhead!.tasks, 50);
+      assert.ok(s.overhead!.elapsed_s >= s.overhead!.ideal_s, 'sleeping cannot beat the ideal');
+      assert.ok(Math.abs(s.overhead!.ideal_s - (50 * 0.002) / s.load) < 1e-9);
+    }
+  });
+});
