@@ -33,12 +33,14 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 /**
- * An offset (a multiple of 100 from 10000 up) under which every port the lab uses is free.
- * Tests call this so that they never touch the fixed ports.
+ * An offset (a multiple of 100 from 10000 to 23000) under which every port the lab uses is free.
+ * Tests call this so that they never touch the fixed ports. The highest shifted port (9000 + offset)
+ * stays below 32768, where Linux's ephemeral range starts: above it, an outgoing connection of any
+ * process may take a service's port between our check and its bind.
  */
 export async function findFreePortOffset(ports: number[] = allLabPorts()): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const offset = 10000 + 100 * Math.floor(Math.random() * 460);
+    const offset = 10000 + 100 * Math.floor(Math.random() * 131);
     const checks = await Promise.all(ports.map((p) => isPortFree(p + offset)));
     if (checks.every(Boolean)) return offset;
   }
