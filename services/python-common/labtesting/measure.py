@@ -13,13 +13,13 @@ import time
 from . import Row, Upstream
 
 
-def c1_latency(row: Row, requests: int, delay_ms: int) -> dict:
+def c1_latency(row, requests: int, delay_ms: int, path: str = "/echo") -> dict:
     c = http.client.HTTPConnection("127.0.0.1", row.http_port, timeout=30)
     lat = []
     try:
         for _ in range(requests):
             t = time.perf_counter()
-            c.request("GET", f"/echo?text=hello&delay_ms={delay_ms}")
+            c.request("GET", f"{path}?text=hello&delay_ms={delay_ms}")
             r = c.getresponse()
             r.read()
             lat.append((time.perf_counter() - t) * 1000)
@@ -41,6 +41,11 @@ def main() -> None:
     args = ap.parse_args()
     upstream = Upstream(delay_ms=args.delay_ms)
     try:
+        # The floor: the same client straight to the upstream, so a row's own cost is its p50 minus this.
+        upstream.http_port = int(upstream.url.rsplit(":", 1)[1])
+        upstream.name = "upstream"
+        print(json.dumps({"row": "upstream (direct)", "c1": c1_latency(upstream, args.requests, args.delay_ms, "/arrpi")}),
+              flush=True)
         for name in args.rows:
             row = Row(name, upstream.url)
             try:
