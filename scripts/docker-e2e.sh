@@ -171,7 +171,8 @@ node loadgen/bin/lab.mjs verify --runtime docker
 
 # ---------------------------------------------------------------------------------------------
 stage "lab run quick"
-node loadgen/bin/lab.mjs run loadgen/scenarios/quick.yaml --runtime docker --out "$WORK/results"
+# verify ran just above: --skip-verify saves doing it twice.
+node loadgen/bin/lab.mjs run loadgen/scenarios/quick.yaml --runtime docker --skip-verify --out "$WORK/results"
 results_json="$(find "$WORK/results" -name results.json | head -n1)"
 [ -n "$results_json" ] || fail "lab run wrote no results.json under $WORK/results"
 node - "$results_json" <<'EOF'
@@ -186,7 +187,7 @@ const missing = [];
   if (node === null || typeof node !== 'object') return;
   if (node.server && typeof node.server === 'object' && 'cpu_seconds' in node.server) {
     const c = node.server.container;
-    const ok = c && typeof c.id === 'string' && typeof c.cpuSeconds === 'number' && typeof c.memoryBytes === 'number';
+    const ok = c && typeof c.id === 'string' && typeof c.name === 'string' && typeof c.memory_bytes_peak === 'number';
     (ok ? found : missing).push(path);
   }
   for (const [k, v] of Object.entries(node)) walk(v, `${path}.${k}`);

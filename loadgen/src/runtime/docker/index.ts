@@ -5,3 +5,4 @@ export { connectDocker, dockerFromEnv } from './client.js';
 export { findLabContainers, IMPL_LABEL, ROLE_LABEL } from './discover.js';
 export { containerUsageOf, workingSetBytes, readContainerStats, type DockerStatsJson } from './stats.js';
 export { updateFor, restoreUpdate } from './limits.js';
+export { summariseContainer, type ContainerStepUsage } from './summary.js';
