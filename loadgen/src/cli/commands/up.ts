@@ -1,7 +1,12 @@
-import type { Command } from '../command.js';
-import { listFlag } from '../command.js';
-import { EXIT } from '../errors.js';
-import { formatLabEvent, openLocalRuntime, type LabRuntime, type LocalRuntimeOptions } from '../../runtime/index.js';
+import path from 'node:path';
+import type { Command, CommandValues } from '../command.js';
+import { listFlag, stringFlag } from '../command.js';
+import { EXIT, LabError } from '../errors.js';
+import { formatLabEvent, openLocalRuntime, openRuntime, type LabRuntime, type LocalRuntimeOptions } from '../../runtime/index.js';
+import type { RunProgress } from '../../run/run-scenario.js';
+import type { StartRun } from '../../web/run-controller.js';
+import { scenarioRunnerFor } from '../../web/scenario-runner.js';
+import { startWebServer, type WebServer } from '../../web/server.js';
 import { formatVerifyReport, verifyTargets, type VerifyReport } from '../../verify/index.js';
 import { claimSignals } from '../../runtime/local/processGroup.js';
 
@@ -38,8 +43,15 @@ export function formatLabTable(runtime: LabRuntime): string {
   return lines.join('\n');
 }
 
-/** Resolves once SIGINT or SIGTERM arrived and every process the lab started is stopped. */
-export function stayUpUntilSignal(runtime: LabRuntime, log: (line: string) => void = (l) => console.error(l)): Promise<NodeJS.Signals> {
+/**
+ * Resolves once SIGINT or SIGTERM arrived and every process the lab started is stopped.
+ * `beforeStop` runs first (the web dashboard closes before the services it shows go away).
+ */
+export function stayUpUntilSignal(
+  runtime: LabRuntime,
+  log: (line: string) => void = (l) => console.error(l),
+  beforeStop: () => Promise<void> = async () => {},
+): Promise<NodeJS.Signals> {
   const release = claimSignals();
   return new Promise((resolve, reject) => {
     let stopping = false;
@@ -50,52 +62,123 @@ export function stayUpUntilSignal(runtime: LabRuntime, log: (line: string) => vo
       }
       stopping = true;
       log(`${signal}: stopping the lab...`);
-      runtime.stop().then(() => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        release();
-        log('lab stopped.');
-        resolve(signal);
-      }, reject);
+      beforeStop()
+        .catch((err: unknown) => log(`while stopping the dashboard: ${(err as Error).message}`))
+        .then(() => runtime.stop())
+        .then(() => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          release();
+          log('lab stopped.');
+          resolve(signal);
+        }, reject);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
 }
 
+/** The default scenario `lab up` runs once so that the charts fill (DESIGN: io-ramp). */
+export const DEFAULT_SCENARIO = 'io-ramp';
+
+function autorunWanted(values: CommandValues): boolean {
+  if (values['no-autorun'] === true) return false;
+  const env = process.env.LAB_AUTORUN;
+  return !(env !== undefined && ['0', 'false', 'no', 'off'].includes(env.trim().toLowerCase()));
+}
+
+/** Wraps the page's scenario runner so that a run also reports its finished steps on the console. */
+function consoleReportingRunner(runtime: LabRuntime): StartRun {
+  const inner = scenarioRunnerFor(runtime);
+  return (req) =>
+    inner({
+      ...req,
+      onProgress: (event) => {
+        req.onProgress(event);
+        const p = event as Omit<Partial<RunProgress>, 'phase'> & { phase?: string; message?: string };
+        if (p.phase === 'step-done' && p.result) {
+          const r = p.result;
+          console.log(
+            `  ${p.target} step ${p.step}: ${r.rps.toFixed(1)} req/s (ideal ${r.ideal_rps?.toFixed(1) ?? '-'}), p99 ${r.latency_ms.p99?.toFixed(1) ?? '-'} ms`,
+          );
+        } else if (p.phase === 'target-failed') {
+          console.log(`  ${p.target} failed: ${p.message ?? 'unknown reason'}`);
+        } else if (p.phase === 'note' && p.message) {
+          console.log(`  note: ${p.message}`);
+        }
+      },
+    }).then((outcome) => {
+      if (outcome.resultDir) console.log(`\nDefault scenario finished: results in ${outcome.resultDir}`);
+      return outcome;
+    });
+}
+
+async function openForUp(values: CommandValues): Promise<LabRuntime> {
+  const kind = stringFlag(values, 'runtime') ?? 'local';
+  if (kind !== 'local' && kind !== 'docker') throw new LabError(`--runtime must be local or docker, got '${kind}'`);
+  const targets = listFlag(values, 'targets');
+  if (kind === 'docker') {
+    return openRuntime({ kind: 'docker', targets, onEvent: (e) => console.error(formatLabEvent(e)) });
+  }
+  return startLab({ targets });
+}
+
 export const upCommand: Command = {
   name: 'up',
-  summary: 'start the upstream and every available implementation locally and keep them up until Ctrl-C',
+  summary: 'start the lab: services, verify, web dashboard on :8080, the default scenario once; until Ctrl-C',
   usage: [
-    'Usage: lab up [--no-run] [--targets a,b]',
+    'Usage: lab up [--no-run] [--no-autorun] [--scenario NAME] [--runtime local|docker] [--targets a,b] [--out DIR]',
     '',
     'Starts the upstream and the implementations as local processes on 127.0.0.1 (ports + LAB_PORT_OFFSET),',
-    'lists the unavailable ones with the command that installs what they miss, and stays up until',
-    'Ctrl-C or SIGTERM, then stops every process it started.',
-    '  --no-run    only the services (no verify, no dashboard, no default scenario)',
-    '  --targets   comma-separated implementation names (default: all)',
+    'lists the unavailable ones with the command that installs what they miss, verifies them, serves the',
+    'web dashboard on http://127.0.0.1:8080 and runs the default scenario once so that its charts fill.',
+    'Stays up until Ctrl-C or SIGTERM, then stops every process it started.',
+    '  --no-run      only the services (no verify, no dashboard, no default scenario)',
+    '  --no-autorun  verify and serve the dashboard, but do not run the default scenario (also LAB_AUTORUN=0)',
+    `  --scenario    the scenario to run once (default ${DEFAULT_SCENARIO}, or LAB_DEFAULT_SCENARIO)`,
+    '  --runtime     local (default: start processes) or docker (attach to the containers of docker compose)',
+    '  --targets     comma-separated implementation names (default: all)',
+    '  --out         results folder (default results/)',
   ].join('\n'),
   options: {
     'no-run': { type: 'boolean' },
+    'no-autorun': { type: 'boolean' },
+    scenario: { type: 'string' },
+    runtime: { type: 'string' },
     targets: { type: 'string' },
+    out: { type: 'string' },
   },
   async run(values) {
     const noRun = values['no-run'] === true;
-    const runtime = await startLab({ targets: listFlag(values, 'targets') });
-    let report: VerifyReport | undefined;
+    const scenarioName = stringFlag(values, 'scenario') ?? process.env.LAB_DEFAULT_SCENARIO ?? DEFAULT_SCENARIO;
+    const resultsDir = path.resolve(stringFlag(values, 'out') ?? 'results');
+    const runtime = await openForUp(values);
+    let web: WebServer | undefined;
     try {
       console.log(formatLabTable(runtime));
       if (!noRun) {
-        report = await verifyTargets(runtime);
+        const report = await verifyTargets(runtime);
         console.log(`\n${formatVerifyReport(report, { colour: process.stdout.isTTY === true })}`);
-        console.log('\nThe web dashboard and the default scenario are not wired into `lab up` yet: the services stay up for `lab run` / `lab verify` from another terminal.');
+        const passed = report.targets.filter((t) => t.checks.every((c) => c.status !== 'fail')).map((t) => t.name);
+        web = await startWebServer({ runtime, resultsDir, startRun: consoleReportingRunner(runtime) });
+        console.log(`\nWeb dashboard: ${web.url}/  (lab metrics: ${web.url}/metrics)`);
+        if (autorunWanted(values)) {
+          if (passed.length === 0) {
+            console.log('Default scenario not started: no target passed verify.');
+          } else {
+            if (passed.length < report.targets.length) console.log(`Targets that failed verify are left out of the default scenario.`);
+            const state = web.runs.start({ scenario: scenarioName, targets: passed });
+            console.log(`Running scenario '${state.scenario}' once on ${passed.join(', ')} (watch it on the dashboard).`);
+          }
+        }
       }
     } catch (err) {
+      await web?.close();
       await runtime.stop();
       throw err;
     }
     console.log('\nlab is up. Ctrl-C (or SIGTERM) stops every service it started.');
-    await stayUpUntilSignal(runtime);
+    await stayUpUntilSignal(runtime, undefined, async () => web?.close());
     return EXIT.ok;
   },
 };
