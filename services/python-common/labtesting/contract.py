@@ -1,8 +1,9 @@
-"""The DESIGN contract as a unittest mixin, shared by the blocking Python rows' tests.
-A row's test sets ROW (folder name) and UNIT, and may set ROW_ENV."""
+"""The DESIGN contract as a unittest mixin, shared by every Python row's tests.
+A row's test sets ROW (folder name) and UNIT, and may set ROW_ENV and OVERHEAD_WORKERS_GAUGE."""
 import json
 import signal
 import socket
+import threading
 import time
 import unittest
 from typing import Dict
@@ -14,6 +15,11 @@ class RowContract:
     ROW = ""
     UNIT = ""
     ROW_ENV: Dict[str, str] = {}
+    # The gauge on which a running /overhead experiment's C workers show, so a test knows the
+    # experiment has started. Where the pool is made of the row's units, that is the units gauge;
+    # python-processes forks its workers from a connection's child, which are not counted as
+    # units, but each adds an OS thread to the service.
+    OVERHEAD_WORKERS_GAUGE = "lab_concurrency_units"
 
     @classmethod
     def setUpClass(cls):
@@ -120,6 +126,39 @@ class RowContract:
         self.assertGreaterEqual(r["overhead"], 1.0)
         self.assertAlmostEqual(r["overhead"], r["elapsed_s"] / r["ideal_s"], places=3)
 
+    def test_second_overhead_experiment_gets_409(self):
+        gauge = self.OVERHEAD_WORKERS_GAUGE
+        before = self.row.metric(gauge)
+        first = {}
+        runner = threading.Thread(target=lambda: first.update(
+            answer=self.row.get("/overhead?workers=50&tasks=4000&sleep_ms=25")))
+        runner.start()
+        try:
+            # The first experiment's 50 workers show up on the gauge: from then on it is running.
+            self.row.wait_metric(gauge, lambda v: v >= before + 50)
+            status, body, _ = self.row.get("/overhead?workers=1&tasks=1&sleep_ms=0")
+        finally:
+            runner.join()
+        self.assertEqual((status, body.count(b"\n")), (409, 1), body)
+        self.assertIn(b"already running", body)
+        self.assertEqual(first["answer"][0], 200, first["answer"][1])
+
+    # --- units ----------------------------------------------------------------------------------
+    def test_units_count_work_in_flight(self):
+        before = self.row.metric("lab_concurrency_units", unit=self.UNIT)
+        answers = []
+        clients = [threading.Thread(target=lambda: answers.append(self.row.get("/echo?text=hello&delay_ms=1500")[:2]))
+                   for _ in range(5)]
+        for c in clients:
+            c.start()
+        during = self.row.wait_metric("lab_concurrency_units", lambda v: v >= before + 5, unit=self.UNIT)
+        for c in clients:
+            c.join()
+        self.assertGreaterEqual(during, before + 5)
+        self.assertEqual(answers, [(200, b"echo: ahoy\n")] * 5)
+        self.assertLessEqual(self.row.wait_metric("lab_concurrency_units", lambda v: v <= before, unit=self.UNIT),
+                             before)
+
     # --- leaks --------------------------------------------------------------------------------
     def test_client_vanishing_mid_request_leaks_nothing(self):
         for proto, send in (("http", b"GET /echo?text=hi&delay_ms=400 HTTP/1.1\r\nHost: t\r\n\r\n"), ("line", b"hi\n")):
@@ -132,11 +171,11 @@ class RowContract:
             # Wait until the row has the request in flight, then vanish.
             self.row.wait_metric("lab_inflight_requests", lambda v: v >= inflight0 + 1, protocol=proto)
             s.close()
-            # At most the baseline: connections of earlier tests may still be closing then.
+            # At most the baseline (not equal: connections of earlier tests may still be closing).
             self.assertLessEqual(self.row.wait_metric("lab_inflight_requests", lambda v: v <= inflight0, protocol=proto),
-                                 inflight0)
+                                 inflight0, proto)
             self.assertLessEqual(self.row.wait_metric("lab_open_connections", lambda v: v <= open0, protocol=proto),
-                                 open0)
+                                 open0, proto)
         self.assertEqual(self.row.metric("lab_inflight_requests"), 0)  # scrapes are not in flight
 
     def test_upstream_down_answers_502_and_line_stays_usable(self):

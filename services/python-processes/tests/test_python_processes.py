@@ -8,6 +8,7 @@ from labtesting.contract import RowContract
 class PythonProcessesTest(RowContract, unittest.TestCase):
     ROW = "python-processes"
     UNIT = "processes"
+    OVERHEAD_WORKERS_GAUGE = "lab_os_threads"  # its /overhead workers are forked processes, not units
 
     def test_a_process_per_connection_reaped_after_close(self):
         conns = [self.row.line_conn() for _ in range(3)]
