@@ -5,11 +5,13 @@ import type { Endpoint, ServiceManifest } from '../types.js';
 import { COMPOSE_SERVICE_LABEL } from './discover.js';
 
 // How the lab process reaches a container depends on where both of them sit:
-//   container on the host's network          -> 127.0.0.1:<its port>
-//   lab inside a container on the same network -> <compose service name>:<its port>
-//   lab on the host, container publishes ports -> 127.0.0.1:<published port>
-// LAB_DOCKER_ADDRESS=loopback|service forces one of the two families; auto (default) decides
-// per container.
+//   container on the host's network            -> 127.0.0.1:<its port>
+//   container publishes its port on the host   -> 127.0.0.1:<published port>
+//   neither, and the lab runs inside a container -> <compose service name>:<its port>
+// "Inside a container" (/.dockerenv) cannot tell whether the lab shares the rows' network
+// (the lab's host may itself be a container), so auto prefers loopback whenever it exists.
+// The compose `lab` service says what it wants: LAB_DOCKER_ADDRESS=service on the compose
+// network, loopback with host networking.
 
 export type AddressMode = 'auto' | 'loopback' | 'service';
 
@@ -70,26 +72,30 @@ function serviceHost(info: Docker.ContainerInspectInfo): string {
 export function endpointOf(info: Docker.ContainerInspectInfo, manifest: ServiceManifest, mode: AddressMode, labInContainer = insideContainer()): Endpoint {
   const ports = containerPorts(info, manifest);
   const hostNetwork = info.HostConfig.NetworkMode === 'host';
-  const useService = mode === 'service' || (mode === 'auto' && !hostNetwork && labInContainer);
+  const published = hostNetwork ? undefined : publishedPort(info, ports.http);
+  const useService = mode === 'service' || (mode === 'auto' && !hostNetwork && published === undefined && labInContainer);
   let host: string;
   let http: number;
   let line: number | undefined;
-  if (hostNetwork || useService) {
-    host = hostNetwork && mode !== 'service' ? '127.0.0.1' : serviceHost(info);
+  if (useService) {
+    host = serviceHost(info);
+    http = ports.http;
+    line = ports.line;
+  } else if (hostNetwork) {
+    host = '127.0.0.1';
     http = ports.http;
     line = ports.line;
   } else {
-    host = '127.0.0.1';
-    const h = publishedPort(info, ports.http);
-    if (h === undefined) {
+    if (published === undefined) {
       throw new LabError(
         `${manifest.name}: container ${info.Name.replace(/^\//, '')} neither uses host networking nor publishes port ${ports.http}, `
           + 'so the lab cannot reach it from this host. Start it with docker-compose.override.yml (ports) or docker-compose.hostnet.yml, '
-          + 'or run the lab inside the compose network (the `lab` service).',
+          + 'or run the lab inside the compose network (the `lab` service, or LAB_DOCKER_ADDRESS=service).',
         EXIT.badInput,
       );
     }
-    http = h;
+    host = '127.0.0.1';
+    http = published;
     line = ports.line === undefined ? undefined : publishedPort(info, ports.line);
   }
   const httpUrl = `http://${host}:${http}`;

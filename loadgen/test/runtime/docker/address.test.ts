@@ -27,20 +27,25 @@ test('host networking: loopback on the port the container was given (PORT/LINE_P
   assert.equal(e.upstreamTimeoutMs, 3000);
 });
 
-test('lab inside the compose network: the compose service name', () => {
+test('lab inside a container, nothing published: the compose service name', () => {
   const e = endpointOf(info('lab_default', []), manifest, 'auto', true);
   assert.equal(e.httpUrl, 'http://python-threads:8101');
   assert.deepEqual(e.line, { host: 'python-threads', port: 8201 });
   assert.equal(e.upstreamTimeoutMs, undefined);
 });
 
-test('lab on the host, bridge container: the published loopback ports', () => {
-  const e = endpointOf(info('lab_default', [], {
+test('bridge container with published ports: loopback, wherever the lab runs (auto)', () => {
+  const published = info('lab_default', [], {
     '8101/tcp': [{ HostIp: '127.0.0.1', HostPort: '28101' }],
     '8201/tcp': [{ HostIp: '127.0.0.1', HostPort: '28201' }],
-  }), manifest, 'auto', false);
-  assert.equal(e.httpUrl, 'http://127.0.0.1:28101');
-  assert.deepEqual(e.line, { host: '127.0.0.1', port: 28201 });
+  });
+  for (const labInContainer of [false, true]) {
+    const e = endpointOf(published, manifest, 'auto', labInContainer);
+    assert.equal(e.httpUrl, 'http://127.0.0.1:28101');
+    assert.deepEqual(e.line, { host: '127.0.0.1', port: 28201 });
+  }
+  // The compose lab service asks for service names explicitly.
+  assert.equal(endpointOf(published, manifest, 'service', true).httpUrl, 'http://python-threads:8101');
 });
 
 test('lab on the host, nothing published: a clear error, not a dead URL', () => {
