@@ -4,6 +4,9 @@ import type { StepResult } from '../results/types.js';
 /** hyperfine-style: say when data look suspect, and what to do about it. */
 export function stepWarnings(step: StepResult, opts: { delayMs: number | null; closedModel: boolean }): string[] {
   const out: string[] = [];
+  if (step.requests === 0 && errorCount(step.errors) === 0 && !step.idle && !step.overhead) {
+    out.push('no answer at all during the measure phase: the target is stalled, or slower than the step (a longer duration would show how slow)');
+  }
   const pct = errorPercent(step);
   if (pct > 1) {
     const kinds = Object.entries(step.errors.by_kind).map(([k, n]) => `${k}: ${n}`).join(', ');

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { loadgenRegistry } from '../../src/metrics/registry.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { openRuntime } from '../../src/runtime/index.js';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
@@ -31,7 +32,20 @@ describe('executors against real services', () => {
 
   const loadSteps = (executor: string, steps: number[]) => async () => {
     const progress: string[] = [];
-    const outcome = await runScenario(runtime, scenario(executor, steps), { outDir: out, targets: ['node-eventloop'], onProgress: (p) => progress.push(p.phase) });
+    const scrapes: Promise<string>[] = [];
+    const outcome = await runScenario(runtime, scenario(executor, steps), {
+      outDir: out,
+      targets: ['node-eventloop'],
+      onProgress: (p) => {
+        progress.push(p.phase);
+        // The load generator's own series are live during measure (updated at least per second).
+        if (p.phase === 'measure' && p.elapsed >= 0.99 * p.phaseSeconds) scrapes.push(loadgenRegistry.metrics());
+      },
+    });
+    const live = (await Promise.all(scrapes)).join('\n');
+    assert.match(live, /lab_loadgen_achieved_rps\{target="node-eventloop"\} [1-9]/, 'achieved rps was published');
+    assert.match(live, /lab_loadgen_info\{scenario="t-[a-z-]+",executor="[a-z-]+",target="node-eventloop",phase="measure"\} 1/);
+    assert.match(live, /lab_loadgen_ideal_rps\{target="node-eventloop"\}/);
     assert.deepEqual(resultsProblems(outcome.results), []);
     assert.equal(outcome.results.status, 'complete');
     const t = outcome.results.targets[0]!;
