@@ -204,6 +204,18 @@ stage "test-docker"
 node --test --test-concurrency=1 loadgen/dist/test-docker/
 
 # ---------------------------------------------------------------------------------------------
+stage "lab container"
+# `lab up --runtime docker` in the lab image: attached to the rows, serving on 127.0.0.1:8080.
+deadline=$((SECONDS + 120))
+until node -e 'fetch("http://127.0.0.1:8080/metrics").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'; do
+  lab_state="$(docker inspect -f '{{.State.Status}} (exit {{.State.ExitCode}})' "$(compose ps -q lab)" 2>/dev/null || echo missing)"
+  case "$lab_state" in running*) ;; *) docker logs --tail 30 "$(compose ps -q lab)" 2>&1 | sed 's/^/    | /'; fail "the lab container is $lab_state" ;; esac
+  [ $SECONDS -lt $deadline ] || fail "the lab container does not serve http://127.0.0.1:8080/metrics"
+  sleep 2
+done
+log "lab container serves http://127.0.0.1:8080"
+
+# ---------------------------------------------------------------------------------------------
 stage "prometheus targets"
 # Scrapes run every second: give every target a few intervals to report up.
 deadline=$((SECONDS + 60))
