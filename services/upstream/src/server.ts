@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import client from 'prom-client';
-import { parseEchoParams, type Query } from '@concurrency-lab/ts-common';
-import { translate } from './translate.js';
+import { handleArrpi, isArrpi } from './arrpi.js';
 import { applyPatch, type UpstreamConfig } from './upstream-config.js';
 
 // The upstream must never be the bottleneck of a measurement: no per-request logging, long
@@ -19,19 +18,33 @@ export interface UpstreamServer {
 
 export function buildUpstream(initial: UpstreamConfig): UpstreamServer {
   let config = initial;
+  const metrics = upstreamMetrics();
+  const counters = {
+    answered: (status: number) => metrics.byStatus(status).inc(),
+    waiting: (delta: 1 | -1) => metrics.inflight.inc(delta),
+  };
   const app = Fastify({
     logger: false,
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    connectionTimeout: 0,
-    requestTimeout: 0,
-    maxRequestsPerSocket: 0,
     // SIGTERM closes idle keep-alive sockets at once and lets busy ones finish their answer.
     forceCloseConnections: 'idle',
+    serverFactory: (fastifyHandler) => {
+      const server = http.createServer(
+        {
+          keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+          // Node's default (60 s) would cut keep-alive connections the keepAliveTimeout allows.
+          headersTimeout: KEEP_ALIVE_TIMEOUT_MS + 5_000,
+          requestTimeout: 0,
+          noDelay: true,
+        },
+        (req, res) => {
+          if (isArrpi(req.url ?? '')) handleArrpi(req, res, () => config, counters);
+          else fastifyHandler(req, res);
+        },
+      );
+      server.maxRequestsPerSocket = 0;
+      return server;
+    },
   });
-  // Node's default (60 s) would cut keep-alive connections the keepAliveTimeout allows.
-  app.server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
-
-  const metrics = upstreamMetrics();
 
   // Every error fastify raises itself (bad JSON, wrong content type, body too large) is
   // answered as one plain-text line like our own 400s.
@@ -43,28 +56,6 @@ export function buildUpstream(initial: UpstreamConfig): UpstreamServer {
   app.setNotFoundHandler((req, reply) => {
     metrics.byStatus(404).inc();
     void reply.code(404).type('text/plain; charset=utf-8').send(`no route ${req.method} ${req.url.split('?')[0]}\n`);
-  });
-
-  app.get('/arrpi', async (req, reply) => {
-    const parsed = parseEchoParams(req.query as Query);
-    if (!parsed.ok) {
-      metrics.byStatus(400).inc();
-      return reply.code(400).type('text/plain; charset=utf-8').send(`${parsed.reason}\n`);
-    }
-    const { delay_ms, jitter_ms, error_rate } = config;
-    const delay = (parsed.value.delayMs ?? delay_ms) + (jitter_ms > 0 ? Math.floor(Math.random() * (jitter_ms + 1)) : 0);
-    metrics.inflight.inc();
-    try {
-      if (delay > 0) await sleep(delay);
-    } finally {
-      metrics.inflight.dec();
-    }
-    if (error_rate > 0 && Math.random() < error_rate) {
-      metrics.byStatus(500).inc();
-      return reply.code(500).type('text/plain; charset=utf-8').send('arr, the upstream failed (injected error)\n');
-    }
-    metrics.byStatus(200).inc();
-    return reply.type('text/plain; charset=utf-8').send(translate(parsed.value.text));
   });
 
   app.get('/admin/config', async () => config);

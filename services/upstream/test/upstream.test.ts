@@ -47,6 +47,8 @@ test('/arrpi bad inputs get 400 with a one-line reason', async () => {
     assert.match(r.body, /^[^\n]+\n$/, q);
   }
   assert.equal((await get('/nowhere')).status, 404);
+  assert.equal((await get('/arrpiX?text=a')).status, 404);
+  assert.equal((await fetch(`${upstream.baseUrl}/arrpi?text=a`, { method: 'POST' })).status, 405);
   assert.equal((await get('/healthz')).body, 'ok\n');
 });
 
