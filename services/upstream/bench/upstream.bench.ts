@@ -59,6 +59,9 @@ try {
     `upstream cpu per request ${upstreamUsPerReq.toFixed(0)} us -> ${(ideal * upstreamUsPerReq / 1e6).toFixed(2)} cores for the ideal ${ideal} rps; ` +
       `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cpus`,
   );
+  if (loadavg()[0] > cpus().length) {
+    console.log('warning: the machine was busy with other work (load average above the cpu count): rerun when idle');
+  }
   if (loadgenCpu > 0.9) console.log('warning: the load generator used over 90% of a core: the figure may be its limit, not the upstream\'s');
   if (ratio < GOAL) {
     console.log(`FAIL: ratio ${ratio.toFixed(3)} below ${GOAL}`);
