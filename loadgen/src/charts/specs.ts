@@ -37,10 +37,11 @@ export function chartSpecs(r: RunResults): ChartSpec[] {
 
   const charts: ChartSpec[] = [];
   if (steps.some((x) => x.s.overhead)) {
+    const overheadRows = pick((x) => x.s.overhead?.overhead);
     charts.push({
       name: 'overhead-vs-workers',
-      spec: lineChart(title('Pool overhead vs workers'), pick((x) => x.s.overhead && 100 * x.s.overhead.overhead), targets,
-        { x: 'workers', y: 'overhead (% over ideal time)', logX }),
+      spec: lineChart(title('Pool overhead vs workers'), overheadRows, targets,
+        { x: 'workers', y: 'elapsed / ideal (1 = no overhead)', logX, logY: spansDecade(overheadRows) }),
     });
     charts.push({
       name: 'elapsed-vs-workers',
@@ -86,6 +87,11 @@ export function chartSpecs(r: RunResults): ChartSpec[] {
     spec: lineChart(title(`OS threads vs ${loadAxis}`), pick((x) => x.s.server.os_threads_peak), targets, { x: loadAxis, y: 'OS threads (peak)', logX }),
   });
   return charts;
+}
+
+function spansDecade(rows: Row[]): boolean {
+  const v = rows.map((r) => r.value).filter((x) => x > 0);
+  return v.length > 1 && Math.max(...v) / Math.min(...v) >= 10;
 }
 
 function dedupeByLoad(rows: Row[]): Row[] {

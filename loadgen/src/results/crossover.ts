@@ -1,11 +1,14 @@
 import type { RunResults } from './types.js';
 
 /**
- * Where the overhead curves of two rows cross. For rows A and B measured at the same worker
- * counts, A "crosses" B at C when A's overhead was at most B's at the smallest shared worker
- * count and C is the first worker count at which A's overhead is greater than B's. Example:
- * threads are as cheap as greenlets with 1 worker but cost more from C = 100 on.
+ * Where the overhead curves of two rows cross, for good. For rows A and B measured at the same
+ * worker counts, A crosses B at C when A's overhead (elapsed / ideal) was at most B's at the
+ * smallest shared worker count, and from C on, at every larger shared worker count too, A's
+ * overhead is more than 10% above B's. The margin and the "for good" keep noise from counting
+ * as a crossing. Example: threads cost as little as greenlets with 1 worker but more from C = 100 on.
  */
+export const CROSSOVER_MARGIN = 1.1;
+
 export interface Crossover {
   /** The row that starts cheaper (or equal) and ends up dearer. */
   rising: string;
@@ -19,7 +22,7 @@ export interface Crossover {
 export function overheadCrossovers(r: RunResults): Crossover[] {
   const curves = r.targets.map((t) => ({
     name: t.name,
-    byWorkers: new Map(t.steps.filter((s) => s.overhead).map((s) => [s.load, s.overhead!.overhead])),
+    byWorkers: new Map(t.steps.filter((s) => typeof s.overhead?.overhead === 'number').map((s) => [s.load, s.overhead!.overhead as number])),
   }));
   const out: Crossover[] = [];
   for (const a of curves) {
@@ -28,7 +31,8 @@ export function overheadCrossovers(r: RunResults): Crossover[] {
       const shared = [...a.byWorkers.keys()].filter((w) => b.byWorkers.has(w)).sort((x, y) => x - y);
       if (shared.length < 2) continue;
       if (a.byWorkers.get(shared[0]!)! > b.byWorkers.get(shared[0]!)!) continue;
-      const at = shared.find((w) => a.byWorkers.get(w)! > b.byWorkers.get(w)!);
+      const above = (w: number) => a.byWorkers.get(w)! > b.byWorkers.get(w)! * CROSSOVER_MARGIN;
+      const at = shared.find((w, i) => shared.slice(i).every(above));
       if (at !== undefined) {
         out.push({ rising: a.name, other: b.name, workers: at, rising_overhead: a.byWorkers.get(at)!, other_overhead: b.byWorkers.get(at)! });
       }

@@ -24,7 +24,7 @@ export function resultsToCsv(r: RunResults): string {
         round(s.server.cpu_seconds), s.server.rss_bytes_peak, s.server.os_threads_peak, s.server.context_switches, s.server.concurrency_units_peak,
         round(s.loadgen.cpu_seconds), s.loadgen.saturated,
         round(s.idle?.bytes_per_connection), round(s.idle?.threads_per_connection),
-        round(s.overhead?.elapsed_s), round(s.overhead?.ideal_s), round(s.overhead?.overhead),
+        round(s.overhead?.elapsed_s), round(s.overhead?.ideal_s), round(s.overhead?.overhead ?? null),
         s.warnings.join(' | '),
       ];
       rows.push(values.map(cell).join(','));

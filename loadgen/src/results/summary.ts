@@ -53,9 +53,9 @@ function stepTable(r: RunResults, steps: StepResult[]): string[] {
   }
   if (steps[0]!.overhead) {
     return table(
-      ['workers', 'tasks', 'sleep ms', 'elapsed s', 'ideal s', 'overhead', 'server CPU s', 'threads peak'],
+      ['workers', 'tasks', 'sleep ms', 'elapsed s', 'ideal s', 'elapsed / ideal', 'server CPU s', 'threads peak'],
       steps.map((s) => [s.load, s.overhead!.tasks, s.overhead!.sleep_ms, num(s.overhead!.elapsed_s, 3), num(s.overhead!.ideal_s, 3),
-        `${(100 * s.overhead!.overhead).toFixed(1)}%`, num(s.server.cpu_seconds, 2), num(s.server.os_threads_peak, 0)]),
+        ratio(s.overhead!.overhead), num(s.server.cpu_seconds, 2), num(s.server.os_threads_peak, 0)]),
     );
   }
   return table(
@@ -73,11 +73,16 @@ function stepTable(r: RunResults, steps: StepResult[]): string[] {
 function crossoverSection(r: RunResults): string[] {
   const xs = overheadCrossovers(r);
   const out = ['## Overhead crossovers', '',
-    'Row A crosses row B at C workers when A\'s overhead was at most B\'s at the smallest worker count and C is the first worker count where it is greater.', ''];
+    'Overhead is elapsed / ideal (1.00 = a perfect pool). Row A crosses row B at C workers when A\'s overhead was at most B\'s at the smallest worker count and, from C on, stays more than 10% above B\'s.', ''];
   if (xs.length === 0) out.push('_no crossover: the curves keep their order_');
-  for (const x of xs) out.push(`- ${x.rising} crosses ${x.other} at ${x.workers} workers (${(100 * x.rising_overhead).toFixed(1)}% vs ${(100 * x.other_overhead).toFixed(1)}%)`);
+  for (const x of xs) out.push(`- ${x.rising} crosses ${x.other} at ${x.workers} workers (${ratio(x.rising_overhead)} vs ${ratio(x.other_overhead)})`);
   out.push('');
   return out;
+}
+
+/** elapsed / ideal, e.g. `1.18x`. */
+export function ratio(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(2)}x`;
 }
 
 function num(v: number | null | undefined, digits: number): string {

@@ -58,7 +58,8 @@ export interface OverheadMeasurement {
   sleep_ms: number;
   elapsed_s: number;
   ideal_s: number;
-  overhead: number;
+  /** elapsed_s / ideal_s as the service reports it: 1.0 = no overhead; null when ideal is 0 (sleep_ms 0). */
+  overhead: number | null;
 }
 
 export interface StepResult {

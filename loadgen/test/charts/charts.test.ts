@@ -34,6 +34,6 @@ describe('charts', () => {
     const charts = await writeCharts(dir, fixtureOverhead());
     assert.deepEqual(charts.map((c) => c.name), ['overhead-vs-workers', 'elapsed-vs-workers']);
     const svg = readFileSync(charts[0]!.svg, 'utf8');
-    assert.ok(svg.includes('overhead (% over ideal time)') && svg.includes('workers') && svg.includes('gevent-explicit'));
+    assert.ok(svg.includes('elapsed / ideal (1 = no overhead)') && svg.includes('workers') && svg.includes('gevent-explicit'));
   });
 });

@@ -109,6 +109,7 @@ describe('executors against real services', () => {
     for (const s of steps) {
       assert.equal(s.overhead!.tasks, 50);
       assert.ok(s.overhead!.elapsed_s >= s.overhead!.ideal_s, 'sleeping cannot beat the ideal');
+      assert.ok(Math.abs(s.overhead!.overhead! - s.overhead!.elapsed_s / s.overhead!.ideal_s) < 0.01, 'overhead = elapsed / ideal');
       assert.ok(Math.abs(s.overhead!.ideal_s - (50 * 0.002) / s.load) < 1e-9);
     }
   });

@@ -36,15 +36,15 @@ export function fixtureResults(): RunResults {
 
 export function fixtureOverhead(): RunResults {
   const o = (workers: number, overhead: number): StepResult =>
-    step(workers, 1, 10, 1e6, 1, { ideal_rps: null, overhead: { workers, tasks: 100, sleep_ms: 5, elapsed_s: (0.5 / workers) * (1 + overhead), ideal_s: 0.5 / workers, overhead } });
+    step(workers, 1, 10, 1e6, 1, { ideal_rps: null, overhead: { workers, tasks: 100, sleep_ms: 5, elapsed_s: (0.5 / workers) * overhead, ideal_s: 0.5 / workers, overhead } });
   return {
     ...fixtureResults(),
     scenario: { name: 'overhead', executor: 'overhead' },
     load_unit: 'workers',
     upstream_delay_ms: null,
     targets: [
-      { name: 'python-threads', model: 'threads', steps: [o(1, 0.01), o(10, 0.05), o(100, 0.9)] },
-      { name: 'gevent-explicit', model: 'greenlets', steps: [o(1, 0.02), o(10, 0.04), o(100, 0.1)] },
+      { name: 'python-threads', model: 'threads', steps: [o(1, 1.01), o(10, 1.05), o(100, 1.9)] },
+      { name: 'gevent-explicit', model: 'greenlets', steps: [o(1, 1.02), o(10, 1.04), o(100, 1.1)] },
     ],
   };
 }

@@ -59,10 +59,11 @@ describe('results model', () => {
     assert.match(md, /\| 100 \| 1400 \| 700\.0 \| 1000\.0 \| 0\.70 \|/);
   });
 
-  it('overhead crossover: the first worker count where a cheaper row becomes dearer', () => {
+  it('overhead crossover: the worker count from which a cheaper row stays dearer (noise does not count)', () => {
+    // threads 1.01/1.05/1.9 vs greenlets 1.02/1.04/1.1: 1.05 > 1.04 at 10 workers is within the 10% margin.
     const xs = overheadCrossovers(fixtureOverhead());
-    assert.deepEqual(xs.map((x) => [x.rising, x.other, x.workers]), [['python-threads', 'gevent-explicit', 10]]);
-    assert.match(resultsToMarkdown(fixtureOverhead(), []), /python-threads crosses gevent-explicit at 10 workers/);
+    assert.deepEqual(xs.map((x) => [x.rising, x.other, x.workers]), [['python-threads', 'gevent-explicit', 100]]);
+    assert.match(resultsToMarkdown(fixtureOverhead(), []), /python-threads crosses gevent-explicit at 100 workers \(1\.90x vs 1\.10x\)/);
   });
 
   it('the schema file is valid JSON and pins schema_version 1', () => {

@@ -138,7 +138,7 @@ function tableRow(target: string, s: StepResult): string {
     s.server.cpu_seconds === null ? '-' : s.server.cpu_seconds.toFixed(2), formatBytes(s.server.rss_bytes_peak),
     s.server.os_threads_peak === null ? '-' : String(s.server.os_threads_peak), `${s.loadgen.cpu_seconds.toFixed(2)}${s.loadgen.saturated ? '!' : ''}`,
   ];
-  const extra = s.overhead ? `  overhead ${(100 * s.overhead.overhead).toFixed(1)}% (${s.overhead.elapsed_s.toFixed(2)}s vs ${s.overhead.ideal_s.toFixed(2)}s)`
+  const extra = s.overhead ? `  elapsed/ideal ${s.overhead.overhead?.toFixed(2) ?? '-'} (${s.overhead.elapsed_s.toFixed(2)}s vs ${s.overhead.ideal_s.toFixed(2)}s)`
     : s.idle ? `  idle: ${s.idle.connections_open} open, ${s.idle.bytes_per_connection === null ? '-' : formatBytes(s.idle.bytes_per_connection)}/conn, ${s.idle.threads_per_connection?.toFixed(2) ?? '-'} threads/conn`
     : '';
   return cells.map((c, i) => c.padEnd(COLUMNS[i]![1])).join(' ') + extra + s.warnings.map((w) => `\n    warning: ${w}`).join('');
