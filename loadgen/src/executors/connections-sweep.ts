@@ -1,4 +1,6 @@
+import os from 'node:os';
 import autocannon from 'autocannon';
+import { effectiveDelayMs } from '../scenario/types.js';
 import { echoPath, probeEcho } from './echo-request.js';
 import { latencyHistogram, latencyOf, recordMs } from './histogram.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
@@ -6,10 +8,27 @@ import { countKind, emptyErrors, type Executor, type Measurement, type StepConte
 // Closed model: N keep-alive connections, each sending its next request when the previous
 // answer arrives (autocannon, pipelining 1). Throughput is bounded by N / latency: Little's law.
 
-/** From this many connections on, autocannon runs in worker threads so one thread does not cap the load. */
-export const WORKERS_FROM_CONNECTIONS = 200;
-const WORKER_THREADS = 2;
 const REQUEST_TIMEOUT_S = 10;
+/** One autocannon thread spends ~100 us of CPU per request: above this expected rate it needs help. */
+const ONE_THREAD_RPS = 5000;
+
+/**
+ * Worker threads for a step, or undefined for autocannon's single thread. Workers cost 2-3x
+ * more CPU per request than one thread (measured: 300-500 vs 130-200 us at 200 connections),
+ * so they are used only when one thread would saturate (expected rate over ONE_THREAD_RPS) and
+ * the machine has cores to spare beside the target. LAB_AUTOCANNON_WORKERS forces a count.
+ */
+export function autocannonWorkers(connections: number, delayMs: number, cores = os.availableParallelism(), env = process.env): number | undefined {
+  const forced = env.LAB_AUTOCANNON_WORKERS;
+  if (forced !== undefined && forced !== '') {
+    const n = Number(forced);
+    if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`LAB_AUTOCANNON_WORKERS must be an integer from 0 to 64, got '${forced}'`);
+    return n > 0 ? Math.min(n, connections) : undefined;
+  }
+  const expectedRps = delayMs > 0 ? connections / (delayMs / 1000) : Infinity;
+  if (expectedRps <= ONE_THREAD_RPS || cores < 4 || connections < 2) return undefined;
+  return Math.min(Math.floor(cores / 2), 4, connections);
+}
 
 export const connectionsSweep: Executor = {
   name: 'connections-sweep',
@@ -18,7 +37,7 @@ export const connectionsSweep: Executor = {
   idealRps: (connections, delayMs) => (delayMs > 0 ? connections / (delayMs / 1000) : null),
   async start(ctx: StepContext): Promise<StepRun> {
     const expectBody = await probeEcho(ctx.target.httpUrl, ctx.scenario.request);
-    const workers = ctx.load >= WORKERS_FROM_CONNECTIONS ? WORKER_THREADS : undefined;
+    const workers = autocannonWorkers(ctx.load, effectiveDelayMs(ctx.scenario));
     return {
       warmup: async (seconds) => {
         if (seconds > 0) await runAutocannon(ctx, seconds, expectBody, workers, false);
@@ -32,7 +51,8 @@ export const connectionsSweep: Executor = {
 function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, workers: number | undefined, live: boolean): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const perSecond = latencyHistogram();
-    let finished = false;
+    let okThisSecond = 0;
+    let ticker: NodeJS.Timeout | undefined;
     const instance = autocannon(
       {
         url: ctx.target.httpUrl + echoPath(ctx.scenario.request),
@@ -44,7 +64,7 @@ function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, wo
         workers,
       },
       (err, result) => {
-        finished = true;
+        clearInterval(ticker);
         ctx.signal.removeEventListener('abort', stop);
         if (err) return reject(err instanceof Error ? err : new Error(String(err)));
         resolve(toMeasurement(result, workers));
@@ -53,15 +73,19 @@ function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, wo
     const stop = () => instance.stop();
     ctx.signal.addEventListener('abort', stop, { once: true });
     if (!live || workers) return;
-    // Worker threads emit neither; the run loop then takes the live rate from the server.
-    instance.on('response', (_client, _status, _bytes, responseTime) => recordMs(perSecond, responseTime));
-    // The typings omit tick's argument: autocannon passes { counter, bytes } for the last second.
-    (instance as unknown as NodeJS.EventEmitter).on('tick', (counter: { counter: number }) => {
-      if (finished) return;
-      const l = latencyOf(perSecond);
-      ctx.onLive({ rps: counter.counter, connections: ctx.load, latencyMs: { p50: l.p50 ?? undefined, p90: l.p90 ?? undefined, p99: l.p99 ?? undefined } });
-      perSecond.reset();
+    // Worker threads emit no responses here; the run loop then takes the live rate from the
+    // server. autocannon's own 'tick' counter races with its sampling reset, so count here.
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      if (status < 200 || status > 299) return;
+      okThisSecond++;
+      recordMs(perSecond, responseTime);
     });
+    ticker = setInterval(() => {
+      const l = latencyOf(perSecond);
+      ctx.onLive({ rps: okThisSecond, connections: ctx.load, latencyMs: { p50: l.p50 ?? undefined, p90: l.p90 ?? undefined, p99: l.p99 ?? undefined } });
+      okThisSecond = 0;
+      perSecond.reset();
+    }, 1000);
   });
 }
 

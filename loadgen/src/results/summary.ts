@@ -37,7 +37,8 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
   out.push('## Warnings', '', ...(warnings.length ? warnings.map((w) => `- ${w}`) : ['_none_']), '');
   if (charts.length) {
     out.push('## Charts', '');
-    for (const c of charts) out.push(`![${c}](${c}.svg)`, '');
+    // PNG: what every Markdown viewer shows; the SVG of each chart sits beside it.
+    for (const c of charts) out.push(`![${c}](${c}.png)`, '');
   }
   return out.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
 }

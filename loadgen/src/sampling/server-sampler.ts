@@ -89,15 +89,16 @@ export class ServerSampler {
   async stop(): Promise<ServerUsage> {
     clearInterval(this.timer);
     await this.inFlight;
-    await this.take();
+    // Not reported as live: this interval is cut short by the end of the load and would read as a drop to 0.
+    await this.take(true, false);
     return summarise(this.samples);
   }
 
-  private async take(withStats = true): Promise<void> {
+  private async take(withStats = true, notify = true): Promise<void> {
     const s = await sampleServer(this.runtime, this.target, this.protocol, withStats);
     const prev = this.samples[this.samples.length - 1];
     this.samples.push(s);
-    this.onSample?.(s, prev);
+    if (notify) this.onSample?.(s, prev);
   }
 }
 

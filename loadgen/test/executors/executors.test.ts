@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { autocannonWorkers } from '../../src/executors/connections-sweep.js';
 import { loadgenRegistry } from '../../src/metrics/registry.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { openRuntime } from '../../src/runtime/index.js';
@@ -68,9 +69,23 @@ describe('executors against real services', () => {
     await loadSteps('connections-sweep', [1, 4])();
   });
 
-  it('connections-sweep uses worker threads from 200 connections', async () => {
-    const t = await loadSteps('connections-sweep', [200])();
-    assert.equal(t.steps[0]!.loadgen.threads, 2);
+  it('connections-sweep with autocannon worker threads (forced by LAB_AUTOCANNON_WORKERS)', async () => {
+    process.env.LAB_AUTOCANNON_WORKERS = '2';
+    try {
+      const t = await loadSteps('connections-sweep', [20])();
+      assert.equal(t.steps[0]!.loadgen.threads, 2);
+    } finally {
+      delete process.env.LAB_AUTOCANNON_WORKERS;
+    }
+  });
+
+  it('worker threads only when one thread would saturate and cores are to spare', () => {
+    assert.equal(autocannonWorkers(1000, 100, 2, {}), undefined, '2 cores: the target needs them');
+    assert.equal(autocannonWorkers(200, 100, 16, {}), undefined, '2000 req/s: one thread copes');
+    assert.equal(autocannonWorkers(1000, 100, 16, {}), 4);
+    assert.equal(autocannonWorkers(1000, 100, 4, {}), 2);
+    assert.equal(autocannonWorkers(10, 100, 2, { LAB_AUTOCANNON_WORKERS: '3' }), 3);
+    assert.throws(() => autocannonWorkers(10, 100, 2, { LAB_AUTOCANNON_WORKERS: 'many' }), /LAB_AUTOCANNON_WORKERS/);
   });
 
   it('rate-sweep (open model) never sends more than scheduled', async () => {
