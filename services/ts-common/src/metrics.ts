@@ -1,6 +1,6 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import client from 'prom-client';
-import { readProcessTreeStats, type ProcessTreeStats } from './proc-stats.js';
+import { ProcessTreeReader, type ProcessTreeStats } from './proc-stats.js';
 
 // The DESIGN metric vocabulary for a Node service, on its own registry, every series labelled
 // impl="<service folder>". Names are a contract with dashboards and reports: do not rename.
@@ -117,20 +117,20 @@ export function createLabMetrics(opts: LabMetricsOptions): LabMetrics {
     name: 'lab_os_threads',
     help: 'OS threads of every process of the service (/proc/<pid>/task).',
     registers,
-    collect() {
-      const stats = treeStats();
+    async collect() {
+      const stats = await treeStats();
       if (stats) this.set(stats.osThreads);
     },
   });
   new client.Counter({
     name: 'lab_context_switches_total',
-    help: 'Context switches of every process of the service (/proc/<pid>/status).',
+    help: 'Context switches of every thread of every process of the service (/proc/<pid>/task/<tid>/status).',
     labelNames: ['kind'] as const,
     registers,
-    collect() {
-      const stats = treeStats();
+    async collect() {
+      const stats = await treeStats();
       if (!stats) return;
-      // The kernel keeps the running total; mirror it (reset + inc is how prom-client sets a counter).
+      // The reader keeps the running total monotonic; mirror it (reset + inc is how prom-client sets a counter).
       this.reset();
       this.inc({ kind: 'voluntary' }, stats.contextSwitches.voluntary);
       this.inc({ kind: 'involuntary' }, stats.contextSwitches.involuntary);
@@ -164,7 +164,7 @@ export function createLabMetrics(opts: LabMetricsOptions): LabMetrics {
  */
 function addNodeDefaultsWithTreeProcessMetrics(
   registry: client.Registry,
-  treeStats: () => ProcessTreeStats | undefined,
+  treeStats: () => Promise<ProcessTreeStats | undefined>,
 ): void {
   client.collectDefaultMetrics({ register: registry });
   // The default RSS gauge's collect() also fills process_virtual_memory_bytes and
@@ -178,8 +178,8 @@ function addNodeDefaultsWithTreeProcessMetrics(
     name: 'process_cpu_seconds_total',
     help: 'User and system CPU seconds of every process of the service.',
     registers,
-    collect() {
-      const stats = treeStats();
+    async collect() {
+      const stats = await treeStats();
       if (!stats) return;
       this.reset();
       this.inc(stats.cpuSeconds);
@@ -190,8 +190,10 @@ function addNodeDefaultsWithTreeProcessMetrics(
     help: 'Resident memory of every process of the service, summed.',
     registers,
     async collect() {
+      // First, before any other await: the default collect must fill its gauges before
+      // the registry (which starts every collect in registration order) reads them.
       await defaultRss?.get();
-      const stats = treeStats();
+      const stats = await treeStats();
       if (stats) this.set(stats.rssBytes);
     },
   });
@@ -226,15 +228,17 @@ function sampleEventLoopUtilization(registry: client.Registry, windowMs: number)
 
 /**
  * One scrape reads the tree for four metrics; a /proc scan per metric would quadruple the cost,
- * so a reading is reused for a short while.
+ * so a reading is reused for a short while. Async so that a scrape does not stall the requests
+ * the service is serving; one reader for the metrics' lifetime keeps the counters monotonic.
  */
-function cachedTreeStats(rootPid: number, maxAgeMs = 250): () => ProcessTreeStats | undefined {
+function cachedTreeStats(rootPid: number, maxAgeMs = 250): () => Promise<ProcessTreeStats | undefined> {
+  const reader = new ProcessTreeReader(rootPid);
   let at = -Infinity;
-  let value: ProcessTreeStats | undefined;
+  let value: Promise<ProcessTreeStats | undefined> = Promise.resolve(undefined);
   return () => {
     const now = performance.now();
     if (now - at > maxAgeMs) {
-      value = readProcessTreeStats(rootPid);
+      value = reader.readAsync();
       at = now;
     }
     return value;

@@ -1,11 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { parseStat, processTree, readProcessTreeStats } from '../src/proc-stats.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import {
+  ProcessTreeReader,
+  parseStat,
+  parseTaskStatus,
+  processTree,
+  readProcessTreeStats,
+  readProcessTreeStatsAsync,
+} from '../src/proc-stats.js';
 
 test('stat lines with spaces and parentheses in the name parse', () => {
   const line = '1234 (a (weird) name) S 77 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0 1 2 3';
-  assert.deepEqual(parseStat(line), { ppid: 77, cpuTicks: 300 });
+  assert.deepEqual(parseStat(line), { ppid: 77, cpuTicks: 300, reapedChildrenCpuTicks: 0, threads: 3 });
+  assert.equal(parseStat('no name here'), undefined);
+});
+
+test('task status lines give both context-switch counts and VmRSS when present', () => {
+  const status = 'Name:\tx\nVmRSS:\t  2048 kB\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switches:\t3\n';
+  assert.deepEqual(parseTaskStatus(status), { voluntary: 12, involuntary: 3, rssKb: 2048 });
+  assert.deepEqual(parseTaskStatus('Name:\tkthread\n'), { voluntary: 0, involuntary: 0, rssKb: undefined });
 });
 
 test('the tree of this process includes a child and its grandchild, and sums them', async () => {
@@ -35,4 +52,100 @@ test('the tree of this process includes a child and its grandchild, and sums the
 
 test('a pid that is not running gives undefined', () => {
   assert.equal(readProcessTreeStats(2 ** 22 + 1), undefined);
+});
+
+const PYTHON = process.env.LAB_PYTHON ?? '/usr/bin/python3';
+
+// WORKERS threads each sleep 1 ms SLEEPS times (one voluntary switch each), then print
+// "ready" and wait; a line on stdin lets them finish, and "joined" follows once they have.
+const THREADED_SCRIPT = `
+import sys, threading, time
+WORKERS, SLEEPS = 4, 100
+done = threading.Barrier(WORKERS + 1)
+release = threading.Event()
+def work():
+    for _ in range(SLEEPS):
+        time.sleep(0.001)
+    done.wait()
+    release.wait()
+threads = [threading.Thread(target=work) for _ in range(WORKERS)]
+for t in threads: t.start()
+done.wait()
+print("ready", flush=True)
+sys.stdin.readline()
+release.set()
+for t in threads: t.join()
+print("joined", flush=True)
+sys.stdin.readline()
+`;
+
+/** What the old reader saw: /proc/<pid>/status, the thread-group leader's task alone. */
+function leaderSwitches(pid: number): number {
+  const status = parseTaskStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return status.voluntary + status.involuntary;
+}
+
+function startThreaded(): { child: ChildProcess; next: () => Promise<string> } {
+  const child = spawn(PYTHON, ['-c', THREADED_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error('python exited early');
+    return line.value;
+  };
+  return { child, next };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}
+
+test('context switches are summed over every thread, and every thread is counted', async () => {
+  const { child, next } = startThreaded();
+  try {
+    assert.equal(await next(), 'ready');
+    const pid = child.pid!;
+    // The leader's own figure first: the sum read after it can only be larger if it counts
+    // more than the leader, since every count only grows.
+    const leaderOnly = leaderSwitches(pid);
+    const sync = readProcessTreeStats(pid)!;
+    const viaAsync = (await readProcessTreeStatsAsync(pid))!;
+    for (const stats of [sync, viaAsync]) {
+      assert.equal(stats.processes, 1);
+      assert.equal(stats.osThreads, 5, 'leader + 4 workers');
+      const summed = stats.contextSwitches.voluntary + stats.contextSwitches.involuntary;
+      // Each worker slept 100 times: at least 400 switches beyond the leader's.
+      assert.ok(summed >= leaderOnly + 400, `summed ${summed} vs leader-only ${leaderOnly}`);
+      assert.ok(stats.rssBytes > 1_000_000, `rss ${stats.rssBytes}`);
+    }
+    assert.ok(viaAsync.contextSwitches.voluntary >= sync.contextSwitches.voluntary, 'monotonic between sync and async reads');
+  } finally {
+    await stop(child);
+  }
+});
+
+test('context switches of threads that exited stay counted (the counter never goes down)', async () => {
+  const { child, next } = startThreaded();
+  try {
+    assert.equal(await next(), 'ready');
+    const pid = child.pid!;
+    const reader = new ProcessTreeReader(pid);
+    const before = reader.read()!;
+    assert.equal(before.osThreads, 5);
+    child.stdin!.write('go\n');
+    assert.equal(await next(), 'joined');
+    const after = (await reader.readAsync())!;
+    assert.equal(after.osThreads, 1, 'only the leader is left');
+    // Without the retired total the figure would fall back to what the live tasks (now only
+    // the leader) show.
+    const liveOnly = leaderSwitches(pid);
+    assert.ok(liveOnly < before.contextSwitches.voluntary + before.contextSwitches.involuntary, 'the workers mattered');
+    assert.ok(after.contextSwitches.voluntary >= before.contextSwitches.voluntary, `${after.contextSwitches.voluntary} < ${before.contextSwitches.voluntary}`);
+    assert.ok(after.contextSwitches.involuntary >= before.contextSwitches.involuntary);
+    assert.ok(after.cpuSeconds >= before.cpuSeconds);
+  } finally {
+    await stop(child);
+  }
 });
