@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     console.log('\nIdeal-line fidelity, node-eventloop, 100 ms upstream (achieved / (connections / 0.1 s)):');
     for (const s of outcome.results.targets[0]!.steps) {
       const f = s.rps / s.ideal_rps!;
-      console.log(`  ${String(s.load).padStart(4)} connections: ${s.rps.toFixed(1)} / ${s.ideal_rps!.toFixed(0)} req/s = ${f.toFixed(3)}  p50 ${s.latency_ms.p50?.toFixed(1)} ms  loadgen ${s.loadgen.cpu_seconds.toFixed(2)} CPU s on ${s.loadgen.threads} thread(s)  (goal >= 0.9: ${f >= 0.9 ? 'met' : 'NOT met'})`);
+      console.log(`  ${String(s.load).padStart(4)} connections: ${s.rps.toFixed(1)} / ${s.ideal_rps!.toFixed(0)} req/s = ${f.toFixed(3)}  p50 ${s.latency_ms.p50?.toFixed(1)} ms  target ${s.server.cpu_seconds?.toFixed(2) ?? '-'} CPU s, loadgen ${s.loadgen.cpu_seconds.toFixed(2)} CPU s on ${s.loadgen.threads} thread(s) in ${s.duration_s.toFixed(1)} s  (goal >= 0.9: ${f >= 0.9 ? 'met' : 'NOT met'})`);
     }
     console.log(`  results: ${outcome.dir}`);
   } finally {
