@@ -138,7 +138,11 @@ node scripts/python-dockerfiles.mjs --check
 stage "compose up"
 export LAB_AUTORUN=0   # the e2e runs its own scenario below; the lab container only serves
 compose config -q
-compose up -d --build 2>&1 | tail -n 40
+compose build 2>&1 | tail -n 40
+# Everything but the lab container, which starts last: its own start-up verify reconfigures the
+# shared upstream (error injection), so it must not run while this script verifies and measures.
+mapfile -t stack < <(compose config --services | grep -vxE 'lab|grafana')
+compose up -d --no-build "${stack[@]}"
 
 # ---------------------------------------------------------------------------------------------
 stage "wait healthy"
@@ -206,6 +210,7 @@ node --test --test-concurrency=1 loadgen/dist/test-docker/
 # ---------------------------------------------------------------------------------------------
 stage "lab container"
 # `lab up --runtime docker` in the lab image: attached to the rows, serving on 127.0.0.1:8080.
+compose up -d --no-build lab
 deadline=$((SECONDS + 120))
 until node -e 'fetch("http://127.0.0.1:8080/metrics").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'; do
   lab_state="$(docker inspect -f '{{.State.Status}} (exit {{.State.ExitCode}})' "$(compose ps -q lab)" 2>/dev/null || echo missing)"
