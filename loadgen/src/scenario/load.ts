@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
@@ -36,7 +36,8 @@ export function listScenarios(dir = SCENARIOS_DIR): ScenarioListing[] {
 
 /** A path to a YAML file, or a bare name resolved in loadgen/scenarios/. */
 export function resolveScenarioPath(arg: string, dir = SCENARIOS_DIR): string {
-  if (existsSync(arg)) return path.resolve(arg);
+  // Only a file counts: a folder that happens to share a scenario's name (e.g. ./quick) must not shadow it.
+  if (existsSync(arg) && statSync(arg).isFile()) return path.resolve(arg);
   if (/^[a-z0-9-]+$/.test(arg)) {
     for (const ext of ['.yaml', '.yml']) {
       const candidate = path.join(dir, arg + ext);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { listScenarios, loadScenario, parseScenarioText } from '../../src/scenario/load.js';
+import { listScenarios, loadScenario, parseScenarioText, resolveScenarioPath, SCENARIOS_DIR } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import { parseThreshold } from '../../src/scenario/thresholds.js';
 import { parseDurationSeconds, parseSizeBytes } from '../../src/scenario/units.js';
@@ -43,6 +43,18 @@ describe('scenario validation', () => {
       assert.doesNotMatch(found.description, /^invalid/, `${name}: ${found.description}`);
     }
     assert.equal(loadScenario('io-ramp').steps.at(-1), 1000);
+  });
+
+  it('a bare name finds the shipped scenario even when a folder of that name is in the way', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-cwd-'));
+    mkdirSync(path.join(dir, 'quick'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      assert.equal(resolveScenarioPath('quick'), path.join(SCENARIOS_DIR, 'quick.yaml'));
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('quick stays under 90 s for 8 rows', () => {
