@@ -8,7 +8,7 @@ import { readResults } from '../../src/results/files.js';
 import type { RunResults } from '../../src/results/types.js';
 import { isPortFree, findFreePortOffset } from '../../src/runtime/ports.js';
 import { pidListeningOn } from '../../src/runtime/index.js';
-import { LAB_BIN } from '../helpers/paths.js';
+import { FIXTURE_SERVICES, LAB_BIN } from '../helpers/paths.js';
 import { runLab } from '../helpers/processes.js';
 
 // The real `lab run` as a user runs it, then `lab report` and `lab compare` on what it wrote,
@@ -85,6 +85,16 @@ describe('lab run / report / compare (real CLI, real services)', () => {
     const bad = await runLab(['report', path.join(tmp, 'nowhere')], process.env, 30_000);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /not a results folder/);
+  });
+
+  it('a target that fails verify is not measured: exit 3, no results folder', async () => {
+    const out = path.join(tmp, 'unverified');
+    const env = { ...process.env, LAB_SERVICES_DIR: FIXTURE_SERVICES, LAB_PORT_OFFSET: String(await findFreePortOffset()) };
+    const res = await runLab(['run', scenarioFile('cli-broken', [1]), '--targets', 'broken-echo', '--out', out], env, 120_000);
+    assert.equal(res.code, 3, `${res.stdout}\n${res.stderr}`);
+    assert.match(res.stdout, /FAIL broken-echo/);
+    assert.match(res.stderr, /verify failed/);
+    assert.deepEqual(runDirs(out), []);
   });
 
   it('a run killed (SIGKILL) after its first step leaves a readable results.json with that step', async () => {
