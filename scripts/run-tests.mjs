@@ -1,12 +1,28 @@
 #!/usr/bin/env node
-// The README's test command after the build: node's own test runner over every compiled test
-// folder, one file at a time (tests start real services on real ports).
+// The README's test command after the build: node's own test runner over every compiled
+// *.test.js file (helpers beside them are not tests), one file at a time: tests start real
+// services on real ports. Arguments narrow the run to files or folders.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 
-const roots = ['services/ts-common', 'services/upstream', 'services/node-eventloop', 'loadgen'];
-const dirs = roots.map((r) => `${r}/dist/test`).filter((d) => existsSync(d));
-const extra = process.argv.slice(2);
-const args = ['--test', '--test-concurrency=1', ...extra, ...(extra.some((a) => !a.startsWith('-')) ? [] : dirs)];
-const res = spawnSync(process.execPath, args, { stdio: 'inherit' });
+const roots = ['services/ts-common', 'services/upstream', 'services/node-eventloop', 'loadgen'].map((r) => `${r}/dist/test`);
+
+function testFiles(entry) {
+  if (!existsSync(entry)) return [];
+  if (statSync(entry).isFile()) return [entry];
+  return readdirSync(entry, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? testFiles(path.join(entry, d.name)) : d.name.endsWith('.test.js') ? [path.join(entry, d.name)] : []))
+    .sort();
+}
+
+const args = process.argv.slice(2);
+const flags = args.filter((a) => a.startsWith('-'));
+const paths = args.filter((a) => !a.startsWith('-'));
+const files = (paths.length ? paths : roots).flatMap(testFiles);
+if (files.length === 0) {
+  console.error(`no compiled test files under ${(paths.length ? paths : roots).join(', ')}: run \`npx tsc -b\` first`);
+  process.exit(1);
+}
+const res = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...flags, ...files], { stdio: 'inherit' });
 process.exit(res.status ?? 1);
