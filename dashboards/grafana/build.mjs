@@ -9,18 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 export const DATASOURCE = { type: 'prometheus', uid: 'lab-prometheus' };
 
-// One colour per row, the same as the built-in web page (loadgen/web/app.js ROW_COLOURS).
-export const ROW_COLOURS = {
-  'python-threads': '#e15759',
-  'python-processes': '#f28e2b',
-  'twisted-callbacks': '#59a14f',
-  'twisted-inline': '#8cd17d',
-  'gevent-explicit': '#b07aa1',
-  'gevent-monkey': '#edc948',
-  'node-eventloop': '#4e79a7',
-  'python-asyncio': '#76b7b2',
-  upstream: '#9c9c9c',
-};
+// One colour per row from the table the web page and the report charts also read.
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROW_COLOURS = JSON.parse(readFileSync(path.join(here, '..', 'row-colours.json'), 'utf8')).rows;
 
 const IMPL = 'impl=~"$impl"';
 const rate = (metric, sel = IMPL) => `rate(${metric}{${sel}}[$__rate_interval])`;
@@ -248,7 +239,6 @@ export function dashboardJson(d) {
   };
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 export const DASHBOARD_FILES = DASHBOARDS.map((d) => ({ file: path.join(here, 'dashboards', d.file), json: dashboardJson(d) }));
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

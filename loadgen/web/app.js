@@ -2,24 +2,21 @@
 // `uPlot`, served from node_modules by the lab: no CDN, the lab runs offline).
 /* global uPlot */
 
-// One colour per row, the same as the Grafana dashboards (dashboards/grafana/build.mjs).
-const ROW_COLOURS = {
-  'python-threads': '#e15759',
-  'python-processes': '#f28e2b',
-  'twisted-callbacks': '#59a14f',
-  'twisted-inline': '#8cd17d',
-  'gevent-explicit': '#b07aa1',
-  'gevent-monkey': '#edc948',
-  'node-eventloop': '#4e79a7',
-  'python-asyncio': '#76b7b2',
-  upstream: '#9c9c9c',
-};
-const SPARE_COLOURS = ['#bab0ac', '#9d7660', '#d37295', '#a0cbe8'];
-const colourCache = new Map();
+// One colour per row from the shared table (dashboards/row-colours.json, which Grafana and the
+// report charts also use), handed over by /api/targets; until it arrives every row is grey.
+let rowColours = { rows: {}, spare: ['#8592a3'] };
 function colourOf(name) {
-  if (ROW_COLOURS[name]) return ROW_COLOURS[name];
-  if (!colourCache.has(name)) colourCache.set(name, SPARE_COLOURS[colourCache.size % SPARE_COLOURS.length]);
-  return colourCache.get(name);
+  return rowColours.rows[name] ?? rowColours.spare[spareIndex(name, rowColours.spare.length)];
+}
+// Unknown rows: 32-bit FNV-1a of the name into the spare list, the same hash as
+// loadgen/src/charts/colours.ts, so such a row too has one colour on the page and in reports.
+function spareIndex(name, size) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % size;
 }
 
 const AXIS = { stroke: '#8592a3', grid: { stroke: '#232b36', width: 1 }, ticks: { stroke: '#2a3340', width: 1 }, font: '11px system-ui, sans-serif' };
@@ -171,6 +168,7 @@ function renderLegend() {
 async function loadTargets() {
   const info = await api('/api/targets');
   targets = info.targets;
+  if (info.row_colours) rowColours = info.row_colours;
   const unavailable = $('#unavailable');
   if (info.unavailable.length) {
     unavailable.classList.remove('hidden');

@@ -1,10 +1,12 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { loadLabel } from '../results/derived.js';
 import type { RunResults } from '../results/types.js';
+import { colourOf, REFERENCE_COLOUR } from './colours.js';
 
 // Vega-Lite specs built from results.json alone ("keep raw data, render late"). Every chart has
-// a title, axis titles with units and a legend with one colour per row; the ideal line, where
-// there is one, is a dashed black series named in the legend.
+// a title, axis titles with units and a legend with one colour per row (the shared table in
+// dashboards/row-colours.json, as on the web page and in Grafana); the ideal line, where there
+// is one, is a dashed black series named in the legend.
 
 export interface ChartSpec {
   /** File stem: <name>.svg / <name>.png. */
@@ -13,7 +15,6 @@ export interface ChartSpec {
 }
 
 const IDEAL = 'ideal (Little\'s law)';
-const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
 
 interface Row {
   target: string;
@@ -110,7 +111,7 @@ interface Axes {
 function lineChart(title: string, rows: Row[], targets: string[], axes: Axes, reference: Row[] = []): TopLevelSpec {
   const refName = reference[0]?.target;
   const domain = [...targets, ...(refName ? [refName] : [])];
-  const range = [...targets.map((_, i) => PALETTE[i % PALETTE.length]!), ...(refName ? ['#000000'] : [])];
+  const range = [...targets.map((t) => colourOf(t)), ...(refName ? [REFERENCE_COLOUR] : [])];
   // A log axis cannot show 0; those points are dropped rather than breaking the chart.
   const values = [...rows, ...reference].filter((r) => (!axes.logX || r.load > 0) && (!axes.logY || r.value > 0));
   return {

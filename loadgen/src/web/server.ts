@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
+import { rowColours } from '../charts/colours.js';
 import { repoRoot } from '../manifest/repoRoot.js';
 import { loadgenRegistry } from '../metrics/registry.js';
 import { LiveScraper, type ScrapeTarget } from '../live/scraper.js';
@@ -60,6 +61,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const ownRegistry = webRegistry(live);
   const registries = [ownRegistry, ...(opts.registries ?? [loadgenRegistry])];
 
+  // Read before listening: a malformed colour table stops the lab with its error, not every page load.
+  const colours = rowColours();
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     const status = err instanceof BadRequest ? err.statusCode : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
@@ -92,6 +95,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     })),
     unavailable: runtime?.unavailable ?? [],
     scrape_interval_ms: opts.scrapeIntervalMs ?? 1000,
+    // The page colours rows (running or only in saved results) from the shared table.
+    row_colours: colours,
   }));
 
   app.get('/api/live', async (req) => {
