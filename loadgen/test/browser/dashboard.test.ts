@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { colourOf } from '../../src/charts/colours.js';
 import { repoRoot } from '../../src/manifest/repoRoot.js';
 import { startLabFixture, type LabFixture } from '../web/lab-fixture.js';
 
@@ -43,6 +44,12 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+/** '#e15759' as the browser reports a computed colour: 'rgb(225, 87, 89)'. */
+function cssRgb(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
 async function chartPoints(id: string): Promise<number> {
   return Number((await page.getAttribute(`#${id}`, 'data-points')) ?? 0);
 }
@@ -54,6 +61,11 @@ test('live charts draw, quick runs from the page with progress and a 409 shown, 
   for (const id of ['live-rss', 'live-threads', 'live-conns']) assert.ok((await chartPoints(id)) >= 4, `${id} drew no data`);
   const legend = await page.locator('#legend .item .name').allTextContents();
   assert.deepEqual(legend.sort(), [...ROWS].sort());
+  // Each row's swatch has the shared table's colour (the same one Grafana and the report charts use).
+  for (const row of ROWS) {
+    const swatch = await page.locator(`#legend .item[data-target="${row}"] .swatch`).evaluate((e) => (e as unknown as { style: { backgroundColor: string } }).style.backgroundColor);
+    assert.equal(swatch, cssRgb(colourOf(row)), `${row} swatch`);
+  }
   assert.ok((await page.locator('#live-rps canvas').count()) > 0, 'uPlot canvas');
 
   // Scenarios: start quick on the running rows; a second start is refused and says so.
