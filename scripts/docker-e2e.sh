@@ -204,6 +204,44 @@ console.log(`results.json: container stats in all ${found.length} measured steps
 EOF
 
 # ---------------------------------------------------------------------------------------------
+stage "lab run limits"
+# A scenario's resources must reach the container (docker update) during its steps, and be
+# undone afterwards.
+cat >"$WORK/limits.yaml" <<'EOF'
+name: e2e-limits
+description: docker e2e, per-scenario CPU and memory limits on one row
+executor: connections-sweep
+targets: [python-threads]
+request: { text: "hello", delay_ms: 10 }
+steps: [2]
+duration: 1s
+warmup: 0s
+cooldown: 0s
+resources: { cpus: 0.5, memory: 256m }
+EOF
+node loadgen/bin/lab.mjs run "$WORK/limits.yaml" --runtime docker --skip-verify --out "$WORK/results-limits"
+node - "$(find "$WORK/results-limits" -name results.json | head -n1)" <<'EOF'
+// Every step of the limited run must record the limits the container had.
+const fs = require('node:fs');
+const steps = [];
+(function walk(node) {
+  if (Array.isArray(node)) return node.forEach(walk);
+  if (node === null || typeof node !== 'object') return;
+  if (node.server && node.server.container) steps.push(node.server.container);
+  Object.values(node).forEach(walk);
+})(JSON.parse(fs.readFileSync(process.argv[2], 'utf8')));
+const bad = steps.filter((c) => c.cpu_limit !== 0.5 || c.memory_limit_bytes !== 256 * 2 ** 20);
+if (steps.length === 0 || bad.length > 0) {
+  console.error(`results.json: expected cpu_limit 0.5 and memory_limit_bytes 268435456 in every step, got ${JSON.stringify(steps)}`);
+  process.exit(1);
+}
+console.log(`results.json: limits recorded in ${steps.length} step(s)`);
+EOF
+restored="$(docker inspect -f '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}' "$(compose ps -q python-threads)")"
+case "$restored" in "500000000 "*|*" 268435456") fail "python-threads still limited after the run: $restored" ;; esac
+log "limits restored after the run (NanoCpus Memory: $restored)"
+
+# ---------------------------------------------------------------------------------------------
 stage "test-docker"
 node --test --test-concurrency=1 loadgen/dist/test-docker/
 
