@@ -4,7 +4,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readResults } from '../results/files.js';
-import type { RunResults, StepResult } from '../results/types.js';
+import { compareResults } from '../report/compare.js';
+import type { RunResults } from '../results/types.js';
 
 export class BadRequest extends Error {
   constructor(message: string, readonly statusCode = 400) {
@@ -98,24 +99,14 @@ export class ResultsStore {
     if (a === undefined || b === undefined) throw new BadRequest('compare needs two run ids: /api/compare?a=<id>&b=<id>');
     const ra = this.get(a).results;
     const rb = this.get(b).results;
-    const names = [...new Set([...ra.targets.map((t) => t.name), ...rb.targets.map((t) => t.name)])];
-    const rows: CompareRow[] = [];
-    for (const name of names) {
-      const sa = stepsByLoad(ra, name);
-      const sb = stepsByLoad(rb, name);
-      const loads = [...new Set([...sa.keys(), ...sb.keys()])].sort((x, y) => x - y);
-      for (const load of loads) {
-        const x = sa.get(load);
-        const y = sb.get(load);
-        rows.push({
-          target: name,
-          load,
-          a: x ? { rps: x.rps, p99_ms: x.latency_ms.p99 } : null,
-          b: y ? { rps: y.rps, p99_ms: y.latency_ms.p99 } : null,
-          rps_change: x && y && x.rps > 0 ? y.rps / x.rps - 1 : null,
-        });
-      }
-    }
+    // The same step matching as `lab compare`, in the shape the page draws.
+    const rows: CompareRow[] = compareResults(ra, rb).map((c) => ({
+      target: c.target,
+      load: c.load,
+      a: c.only === 'b' ? null : { rps: c.rps.a ?? 0, p99_ms: c.p99_ms.a },
+      b: c.only === 'a' ? null : { rps: c.rps.b ?? 0, p99_ms: c.p99_ms.b },
+      rps_change: c.only || c.rps.pct === null ? null : c.rps.pct / 100,
+    }));
     return { a: { id: a as string, results: ra }, b: { id: b as string, results: rb }, rows };
   }
 }
@@ -135,7 +126,3 @@ export interface CompareView {
   rows: CompareRow[];
 }
 
-function stepsByLoad(r: RunResults, target: string): Map<number, StepResult> {
-  const t = r.targets.find((x) => x.name === target);
-  return new Map((t?.steps ?? []).map((s) => [s.load, s]));
-}
