@@ -1,7 +1,7 @@
 import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import client from 'prom-client';
-import { handleArrpi, isArrpi } from './arrpi.js';
+import { arrpiHandler, isArrpi } from './arrpi.js';
 import { applyPatch, type UpstreamConfig } from './upstream-config.js';
 
 // The upstream must never be the bottleneck of a measurement: no per-request logging, long
@@ -19,10 +19,7 @@ export interface UpstreamServer {
 export function buildUpstream(initial: UpstreamConfig): UpstreamServer {
   let config = initial;
   const metrics = upstreamMetrics();
-  const counters = {
-    answered: (status: number) => metrics.byStatus(status).inc(),
-    waiting: (delta: 1 | -1) => metrics.inflight.inc(delta),
-  };
+  const handleArrpi = arrpiHandler(() => config, { requests: metrics.byStatus, inflight: metrics.inflight });
   const app = Fastify({
     logger: false,
     // SIGTERM closes idle keep-alive sockets at once and lets busy ones finish their answer.
@@ -37,7 +34,7 @@ export function buildUpstream(initial: UpstreamConfig): UpstreamServer {
           noDelay: true,
         },
         (req, res) => {
-          if (isArrpi(req.url ?? '')) handleArrpi(req, res, () => config, counters);
+          if (isArrpi(req.url!)) handleArrpi(req, res);
           else fastifyHandler(req, res);
         },
       );
@@ -89,10 +86,15 @@ function upstreamMetrics() {
   });
   const children = new Map<number, client.Counter.Internal>();
   for (const s of [200, 400, 404, 500]) children.set(s, requests.labels(String(s)));
-  const inflight = new client.Gauge({
+  // A plain number on the hot path; prom-client reads it only when /metrics is scraped.
+  const inflight = { count: 0 };
+  new client.Gauge({
     name: 'upstream_inflight_requests',
     help: 'Requests waiting out their delay.',
     registers,
+    collect() {
+      this.set(inflight.count);
+    },
   });
   const configGauge = new client.Gauge({
     name: 'upstream_config',
