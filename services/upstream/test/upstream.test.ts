@@ -40,6 +40,17 @@ test('/arrpi translates deterministically and honours delay_ms', async () => {
   assert.equal(b.body, a.body);
 });
 
+test('/arrpi answers each URL by its own text and method, past the per-URL memo bound', async () => {
+  // The handler memoises the work a URL implies (parse, translation, headers); 600 distinct
+  // URLs overflow its bound, and the first one must still be answered from its own text.
+  for (let i = 0; i < 600; i++) {
+    const r = await get(`/arrpi?text=you%20${i}&delay_ms=0`);
+    assert.deepEqual([r.status, r.body], [200, `ye ${i}`]);
+  }
+  assert.equal((await get('/arrpi?text=you%200&delay_ms=0')).body, 'ye 0');
+  assert.equal((await fetch(`${upstream.baseUrl}/arrpi?text=you%200&delay_ms=0`, { method: 'DELETE' })).status, 405);
+});
+
 test('/arrpi bad inputs get 400 with a one-line reason', async () => {
   for (const q of ['', 'text=', `text=${'x'.repeat(4097)}`, 'text=a&delay_ms=-1', 'text=a&delay_ms=60001', 'text=a&delay_ms=soon']) {
     const r = await get(`/arrpi?${q}`);
