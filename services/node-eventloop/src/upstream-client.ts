@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 
 // The fetch every request makes: GET $UPSTREAM_URL/arrpi through one keep-alive pool. No cap
@@ -33,17 +34,19 @@ export function createUpstreamClient(upstreamUrl: string, timeoutMs: number): Up
   async function translate(text: string, delayMs: number | undefined): Promise<FetchOutcome> {
     let path = `${basePath}/arrpi?text=${encodeURIComponent(text)}`;
     if (delayMs !== undefined) path += `&delay_ms=${delayMs}`;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    // undici accepts an EventEmitter as its signal; an AbortController (an EventTarget plus
+    // an AbortSignal) cost measurably more CPU per request, and only the 'abort' event is used.
+    const abort = new TimeoutSignal();
+    const timer = setTimeout(() => abort.fire(), timeoutMs);
     try {
-      const res = await pool.request({ method: 'GET', path, signal: abort.signal });
+      const res = await pool.request({ method: 'GET', path, signal: abort });
       const body = await res.body.text();
       if (res.statusCode < 200 || res.statusCode > 299) {
         return { ok: false, kind: 'upstream_error', reason: `upstream answered ${res.statusCode}: ${firstLine(body)}` };
       }
       return { ok: true, body };
     } catch (err) {
-      if (abort.signal.aborted) {
+      if (abort.fired) {
         return { ok: false, kind: 'timeout', reason: `upstream did not answer within ${timeoutMs} ms` };
       }
       return { ok: false, kind: 'upstream_error', reason: `upstream unreachable: ${describe(err)}` };
@@ -63,4 +66,14 @@ function describe(err: unknown): string {
 function firstLine(s: string): string {
   const line = s.split('\n', 1)[0] ?? '';
   return line.length > 200 ? `${line.slice(0, 200)}...` : line;
+}
+
+/** The per-request timeout signal handed to undici: emits 'abort' once. */
+class TimeoutSignal extends EventEmitter {
+  fired = false;
+
+  fire(): void {
+    this.fired = true;
+    this.emit('abort');
+  }
 }

@@ -91,9 +91,57 @@ type ProcPass<T> = Generator<ProcBatch, T, BatchAnswer>;
 interface TreeStatsPass {
   pids: number[];
   stats: Map<number, StatLine>;
+  /** pid -> its task ids, where the walk already listed them (undefined: not listed or gone). */
+  tasks?: Map<number, string[] | undefined>;
 }
 
+/**
+ * The tree by walking down from the root through /proc/<pid>/task/<tid>/children (every
+ * thread's own children: a child forked by a non-main thread is listed only there). That
+ * reads a few files per process of the service instead of the stat of every process on the
+ * machine, which made each scrape cost tens of milliseconds of CPU. Kernels built without
+ * CONFIG_PROC_CHILDREN have no such file: then the whole /proc is scanned as before.
+ */
 function* readTreeStats(rootPid: number): ProcPass<TreeStatsPass> {
+  const stats = new Map<number, StatLine>();
+  const tasks = new Map<number, string[] | undefined>();
+  const pids: number[] = [];
+  let level = [rootPid];
+  while (level.length > 0) {
+    const taskLists = (yield { op: 'list', paths: level.map((pid) => `/proc/${pid}/task`) }) as (string[] | undefined)[];
+    const owners: number[] = [];
+    const childFiles: string[] = [];
+    level.forEach((pid, i) => {
+      tasks.set(pid, taskLists[i]);
+      for (const tid of taskLists[i] ?? []) {
+        owners.push(pid);
+        childFiles.push(`/proc/${pid}/task/${tid}/children`);
+      }
+    });
+    const [childTexts, statTexts] = [
+      (yield { op: 'read', paths: childFiles }) as (string | undefined)[],
+      (yield { op: 'read', paths: level.map((pid) => `/proc/${pid}/stat`) }) as (string | undefined)[],
+    ];
+    if (level[0] === rootPid && taskLists[0] !== undefined && childFiles.length > 0 && childTexts.every((t) => t === undefined)) {
+      return yield* scanAllProcs(rootPid);
+    }
+    const next: number[] = [];
+    level.forEach((pid, i) => {
+      const parsed = statTexts[i] === undefined ? undefined : parseStat(statTexts[i]!);
+      if (!parsed) return; // exited while the walk read it
+      stats.set(pid, parsed);
+      pids.push(pid);
+    });
+    childTexts.forEach((text, i) => {
+      if (text === undefined || !stats.has(owners[i]!)) return;
+      for (const child of text.split(' ')) if (/^\d+$/.test(child) && !stats.has(Number(child))) next.push(Number(child));
+    });
+    level = [...new Set(next)];
+  }
+  return { pids, stats, tasks };
+}
+
+function* scanAllProcs(rootPid: number): ProcPass<TreeStatsPass> {
   const [entries] = (yield { op: 'list', paths: ['/proc'] }) as (string[] | undefined)[];
   const all = (entries ?? []).filter((name) => /^\d+$/.test(name));
   const texts = (yield { op: 'read', paths: all.map((pid) => `/proc/${pid}/stat`) }) as (string | undefined)[];
@@ -117,9 +165,11 @@ interface TreeSample {
 }
 
 function* sampleTree(rootPid: number): ProcPass<TreeSample | undefined> {
-  const { pids, stats } = yield* readTreeStats(rootPid);
+  const { pids, stats, tasks } = yield* readTreeStats(rootPid);
   if (pids.length === 0) return undefined;
-  const taskLists = (yield { op: 'list', paths: pids.map((pid) => `/proc/${pid}/task`) }) as (string[] | undefined)[];
+  const taskLists = tasks
+    ? pids.map((pid) => tasks.get(pid))
+    : ((yield { op: 'list', paths: pids.map((pid) => `/proc/${pid}/task`) }) as (string[] | undefined)[]);
   const taskOwner: number[] = [];
   const taskIds: number[] = [];
   pids.forEach((pid, i) => {
