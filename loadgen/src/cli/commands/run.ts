@@ -88,9 +88,10 @@ export const runCommand: Command = {
       }
       if (abort.signal.aborted) return EXIT_INTERRUPTED;
 
-      const display = new ProgressDisplay();
+      const table = scenario.executor === 'overhead' ? OVERHEAD_TABLE : LOAD_TABLE;
+      const display = new ProgressDisplay(table);
       console.log(`\n${scenario.name}: ${scenario.executor}, steps ${scenario.steps.join(', ')}, ${scenario.durationS}s each (+${scenario.warmupS}s warmup, ${scenario.cooldownS}s cooldown)`);
-      console.log(TABLE_HEADER);
+      console.log(table.header);
       const outcome = await runScenario(runtime, scenario, {
         outDir: stringFlag(values, 'out'),
         targets,
@@ -127,32 +128,66 @@ function knownTargets(): string[] | undefined {
   }
 }
 
-const COLUMNS: [string, number][] = [['target', 18], ['load', 6], ['req/s', 9], ['ideal', 9], ['ach/ideal', 9], ['p50', 8], ['p99', 8], ['errors', 7], ['srv CPU s', 9], ['RSS', 10], ['threads', 7], ['lg CPU s', 8]];
-const TABLE_HEADER = COLUMNS.map(([h, w]) => h.padEnd(w)).join(' ');
-
-function tableRow(target: string, s: StepResult): string {
-  const f = fidelity(s);
-  const cells = [
-    target, String(s.load), s.rps.toFixed(1), s.ideal_rps === null ? '-' : s.ideal_rps.toFixed(0), f === null ? '-' : f.toFixed(2),
-    formatMs(s.latency_ms.p50), formatMs(s.latency_ms.p99), `${errorPercent(s).toFixed(1)}%`,
-    s.server.cpu_seconds === null ? '-' : s.server.cpu_seconds.toFixed(2), formatBytes(s.server.rss_bytes_peak),
-    s.server.os_threads_peak === null ? '-' : String(s.server.os_threads_peak), `${s.loadgen.cpu_seconds.toFixed(2)}${s.loadgen.saturated ? '!' : ''}`,
-  ];
-  const extra = s.overhead ? `  elapsed/ideal ${s.overhead.overhead?.toFixed(2) ?? '-'} (${s.overhead.elapsed_s.toFixed(2)}s vs ${s.overhead.ideal_s.toFixed(2)}s)`
-    : s.idle ? `  idle: ${s.idle.connections_open} open, ${s.idle.bytes_per_connection === null ? '-' : formatBytes(s.idle.bytes_per_connection)}/conn, ${s.idle.threads_per_connection?.toFixed(2) ?? '-'} threads/conn`
-    : '';
-  return cells.map((c, i) => c.padEnd(COLUMNS[i]![1])).join(' ') + extra + s.warnings.map((w) => `\n    warning: ${w}`).join('');
+/** A step table: its columns (header, width) and the cells of one finished step. */
+interface StepTable {
+  header: string;
+  row(target: string, s: StepResult): string;
 }
+
+function stepTable(columns: [string, number][], cells: (target: string, s: StepResult) => string[], extra: (s: StepResult) => string = () => ''): StepTable {
+  return {
+    header: columns.map(([h, w]) => h.padEnd(w)).join(' '),
+    row: (target, s) =>
+      cells(target, s).map((c, i) => c.padEnd(columns[i]![1])).join(' ') + extra(s) + s.warnings.map((w) => `\n    warning: ${w}`).join(''),
+  };
+}
+
+const serverCells = (s: StepResult): string[] => [
+  s.server.cpu_seconds === null ? '-' : s.server.cpu_seconds.toFixed(2),
+  formatBytes(s.server.rss_bytes_peak),
+  s.server.os_threads_peak === null ? '-' : String(s.server.os_threads_peak),
+];
+
+/** Load executors (connections, rates, lines, idle connections): throughput against the ideal line. */
+const LOAD_TABLE = stepTable(
+  [['target', 18], ['load', 6], ['req/s', 9], ['ideal', 9], ['ach/ideal', 9], ['p50', 8], ['p99', 8], ['errors', 7], ['srv CPU s', 9], ['RSS', 10], ['threads', 7], ['lg CPU s', 8]],
+  (target, s) => {
+    const f = fidelity(s);
+    return [
+      target, String(s.load), s.rps.toFixed(1), s.ideal_rps === null ? '-' : s.ideal_rps.toFixed(0), f === null ? '-' : f.toFixed(2),
+      formatMs(s.latency_ms.p50), formatMs(s.latency_ms.p99), `${errorPercent(s).toFixed(1)}%`,
+      ...serverCells(s), `${s.loadgen.cpu_seconds.toFixed(2)}${s.loadgen.saturated ? '!' : ''}`,
+    ];
+  },
+  (s) => (s.idle
+    ? `  idle: ${s.idle.connections_open} open, ${s.idle.bytes_per_connection === null ? '-' : formatBytes(s.idle.bytes_per_connection)}/conn, ${s.idle.threads_per_connection?.toFixed(2) ?? '-'} threads/conn`
+    : ''),
+);
+
+/** The overhead executor: one /overhead experiment per step, so elapsed against ideal, not req/s. */
+const OVERHEAD_TABLE = stepTable(
+  [['target', 18], ['workers', 8], ['tasks', 7], ['sleep', 6], ['elapsed', 9], ['ideal', 9], ['overhead', 9], ['srv CPU s', 9], ['RSS', 10], ['threads', 7]],
+  (target, s) => {
+    const o = s.overhead;
+    return [
+      target, String(s.load), o ? String(o.tasks) : '-', o ? `${o.sleep_ms}ms` : '-',
+      o ? `${o.elapsed_s.toFixed(3)}s` : '-', o ? `${o.ideal_s.toFixed(3)}s` : '-', o?.overhead == null ? '-' : `${o.overhead.toFixed(2)}x`,
+      ...serverCells(s),
+    ];
+  },
+);
 
 /** A cli-progress bar per step on a terminal (none when piped), then one table row per step. */
 class ProgressDisplay {
   private bar: cliProgress.SingleBar | undefined;
   private key = '';
 
+  constructor(private readonly table: StepTable) {}
+
   update(p: RunProgress): void {
     if (p.phase === 'step-done' && p.result) {
       this.stop();
-      console.log(tableRow(p.target, p.result));
+      console.log(this.table.row(p.target, p.result));
       return;
     }
     if (p.phase === 'target-failed') {
