@@ -2,6 +2,8 @@
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
 // fields); anything else bumps schema_version. results.schema.json mirrors this file.
 
+import type { OverheadResult } from '@concurrency-lab/ts-common';
+
 export const RESULTS_SCHEMA_VERSION = 1;
 
 export interface LatencyMs {
@@ -52,15 +54,8 @@ export interface IdleMeasurement {
   threads_per_connection: number | null;
 }
 
-export interface OverheadMeasurement {
-  workers: number;
-  tasks: number;
-  sleep_ms: number;
-  elapsed_s: number;
-  ideal_s: number;
-  /** elapsed_s / ideal_s as the service reports it: 1.0 = no overhead; null when ideal is 0 (sleep_ms 0). */
-  overhead: number | null;
-}
+/** A row's /overhead answer, as the services report it (elapsed_s / ideal_s; null when ideal is 0). */
+export type OverheadMeasurement = OverheadResult;
 
 export interface StepResult {
   /** Connections, arrival rate (req/s) or workers, depending on the executor. */

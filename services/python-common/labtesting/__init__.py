@@ -169,22 +169,8 @@ def metric_value(samples, name: str, **labels: str) -> float:
     return sum(found)
 
 
-def zombie_children(pid: int) -> List[int]:
-    out = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                rest = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(rest[1]) == pid and rest[0] == "Z":
-            out.append(int(name))
-    return out
-
-
-def live_children(pid: int) -> List[int]:
+def _children(pid: int) -> List[tuple]:
+    """(child pid, state letter) for every process whose parent is pid, from /proc/*/stat."""
     out = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -195,5 +181,13 @@ def live_children(pid: int) -> List[int]:
         except OSError:
             continue
         if int(rest[1]) == pid:
-            out.append(int(name))
+            out.append((int(name), rest[0]))
     return out
+
+
+def zombie_children(pid: int) -> List[int]:
+    return [child for child, state in _children(pid) if state == "Z"]
+
+
+def live_children(pid: int) -> List[int]:
+    return [child for child, _ in _children(pid)]
