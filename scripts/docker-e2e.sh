@@ -131,8 +131,8 @@ set -a; . "$WORK/images.env"; set +a
 log "NODE_IMAGE=$NODE_IMAGE DEBIAN_IMAGE=$DEBIAN_IMAGE PROMETHEUS_IMAGE=$PROMETHEUS_IMAGE"
 
 # ---------------------------------------------------------------------------------------------
-stage "dockerfiles current"
-node scripts/python-dockerfiles.mjs --check
+stage "derived files current"
+node scripts/generate/index.mjs --check
 
 # ---------------------------------------------------------------------------------------------
 stage "compose up"

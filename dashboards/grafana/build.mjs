@@ -1,17 +1,10 @@
-#!/usr/bin/env node
-// Writes the four Grafana dashboards in dashboards/ from the panel lists below, so that ids,
-// grid positions, datasource uids, units and the row colours are produced the same way every
-// time. `node dashboards/grafana/build.mjs --check` exits 1 if a committed file differs.
+// The four Grafana dashboards in dashboards/grafana/dashboards/, from the panel lists below, so
+// that ids, grid positions, datasource uids, units and the row colours are produced the same way
+// every time. `npm run generate` writes them (scripts/generate/grafana.mjs passes the row
+// colours from the manifests); `npm run generate -- --check` fails if a committed file differs.
 // The JSON files are what Grafana loads; edit here and regenerate rather than edit the JSON.
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export const DATASOURCE = { type: 'prometheus', uid: 'lab-prometheus' };
-
-// One colour per row from the table the web page and the report charts also read.
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const ROW_COLOURS = JSON.parse(readFileSync(path.join(here, '..', 'row-colours.json'), 'utf8')).rows;
 
 const IMPL = 'impl=~"$impl"';
 const rate = (metric, sel = IMPL) => `rate(${metric}{${sel}}[$__rate_interval])`;
@@ -184,14 +177,14 @@ function layout(panels) {
   });
 }
 
-function colourOverrides() {
-  return Object.entries(ROW_COLOURS).map(([impl, colour]) => ({
+function colourOverrides(rowColours) {
+  return Object.entries(rowColours).map(([impl, colour]) => ({
     matcher: { id: 'byRegexp', options: `^${impl}( .*)?$` },
     properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: colour } }],
   }));
 }
 
-function panelJson(p) {
+function panelJson(p, rowColours) {
   const targets = p.targets.map(([expr, legend], i) => ({
     refId: String.fromCharCode(65 + i),
     datasource: DATASOURCE,
@@ -212,13 +205,13 @@ function panelJson(p) {
     ...base,
     fieldConfig: {
       defaults: { unit: p.unit, min: 0, custom: { drawStyle: 'line', lineWidth: 2, fillOpacity: 8, showPoints: 'never', spanNulls: false } },
-      overrides: colourOverrides(),
+      overrides: colourOverrides(rowColours),
     },
     options: { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } },
   };
 }
 
-export function dashboardJson(d) {
+export function dashboardJson(d, rowColours) {
   return {
     uid: d.uid,
     title: d.title,
@@ -235,25 +228,11 @@ export function dashboardJson(d) {
     templating: { list: [d.variable] },
     annotations: { list: [] },
     links: [{ title: 'Concurrency Lab', type: 'dashboards', tags: ['concurrency-lab'], asDropdown: true }],
-    panels: layout(d.panels).map(panelJson),
+    panels: layout(d.panels).map((p) => panelJson(p, rowColours)),
   };
 }
 
-export const DASHBOARD_FILES = DASHBOARDS.map((d) => ({ file: path.join(here, 'dashboards', d.file), json: dashboardJson(d) }));
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes('--check');
-  let stale = 0;
-  for (const { file, json } of DASHBOARD_FILES) {
-    const text = JSON.stringify(json, null, 2) + '\n';
-    if (check) {
-      let current = '';
-      try { current = readFileSync(file, 'utf8'); } catch { /* missing counts as stale */ }
-      if (current !== text) { console.error(`stale: ${path.relative(process.cwd(), file)} (run node dashboards/grafana/build.mjs)`); stale++; }
-    } else {
-      writeFileSync(file, text);
-      console.log(`wrote ${path.relative(process.cwd(), file)}`);
-    }
-  }
-  process.exit(stale ? 1 : 0);
+/** Every dashboard file (repo-relative path) and its text; rowColours: { row: '#rrggbb' }. */
+export function dashboardFiles(rowColours) {
+  return DASHBOARDS.map((d) => ({ file: `dashboards/grafana/dashboards/${d.file}`, text: JSON.stringify(dashboardJson(d, rowColours), null, 2) + '\n' }));
 }

@@ -26,7 +26,7 @@ before(async () => {
   const running = lab.runtime.targets.map((t) => t.name);
   assert.deepEqual(running.sort(), [...ROWS].sort(), `rows not running: ${JSON.stringify(lab.runtime.unavailable)}`);
   // The config `lab prometheus-config --offset N` prints: the test checks that one, too.
-  prom = await startPrometheus(renderPrometheusConfig({ kind: 'local', offset }));
+  prom = await startPrometheus(await renderPrometheusConfig({ kind: 'local', offset }));
 });
 
 after(async () => {

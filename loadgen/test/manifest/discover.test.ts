@@ -7,10 +7,10 @@ import { discoverServices, selectTargets } from '../../src/manifest/index.js';
 import { LabError } from '../../src/cli/errors.js';
 import { FIXTURE_SERVICES, REPO_ROOT } from '../helpers/paths.js';
 
-const upstream = { name: 'upstream', role: 'upstream', model: 'm', language: 'typescript', reproduces: 'r', ports: { http: 9000 }, local: { interpreter: 'node', args: ['main.js'] } };
+const upstream = { name: 'upstream', role: 'upstream', model: 'm', language: 'typescript', reproduces: 'r', label: 'u', colour: '#000000', image: { recipe: 'node' }, ports: { http: 9000 }, local: { interpreter: 'node', args: ['main.js'] } };
 const impl = (name: string, http: number, line: number) => ({
   name, role: 'implementation', model: 'm', language: 'python', reproduces: 'r', concurrencyUnit: 'threads',
-  ports: { http, line }, local: { interpreter: 'python', args: ['service.py'] },
+  label: name, colour: '#000000', image: { recipe: 'python' }, ports: { http, line }, local: { interpreter: 'python', args: ['service.py'] },
 });
 
 function servicesDir(files: Record<string, unknown>): string {
@@ -63,7 +63,7 @@ test('every problem of every manifest is reported at once, each with its file', 
     upstream,
     'bad-json': '{ "name": ',
     'wrong-name': impl('other-name', 8102, 8202),
-    'unknown-key': { ...impl('unknown-key', 8103, 8203), colour: 'blue' },
+    'unknown-key': { ...impl('unknown-key', 8103, 8203), flavour: 'blue' },
     'no-unit': { ...impl('no-unit', 8104, 8204), concurrencyUnit: undefined },
     'bad-enum': { ...impl('bad-enum', 8105, 8205), language: 'cobol' },
     'dup-port': impl('dup-port', 8101, 8201),
@@ -72,7 +72,7 @@ test('every problem of every manifest is reported at once, each with its file', 
   const message = problemsOf(dir);
   assert.match(message, /bad-json[/\\]service\.json: not valid JSON/);
   assert.match(message, /wrong-name[/\\]service\.json: name 'other-name' must equal its folder name 'wrong-name'/);
-  assert.match(message, /unknown-key[/\\]service\.json: .*unknown key 'colour'/);
+  assert.match(message, /unknown-key[/\\]service\.json: .*unknown key 'flavour'/);
   assert.match(message, /no-unit[/\\]service\.json: .*concurrencyUnit/);
   assert.match(message, /bad-enum[/\\]service\.json: \/language: .*cobol|bad-enum[/\\]service\.json: \/language/);
   assert.match(message, /ports\.http 8101 is already used by/);

@@ -7,9 +7,9 @@ const usage = `Usage: lab prometheus-config [--mode local|compose|hostnet] [--of
 
 Prints a Prometheus scrape config (every service and the lab, every 1 s) to stdout, so that a
 Prometheus of your own shows the same Grafana dashboards as the Docker stack.
-  --mode local    127.0.0.1 at the DESIGN ports + offset (default; for \`lab up\`)
+  --mode local    127.0.0.1 at the manifests' ports + offset (default; for \`lab up\`)
   --mode compose  docker compose service names (= dashboards/prometheus/prometheus.yml)
-  --mode hostnet  127.0.0.1 at the DESIGN ports (= dashboards/prometheus/prometheus.hostnet.yml)
+  --mode hostnet  127.0.0.1 at the manifests' ports (= dashboards/prometheus/prometheus.hostnet.yml)
   --offset N      port offset of the local lab (default: $LAB_PORT_OFFSET or 0)
 
 Example: lab prometheus-config > prom.yml && prometheus --config.file=prom.yml`;
@@ -34,7 +34,7 @@ export const prometheusConfigCommand: Command = {
     } else {
       throw new LabError(`--mode must be local, compose or hostnet, got '${modeName}'.\n\n${usage}`);
     }
-    process.stdout.write(renderPrometheusConfig(mode));
+    process.stdout.write(await renderPrometheusConfig(mode));
     return 0;
   },
 };
