@@ -267,7 +267,7 @@ function describeProgress(ev) {
   return parts.join(' · ');
 }
 
-const PHASE_SPAN = { starting: [0, 0], warmup: [0, 0.25], measure: [0.25, 0.9], cooldown: [0.9, 1], 'step-done': [1, 1], 'target-failed': [1, 1] };
+const PHASE_SPAN = { starting: [0, 0], warmup: [0, 0.25], measure: [0.25, 0.9], 'cross-check': [0.9, 0.9], cooldown: [0.9, 1], 'step-done': [1, 1], 'target-failed': [1, 1] };
 
 function progressFraction(state) {
   const ev = state.progress;
@@ -281,7 +281,7 @@ function progressFraction(state) {
 
 function finishedSteps(state) {
   return (state.events ?? []).filter((e) => e && e.phase === 'step-done' && e.result).map((e) =>
-    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)} · ${fmt.num(e.result.rps, 1)} req/s · p99 ${fmt.ms(e.result.latency_ms.p99)}`));
+    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)} · ${fmt.num(e.result.rps, 1)} req/s · p99 ${fmt.ms(e.result.latency_ms.p99)}${e.result.cross_check ? ` · lab/wrk ${fmt.num(e.result.cross_check.ratio, 2)}${e.result.cross_check.flagged ? ' (flagged)' : ''}` : ''}`));
 }
 
 function renderRunState(state) {
@@ -405,7 +405,7 @@ function resultChartSet(results, container, idPrefix = '') {
 
 function stepTable(results) {
   const table = el('table', { class: 'table steps' },
-    el('thead', {}, el('tr', {}, ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads', 'warnings'].map((h, i) => el('th', { class: i > 0 && i < 10 ? 'num' : '' }, h)))));
+    el('thead', {}, el('tr', {}, ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads', 'wrk req/s', 'lab/wrk', 'warnings'].map((h, i) => el('th', { class: i > 0 && i < 12 ? 'num' : '' }, h)))));
   const body = el('tbody');
   for (const t of results.targets) {
     for (const s of t.steps) {
@@ -421,9 +421,12 @@ function stepTable(results) {
         el('td', { class: 'num' }, fmt.num(errors)),
         el('td', { class: 'num' }, fmt.bytes(s.server.rss_bytes_peak)),
         el('td', { class: 'num' }, fmt.num(s.server.os_threads_peak)),
+        // The cross-check (wrk on the same step): a ratio under 0.9 is flagged.
+        el('td', { class: 'num' }, s.cross_check ? fmt.num(s.cross_check.rps, 1) : '–'),
+        el('td', { class: `num cross-check${s.cross_check?.flagged ? ' down-val' : ''}`, title: s.cross_check?.note ?? '' }, s.cross_check?.ratio == null ? '–' : `${s.cross_check.ratio.toFixed(2)}${s.cross_check.flagged ? ' ⚑' : ''}`),
         el('td', {}, s.warnings.join('; '))));
     }
-    if (t.failed) body.append(el('tr', {}, el('td', { colspan: 11, class: 'down-val' }, `${t.name} failed: ${t.failed}`)));
+    if (t.failed) body.append(el('tr', {}, el('td', { colspan: 13, class: 'down-val' }, `${t.name} failed: ${t.failed}`)));
   }
   table.append(body);
   return table;

@@ -3,6 +3,7 @@ import autocannon from 'autocannon';
 import { effectiveDelayMs } from '../scenario/types.js';
 import { echoPath, probeEcho } from './echo-request.js';
 import { latencyHistogram, latencyOf, recordMs } from './histogram.js';
+import { runWrk } from './wrk.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
 // Closed model: N keep-alive connections, each sending its next request when the previous
@@ -44,6 +45,12 @@ export const connectionsSweep: Executor = {
       },
       measure: (seconds) => runAutocannon(ctx, seconds, expectBody, workers, true),
       close: async () => {},
+      crossCheck: async (warmupSeconds, seconds) => {
+        const wrk = { url: ctx.target.httpUrl + echoPath(ctx.scenario.request), connections: ctx.load, timeoutS: REQUEST_TIMEOUT_S, signal: ctx.signal };
+        // wrk's warmup is a run of its own, discarded, as the lab's is.
+        if (warmupSeconds > 0) await runWrk({ ...wrk, durationS: warmupSeconds });
+        return runWrk({ ...wrk, durationS: seconds });
+      },
     };
   },
 };

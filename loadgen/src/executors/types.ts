@@ -2,6 +2,7 @@ import type { LiveFigures } from '../metrics/registry.js';
 import type { IdleMeasurement, LatencyMs, OverheadMeasurement, RunResults, StepErrors } from '../results/types.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import type { ExecutorName, Scenario } from '../scenario/types.js';
+import type { WrkReport } from './wrk.js';
 
 // k6-style: a load model is a named executor behind this one small interface. The run loop
 // (run/run-scenario.ts) owns the phases and everything around them (sampling, progress,
@@ -31,7 +32,9 @@ export interface Measurement {
   loadgenThreads: number;
   warnings: string[];
   idle?: IdleMeasurement;
+  /** The first mode measured; overheadModes has every mode, in the scenario's order. */
   overhead?: OverheadMeasurement;
+  overheadModes?: OverheadMeasurement[];
   /** The live rate comes from the server's counters (the executor has no per-second view). */
   liveFromServer?: boolean;
 }
@@ -41,6 +44,11 @@ export interface StepRun {
   warmup(seconds: number): Promise<void>;
   measure(seconds: number): Promise<Measurement>;
   close(): Promise<void>;
+  /**
+   * The same step driven by an independent tool (wrk), warmup then measure, for `cross_check`.
+   * Called after close() and after the server sampler stopped: it needs nothing close() frees.
+   */
+  crossCheck?(warmupSeconds: number, seconds: number): Promise<WrkReport>;
 }
 
 export interface Executor {

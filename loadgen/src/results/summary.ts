@@ -1,5 +1,6 @@
 import { formatBytes, formatMs } from '../scenario/units.js';
 import { overheadCrossovers } from './crossover.js';
+import { crossCheckLines } from './cross-check-table.js';
 import { errorPercent, fidelity, loadLabel } from './derived.js';
 import type { RunResults, StepResult } from './types.js';
 import type { ThresholdCheck } from './verdict.js';
@@ -24,6 +25,7 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
       continue;
     }
     out.push(...stepTable(r, t.steps), '');
+    out.push(...crossCheckLines(t.steps, table));
   }
   if (r.targets.some((t) => t.steps.some((s) => s.overhead))) out.push(...crossoverSection(r));
   out.push('## Thresholds', '');

@@ -73,6 +73,25 @@ export interface StepResult {
   warnings: string[];
   idle?: IdleMeasurement;
   overhead?: OverheadMeasurement;
+  /** The same step driven a second time by wrk (`lab run --cross-check`), right after the lab's own measure. */
+  cross_check?: CrossCheck;
+}
+
+/** An independent witness of a connections-sweep step: wrk at the same connections, URL and duration. */
+export interface CrossCheck {
+  tool: 'wrk';
+  connections: number;
+  duration_s: number;
+  /** wrk's answers with status < 400 per second. */
+  rps: number;
+  latency_ms: { p50: number | null; p99: number | null };
+  /** connect, read, write, timeout and status >= 400 errors. */
+  errors: number;
+  /** lab rps / wrk rps; null when wrk got no answer. */
+  ratio: number | null;
+  /** ratio < 0.9: the lab measured less than wrk did. */
+  flagged: boolean;
+  note?: string;
 }
 
 export interface TargetResult {

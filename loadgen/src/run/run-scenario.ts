@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { executorFor } from '../executors/registry.js';
+import { requireWrk } from '../executors/wrk.js';
 import { emptyErrors, NO_LATENCY, sleep, type Measurement, type StepContext, type StepRun } from '../executors/types.js';
 import { loadgenMetrics, type LiveFigures } from '../metrics/registry.js';
 import { renderReport, type ReportOutput } from '../report/render.js';
@@ -14,6 +15,7 @@ import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import { ServerSampler } from '../sampling/server-sampler.js';
 import { effectiveDelayMs, type Scenario } from '../scenario/types.js';
 import { applyUpstreamConfig } from './upstream-config.js';
+import { crossCheckStep } from './cross-check.js';
 import { stepWarnings } from './warnings.js';
 
 // The run loop: for each target, for each step: start, warmup (discarded), measure (with the
@@ -21,7 +23,7 @@ import { stepWarnings } from './warnings.js';
 // that is killed keeps every step it completed. A target that dies is recorded and skipped;
 // the other targets still run.
 
-export type RunPhase = 'starting' | 'warmup' | 'measure' | 'cooldown' | 'step-done' | 'target-failed' | 'done';
+export type RunPhase = 'starting' | 'warmup' | 'measure' | 'cross-check' | 'cooldown' | 'step-done' | 'target-failed' | 'done';
 
 export interface RunProgress {
   scenario: string;
@@ -69,6 +71,8 @@ export interface RunOutcome {
 const PROGRESS_EVERY_MS = 250;
 
 export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts: RunOptions = {}): Promise<RunOutcome> {
+  // Before anything runs: a cross-check without wrk says how to install it.
+  if (scenario.crossCheck) requireWrk();
   const signal = opts.signal ?? new AbortController().signal;
   const note = opts.onNote ?? (() => {});
   const executor = executorFor(scenario.executor);
@@ -238,8 +242,12 @@ async function runStep(
     warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
     ...(m.idle ? { idle: m.idle } : {}),
     ...(m.overhead ? { overhead: m.overhead } : {}),
+    ...(m.overheadModes ? { overhead_modes: m.overheadModes } : {}),
   };
   step.warnings.push(...stepWarnings(step, { delayMs: ideal === null ? null : delayMs, closedModel: executor.loadUnit === 'connections' && !m.idle }));
+  if (scenario.crossCheck && run?.crossCheck && measurement && !signal.aborted) {
+    await phaseWithProgress('cross-check', scenario.warmupS + scenario.durationS, base, onProgress, () => undefined, crossCheckStep(run, step, scenario.warmupS, scenario.durationS));
+  }
   return { step, error };
 }
 

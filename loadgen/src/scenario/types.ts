@@ -18,6 +18,8 @@ export interface ScenarioSource {
   overhead?: { tasks: number; sleep_ms: number };
   resources?: { cpus?: number; memory?: string };
   thresholds?: string[];
+  /** connections-sweep: after each step, the same step driven by wrk (StepResult.cross_check). */
+  cross_check?: boolean;
 }
 
 /** A validated scenario with every default filled in and units parsed. */
@@ -36,6 +38,8 @@ export interface Scenario {
   overhead?: { tasks: number; sleep_ms: number };
   resources?: { cpus?: number; memoryBytes?: number };
   thresholds: Threshold[];
+  /** Drive each step a second time with wrk (`cross_check: true` or `lab run --cross-check`). */
+  crossCheck: boolean;
   source: ScenarioSource;
   /** Absolute path of the file it came from, if any. */
   file?: string;

@@ -116,6 +116,8 @@ function semanticProblems(d: Record<string, unknown>, opts: ValidateOptions): Pr
   if (executor === 'overhead' && d.overhead === undefined) out.push({ path: 'overhead', message: 'is required by the overhead executor, e.g. { tasks: 10000, sleep_ms: 5 }' });
   if (executor !== undefined && executor !== 'overhead' && d.overhead !== undefined) out.push({ path: 'overhead', message: `only applies to the overhead executor (this scenario uses ${String(executor)})` });
 
+  if (d.cross_check === true && executor !== undefined && executor !== 'connections-sweep') out.push({ path: 'cross_check', message: `only applies to the connections-sweep executor (this scenario uses ${String(executor)})` });
+
   const res = d.resources as Record<string, unknown> | undefined;
   if (res && typeof res === 'object' && typeof res.memory === 'string' && parseSizeBytes(res.memory) === undefined) {
     out.push({ path: 'resources.memory', message: `'${res.memory}' is not a size; use e.g. '512m', '1g'` });
@@ -150,6 +152,7 @@ function toScenario(src: ScenarioSource): Scenario {
     overhead: src.overhead,
     resources: src.resources ? { cpus: src.resources.cpus, memoryBytes } : undefined,
     thresholds,
+    crossCheck: src.cross_check === true,
     source: src,
   };
 }

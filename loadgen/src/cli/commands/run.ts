@@ -11,7 +11,9 @@ import { claimSignals } from '../../runtime/local/processGroup.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
 import type { LabRuntime } from '../../runtime/types.js';
 import { runScenario, type RunProgress } from '../../run/run-scenario.js';
+import { findWrk, WRK_INSTALL_HINT } from '../../executors/wrk.js';
 import { loadScenario } from '../../scenario/load.js';
+import type { Scenario } from '../../scenario/types.js';
 import { formatBytes, formatMs } from '../../scenario/units.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { parseRuntimeKind } from './verify.js';
@@ -22,7 +24,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a load scenario (verify first), write results.json/csv/summary/charts after every step',
   usage: [
-    'Usage: lab run <scenario.yaml | name> [--runtime local|docker] [--targets a,b] [--out DIR] [--skip-verify]',
+    'Usage: lab run <scenario.yaml | name> [--runtime local|docker] [--targets a,b] [--out DIR] [--skip-verify] [--cross-check]',
     '',
     'Runs a scenario (a file, or a name from loadgen/scenarios: io-ramp, line-ramp, overhead,',
     'idle-connections, cpu-bound, quick) against every target it names, verifying them first.',
@@ -30,6 +32,8 @@ export const runCommand: Command = {
     '  --targets      comma-separated implementation names; overrides the scenario\'s targets',
     '  --out          folder for the run folder <UTC time>_<scenario>/ (default: ./results)',
     '  --skip-verify  measure without checking the contract first (for quick experiments only)',
+    '  --cross-check  connections-sweep: after each step, drive the same step with wrk and record',
+    '                 lab/wrk (flagged under 0.9); the same as `cross_check: true` in the scenario',
     'Exit codes: 0 ok, 1 a threshold failed or a target died, 2 bad input, 3 verify failed, 130 interrupted.',
   ].join('\n'),
   options: {
@@ -37,13 +41,14 @@ export const runCommand: Command = {
     targets: { type: 'string' },
     out: { type: 'string' },
     'skip-verify': { type: 'boolean' },
+    'cross-check': { type: 'boolean' },
   },
   allowPositionals: true,
   async run(values, positionals) {
     if (positionals.length !== 1) throw new LabError(`lab run takes exactly one scenario (a file or a name), got ${positionals.length}\n\n${runCommand.usage}`);
     const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
     const known = knownTargets();
-    const scenario = loadScenario(positionals[0]!, { knownTargets: known });
+    const scenario = withCrossCheck(loadScenario(positionals[0]!, { knownTargets: known }), values['cross-check'] === true);
     const override = listFlag(values, 'targets');
     if (override) {
       if (override.length === 0) throw new LabError('--targets needs at least one name');
@@ -119,6 +124,14 @@ export const runCommand: Command = {
   },
 };
 
+/** `--cross-check` on top of the scenario's own `cross_check`; wrk must be there before anything starts. */
+function withCrossCheck(scenario: Scenario, flag: boolean): Scenario {
+  if (flag && scenario.executor !== 'connections-sweep') throw new LabError(`--cross-check applies to connections-sweep scenarios only (${scenario.name} uses ${scenario.executor})`);
+  const s = flag ? { ...scenario, crossCheck: true, source: { ...scenario.source, cross_check: true } } : scenario;
+  if (s.crossCheck && !findWrk()) throw new LabError(`the cross-check needs wrk, which is not on PATH: install it with \`${WRK_INSTALL_HINT}\``);
+  return s;
+}
+
 /** Names of the implementations under services/, for scenario validation; undefined if discovery fails (runtime will say why). */
 function knownTargets(): string[] | undefined {
   try {
@@ -161,6 +174,8 @@ const LOAD_TABLE = stepTable(
   },
   (s) => (s.idle
     ? `  idle: ${s.idle.connections_open} open, ${s.idle.bytes_per_connection === null ? '-' : formatBytes(s.idle.bytes_per_connection)}/conn, ${s.idle.threads_per_connection?.toFixed(2) ?? '-'} threads/conn`
+    : '') + (s.cross_check
+    ? `  wrk ${s.cross_check.rps.toFixed(1)} req/s p50 ${formatMs(s.cross_check.latency_ms.p50)} p99 ${formatMs(s.cross_check.latency_ms.p99)}, lab/wrk ${s.cross_check.ratio?.toFixed(2) ?? '-'}${s.cross_check.flagged ? ' (flagged)' : ''}`
     : ''),
 );
 
