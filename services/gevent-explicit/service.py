@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 import gevent
 import gevent.event
-import gevent.pool
 from gevent import pywsgi
 from gevent.server import StreamServer
 
@@ -22,12 +21,13 @@ from labcommon.upstream import UpstreamFailure, translation_from
 from labcommon.validation import parse_overhead_query
 
 import gevent_fetch
+import gevent_overhead
 
 IMPL = "gevent-explicit"
 # SIGTERM waits this long at most for requests in flight (the upstream timeout bounds each one).
 MAX_DRAIN_S = 10.0
 
-cfg = read_config_or_exit(IMPL, 8105, 8205)
+cfg = read_config_or_exit(IMPL)
 metrics = LabMetrics(impl=IMPL, model="greenlets, gevent StreamServer, hand-written gevent fetch",
                      runtime=python_runtime("gevent %s" % gevent.__version__), unit="greenlets")
 # A gc walk over every object: it runs at scrape time only, once per scrape.
@@ -63,13 +63,7 @@ def overhead_route(req):
     if not experiment_guard.try_start():
         return Answer.text(409, BUSY_REASON)
     try:
-        started = time.monotonic()
-        pool = gevent.pool.Pool(params.workers)
-        sleep_s = params.sleep_ms / 1000.0
-        for _ in range(params.tasks):
-            pool.spawn(gevent.sleep, sleep_s)  # blocks (yields) while all C workers are busy
-        pool.join()
-        return Answer.json(200, overhead_result(params, time.monotonic() - started))
+        return Answer.json(200, overhead_result(params, gevent_overhead.run_overhead(params)))
     finally:
         experiment_guard.finish()
 

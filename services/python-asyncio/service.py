@@ -19,11 +19,13 @@ from labcommon.overhead import BUSY_REASON, ExperimentGuard, overhead_result
 from labcommon.upstream import UpstreamFailure, echo_url, translation_from, upstream_url
 from labcommon.validation import check_text, parse_echo_query, parse_overhead_query
 
+import asyncio_overhead
+
 IMPL = "python-asyncio"
 # SIGTERM waits this long at most for requests in flight (the upstream timeout bounds each one).
 MAX_DRAIN_S = 10.0
 
-cfg = read_config_or_exit(IMPL, 8108, 8208)
+cfg = read_config_or_exit(IMPL)
 metrics = LabMetrics(impl=IMPL, model="asyncio coroutines (aiohttp)",
                      runtime=python_runtime("aiohttp %s" % aiohttp.__version__), unit="coroutines")
 
@@ -105,16 +107,8 @@ async def overhead(request):
     if not guard.try_start():
         return text_response(409, BUSY_REASON)
     try:
-        tasks = iter(range(params.tasks))
-        sleep_s = params.sleep_ms / 1000.0
-
-        async def worker():
-            for _ in tasks:  # the iterator is shared: each worker takes the next task
-                await asyncio.sleep(sleep_s)
-
-        started = time.monotonic()
-        await asyncio.gather(*(worker() for _ in range(params.workers)))
-        body = json.dumps(overhead_result(params, time.monotonic() - started)) + "\n"
+        elapsed = await asyncio_overhead.run_overhead(params)
+        body = json.dumps(overhead_result(params, elapsed)) + "\n"
         return web.Response(body=body.encode("utf-8"), content_type=JSON)
     finally:
         guard.finish()

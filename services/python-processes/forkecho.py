@@ -89,39 +89,86 @@ class ChildState:
         self.stopping = True
 
 
+def run_overhead(params) -> float:
+    """Elapsed seconds of N tasks of S ms on C forked processes, by params.mode."""
+    return run_process_pool(params) if params.mode == "pool" else run_process_spawn(params)
+
+
+def _exit_after(work) -> None:
+    """A forked worker's whole life: never return into the server's (or script's) code."""
+    code = 0
+    try:
+        work()
+    except BaseException:  # noqa: BLE001
+        code = 1
+    finally:
+        os._exit(code)
+
+
 def run_process_pool(params) -> float:
-    """C forked workers take N tokens from a pipe (a real shared queue, not a static split),
-    sleeping S ms per token; elapsed seconds including the forks and the reaping."""
+    """The original experiment with processes: C forked workers loop "read a one-byte task
+    from a pipe, sleep S ms, write one byte to a done pipe". The caller keeps at most 2C tasks
+    outstanding (C queued in the pipe, as Queue(C) holds, plus the C being slept), reads the
+    done pipe until all N are done, then closes the task pipe (EOF stops the workers) and
+    reaps them. Elapsed: before the first fork to the last task done."""
     seconds = params.sleep_ms / 1000.0
     started = time.monotonic()
-    r, w = os.pipe()
+    task_r, task_w = os.pipe()
+    done_r, done_w = os.pipe()
     pids = []
     try:
+        def work() -> None:
+            os.close(task_w)
+            os.close(done_r)
+            while os.read(task_r, 1):
+                time.sleep(seconds)
+                os.write(done_w, b"d")
+
         for _ in range(params.workers):
             pid = os.fork()
-            if pid == 0:  # worker
-                code = 0
-                try:
-                    os.close(w)
-                    while os.read(r, 1):
-                        time.sleep(seconds)
-                except BaseException:  # noqa: BLE001 - a worker must never return into the server
-                    code = 1
-                finally:
-                    os._exit(code)
+            if pid == 0:
+                _exit_after(work)
             pids.append(pid)
-        os.close(r)
-        r = -1
-        token = b"t" * 4096
-        left = params.tasks
-        while left > 0:
-            left -= os.write(w, token[:min(left, len(token))])
+        os.close(task_r)
+        os.close(done_w)
+        task_r = done_w = -1
+        bound = 2 * params.workers  # at most 4000 bytes: always fits the 64 KiB pipe
+        written = done = 0
+        while done < params.tasks:
+            room = min(params.tasks - written, bound - (written - done))
+            if room > 0:
+                written += os.write(task_w, b"t" * room)
+            got = os.read(done_r, 65536)
+            if not got:
+                raise RuntimeError("every overhead worker exited before the tasks were done")
+            done += len(got)
+        elapsed = time.monotonic() - started
     finally:
-        if r >= 0:
-            os.close(r)
-        os.close(w)  # EOF: every worker ends after its last token
+        for fd in (task_r, task_w, done_r, done_w):
+            if fd >= 0:
+                os.close(fd)  # the task pipe's EOF ends every worker
         for pid in pids:
             os.waitpid(pid, 0)
+    return elapsed
+
+
+def run_process_spawn(params) -> float:
+    """A process per task, at most C alive: fork one that sleeps S ms and exits; once C are
+    alive, reap one before the next fork. Elapsed until the last one is reaped."""
+    seconds = params.sleep_ms / 1000.0
+    started = time.monotonic()
+    alive = set()
+    try:
+        for _ in range(params.tasks):
+            if len(alive) >= params.workers:
+                alive.discard(os.waitpid(-1, 0)[0])
+            pid = os.fork()
+            if pid == 0:
+                _exit_after(lambda: time.sleep(seconds))
+            alive.add(pid)
+    finally:
+        while alive:
+            alive.discard(os.waitpid(-1, 0)[0])
     return time.monotonic() - started
 
 
@@ -170,7 +217,7 @@ def overhead_answer(req, guard_path: str) -> Answer:
     if not guard.try_start():
         return Answer.text(409, BUSY_REASON)
     try:
-        return Answer.json(200, overhead_result(params, run_process_pool(params)))
+        return Answer.json(200, overhead_result(params, run_overhead(params)))
     finally:
         guard.finish()
 
@@ -399,7 +446,7 @@ def read_max_children() -> int:
 
 
 def main() -> None:
-    cfg = read_config_or_exit(IMPL, 8102, 8202)
+    cfg = read_config_or_exit(IMPL)
     max_children = read_max_children()
     metrics = LabMetrics(IMPL, MODEL, python_runtime(), "processes")
     try:

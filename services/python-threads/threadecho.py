@@ -4,6 +4,7 @@ gevent-monkey imports this module unchanged after `monkey.patch_all()` and calls
 primitive here (threading, socket, time.sleep, urllib, queue) is one gevent patches, so the
 same code then runs a greenlet per connection. Nothing happens at import time."""
 import os
+import queue
 import signal
 import sys
 import threading
@@ -60,7 +61,7 @@ class ThreadedServer:
         if not self.guard.try_start():
             return Answer.text(409, BUSY_REASON)
         try:
-            return Answer.json(200, overhead_result(params, run_thread_pool(params)))
+            return Answer.json(200, overhead_result(params, run_overhead(params)))
         finally:
             self.guard.finish()
 
@@ -123,9 +124,45 @@ class ThreadedServer:
             _shutdown(c.sock)
 
 
+def run_overhead(params) -> float:
+    """N tasks of sleep(S) on C threads (greenlets when patched), by params.mode; elapsed
+    seconds, the workers' start-up included because that is part of what is measured."""
+    return run_thread_pool(params) if params.mode == "pool" else run_thread_spawn(params)
+
+
 def run_thread_pool(params) -> float:
-    """N tasks of sleep(S) through C pooled threads (greenlets when patched); elapsed seconds,
-    pool start-up included because that is part of what the experiment measures."""
+    """The original experiment (concurrency_test.py): C long-lived threads loop on a
+    queue.Queue(C), the caller puts N tasks (blocking while it is full) and joins the queue;
+    then one None per worker stops them. Elapsed: before the first start to the last task done."""
+    seconds = params.sleep_ms / 1000.0
+    tasks: "queue.Queue[Optional[int]]" = queue.Queue(params.workers)
+
+    def worker() -> None:
+        while True:
+            task = tasks.get()
+            if task is None:
+                return
+            time.sleep(seconds)
+            tasks.task_done()
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=worker, daemon=True) for _ in range(params.workers)]
+    for t in workers:
+        t.start()
+    for i in range(params.tasks):
+        tasks.put(i)
+    tasks.join()
+    elapsed = time.monotonic() - started
+    for _ in workers:
+        tasks.put(None)
+    for t in workers:
+        t.join()
+    return elapsed
+
+
+def run_thread_spawn(params) -> float:
+    """A unit per task, at most C at once: ThreadPoolExecutor.submit (its threads are made on
+    demand, its queue unbounded); elapsed until the pool has shut down."""
     seconds = params.sleep_ms / 1000.0
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=params.workers) as pool:
@@ -147,8 +184,7 @@ def main(impl: Optional[str] = None) -> None:
     'python-threads'."""
     patched = gevent_patched()
     impl = impl or os.environ.get("LAB_IMPL") or ("gevent-monkey" if patched else "python-threads")
-    ports = (8106, 8206) if patched else (8101, 8201)
-    cfg = read_config_or_exit(impl, *ports)
+    cfg = read_config_or_exit(impl)
     runtime = python_runtime(f"gevent {gevent_version()}" if patched else None)
     metrics = LabMetrics(impl, MODEL_GEVENT if patched else MODEL_THREADS, runtime, thread_unit())
     metrics.set_units_function(count_thread_units)

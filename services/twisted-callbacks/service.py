@@ -4,7 +4,6 @@ is a chain of callbacks the reactor fires when the upstream answers."""
 import sys
 import time
 
-from twisted.internet import defer, task
 from twisted.web import server
 from twisted.web.client import readBody
 
@@ -16,9 +15,11 @@ from labcommon.validation import parse_echo_query
 from labtwisted.http import GetResource, HttpExchange, query_of
 from labtwisted.lines import OrderedLineProtocol
 from labtwisted.service import TwistedService
+
+import callbacks_overhead
 from labtwisted.upstream import as_upstream_failure, with_timeout
 
-svc = TwistedService("twisted-callbacks", "Twisted reactor, Deferred + addCallback", 8103, 8203)
+svc = TwistedService("twisted-callbacks", "Twisted reactor, Deferred + addCallback")
 
 
 def fetch_translation(url):
@@ -76,19 +77,5 @@ class EchoLineProtocol(OrderedLineProtocol):
         return d
 
 
-def overhead_worker(tasks, sleep_s):
-    """Takes the next task when the previous timer fires, until the shared iterator is empty."""
-    finished = defer.Deferred()
-
-    def next_task(_=None):
-        if next(tasks, None) is None:
-            finished.callback(None)
-            return
-        svc.pending.track(task.deferLater(svc.reactor, sleep_s, lambda: None)).addCallback(next_task)
-
-    next_task()
-    return finished
-
-
 if __name__ == "__main__":
-    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, overhead_worker))
+    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, callbacks_overhead.make_workers(svc.reactor, svc.pending.track)))

@@ -5,7 +5,7 @@ code; it is still one thread, and anything that really blocks stalls every clien
 import sys
 import time
 
-from twisted.internet import defer, task
+from twisted.internet import defer
 from twisted.python.failure import Failure
 from twisted.web import server
 from twisted.web.client import readBody
@@ -18,9 +18,11 @@ from labcommon.validation import parse_echo_query
 from labtwisted.http import GetResource, HttpExchange, query_of
 from labtwisted.lines import OrderedLineProtocol
 from labtwisted.service import TwistedService
+
+import inline_overhead
 from labtwisted.upstream import as_upstream_failure, with_timeout
 
-svc = TwistedService("twisted-inline", "Twisted reactor, @inlineCallbacks / yield", 8104, 8204)
+svc = TwistedService("twisted-inline", "Twisted reactor, @inlineCallbacks / yield")
 
 
 @defer.inlineCallbacks
@@ -75,12 +77,5 @@ class EchoLineProtocol(OrderedLineProtocol):
         return echo_answer(translation), "ok"
 
 
-@defer.inlineCallbacks
-def overhead_worker(tasks, sleep_s):
-    """Takes the next task each time its timer fires, until the shared iterator is empty."""
-    for _ in tasks:
-        yield svc.pending.track(task.deferLater(svc.reactor, sleep_s, lambda: None))
-
-
 if __name__ == "__main__":
-    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, overhead_worker))
+    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, inline_overhead.make_workers(svc.reactor, svc.pending.track)))

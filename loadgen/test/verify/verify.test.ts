@@ -34,7 +34,8 @@ function assertNoFailure(report: VerifyReport, targets: string[]): void {
   for (const t of report.targets) {
     const names = new Set(t.checks.map((c) => c.check));
     for (const check of ['healthz', 'echo.body', 'line.in-order', 'line.too-long', 'line.invalid-utf8', 'bad-input.text-too-long',
-      'upstream-error.http', 'upstream-error.line', 'upstream-timeout.http', 'metrics.names', 'disconnect.no-leak', 'nagle', 'overhead.result']) {
+      'upstream-error.http', 'upstream-error.line', 'upstream-timeout.http', 'metrics.names', 'disconnect.no-leak', 'nagle', 'overhead.result',
+      'overhead.result.pool', 'overhead.result.spawn', 'overhead.bad-input', 'overhead.bad-mode']) {
       assert.ok(names.has(check), `${t.name}: check ${check} did not run\n${text}`);
     }
     const timeout = t.checks.find((c) => c.check === 'upstream-timeout.http');

@@ -65,13 +65,16 @@ export function buildHttpServer(job: EchoJob, metrics: LabMetrics): FastifyInsta
   });
 
   const experiments = new ExperimentGuard();
+  // The experiment's C workers are this row's units while it runs.
+  const promises = metrics.concurrencyUnits.labels('promises');
+  const onUnits = (delta: number) => promises.inc(delta);
   app.get('/overhead', async (req, reply) => {
     const parsed = parseOverheadParams(req.query as Query);
     if (!parsed.ok) return text(reply, 400, `${parsed.reason}\n`);
     const busy = experiments.tryAcquire(parsed.value);
     if (busy) return text(reply, 409, `${busy}\n`);
     try {
-      return await runOverhead(parsed.value);
+      return await runOverhead(parsed.value, onUnits);
     } finally {
       experiments.release();
     }

@@ -1,19 +1,66 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { overheadResult, type OverheadParams, type OverheadResult } from '@concurrency-lab/ts-common';
+import { BoundedChannel, overheadResult, type OverheadParams, type OverheadResult } from '@concurrency-lab/ts-common';
 
-// The pool-overhead experiment in this row's unit: C async worker loops (promises on the one
-// event loop) pull task numbers from a shared counter, and each task is a timer of S ms.
-// No locking is needed: the counter is only touched between awaits, on one thread.
+// The pool-overhead experiment in this row's unit, async functions (promises) on the one event
+// loop, by p.mode:
+//  - pool (the original concurrency_test.py): C long-lived async workers loop "receive a task
+//    from a BoundedChannel(C), a timer of S ms"; the caller sends N tasks (waiting while the
+//    channel is full), waits for the last one done, then closes the channel to stop them.
+//  - spawn: a new async task (one timer promise) per task, at most C alive; the caller waits
+//    for a free slot before each.
+// bench/standalone-overhead.ts runs these same functions outside the server.
+// onUnits(delta): the row's units gauge, +C when the workers start and -C when they stop.
 
-export async function runOverhead(p: OverheadParams): Promise<OverheadResult> {
-  let next = 0;
+export async function runOverhead(p: OverheadParams, onUnits: (delta: number) => void = () => {}): Promise<OverheadResult> {
+  onUnits(p.workers);
+  try {
+    const seconds = p.mode === 'pool' ? await runPool(p) : await runSpawn(p);
+    return overheadResult(p, seconds);
+  } finally {
+    onUnits(-p.workers);
+  }
+}
+
+async function runPool(p: OverheadParams): Promise<number> {
+  const channel = new BoundedChannel<number>(p.workers);
+  let done = 0;
+  let allDone!: () => void;
+  const finished = new Promise<void>((resolve) => (allDone = resolve));
   const worker = async () => {
-    while (next < p.tasks) {
-      next++;
+    for (;;) {
+      const task = await channel.receive();
+      if (task === undefined) return;
       await sleep(p.sleepMs);
+      if (++done === p.tasks) allDone();
     }
   };
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: Math.min(p.workers, p.tasks) }, worker));
-  return overheadResult(p, (performance.now() - t0) / 1000);
+  const workers = Array.from({ length: p.workers }, worker);
+  for (let i = 0; i < p.tasks; i++) await channel.send(i);
+  await finished;
+  const elapsed = (performance.now() - t0) / 1000;
+  channel.close();
+  await Promise.all(workers);
+  return elapsed;
+}
+
+async function runSpawn(p: OverheadParams): Promise<number> {
+  let alive = 0;
+  let wake: (() => void) | undefined;
+  const waitForSlot = () => new Promise<void>((resolve) => (wake = resolve));
+  const one = async () => {
+    await sleep(p.sleepMs);
+    alive--;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const t0 = performance.now();
+  for (let i = 0; i < p.tasks; i++) {
+    while (alive >= p.workers) await waitForSlot();
+    alive++;
+    void one();
+  }
+  while (alive > 0) await waitForSlot();
+  return (performance.now() - t0) / 1000;
 }

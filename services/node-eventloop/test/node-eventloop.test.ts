@@ -163,14 +163,40 @@ describe('/overhead', () => {
     }
   });
 
-  test('C=10, N=200, S=5 reports a plausible overhead', async () => {
-    const r = await getOnce(`${row.svc.baseUrl}/overhead?workers=10&tasks=200&sleep_ms=5`);
-    assert.equal(r.status, 200);
-    const j = JSON.parse(r.body);
-    assert.deepEqual(Object.keys(j).sort(), ['elapsed_s', 'ideal_s', 'overhead', 'sleep_ms', 'tasks', 'workers']);
-    assert.equal(j.ideal_s, 0.1);
-    assert.ok(j.overhead >= 1.0, `overhead ${j.overhead}`);
-    assert.equal(j.overhead, j.elapsed_s / j.ideal_s);
+  test('C=10, N=200, S=5 reports a plausible overhead in both modes, pool by default', async () => {
+    for (const [query, mode] of [['', 'pool'], ['&mode=pool', 'pool'], ['&mode=spawn', 'spawn']] as const) {
+      const r = await getOnce(`${row.svc.baseUrl}/overhead?workers=10&tasks=200&sleep_ms=5${query}`);
+      assert.equal(r.status, 200, query);
+      const j = JSON.parse(r.body);
+      assert.deepEqual(Object.keys(j).sort(), ['elapsed_s', 'ideal_s', 'mode', 'overhead', 'sleep_ms', 'tasks', 'workers']);
+      assert.equal(j.mode, mode, query);
+      assert.equal(j.ideal_s, 0.1);
+      assert.ok(j.overhead >= 1.0, `${mode}: overhead ${j.overhead}`);
+      assert.equal(j.overhead, j.elapsed_s / j.ideal_s);
+    }
+  });
+
+  test('a bad mode gets 400 with a one-line reason naming pool and spawn', async () => {
+    const r = await getOnce(`${row.svc.baseUrl}/overhead?workers=2&tasks=2&sleep_ms=1&mode=bogus`);
+    assert.equal(r.status, 400);
+    assert.match(r.body, /^mode must be one of pool, spawn, got 'bogus'\n$/);
+  });
+
+  test('more workers than tasks finishes in both modes', async () => {
+    for (const mode of ['pool', 'spawn']) {
+      const r = await getOnce(`${row.svc.baseUrl}/overhead?workers=20&tasks=3&sleep_ms=1&mode=${mode}`);
+      assert.equal(r.status, 200, mode);
+      assert.equal(JSON.parse(r.body).tasks, 3);
+    }
+  });
+
+  test('the C pool workers show on the units gauge while the experiment runs', async () => {
+    const before = sample((await getOnce(`${row.svc.baseUrl}/metrics`)).body, 'lab_concurrency_units', 'unit="promises"')!;
+    const first = getOnce(`${row.svc.baseUrl}/overhead?workers=50&tasks=4000&sleep_ms=25`);
+    const during = await waitForMetrics(row.svc.baseUrl, (m) => sample(m, 'lab_concurrency_units', 'unit="promises"')! >= before + 50, 'the 50 workers');
+    assert.ok(sample(during, 'lab_concurrency_units', 'unit="promises"')! >= before + 50);
+    assert.equal((await first).status, 200);
+    await waitForMetrics(row.svc.baseUrl, (m) => sample(m, 'lab_concurrency_units', 'unit="promises"')! <= before, 'the workers gone');
   });
 
   test('a second experiment while one runs gets 409', async () => {

@@ -1,5 +1,9 @@
 """The pool-overhead experiment's result and its one-at-a-time guard. The pool itself is
-each row's own (threads, greenlets, coroutines, processes), since that is what is measured."""
+each row's own (threads, greenlets, coroutines, processes), since that is what is measured;
+each row offers both methods (validation.OVERHEAD_MODES): "pool", C long-lived workers on a
+queue bounded to C entries (the original concurrency_test.py), and "spawn", a new unit per
+task with at most C alive. labtesting/standalone_overhead.py runs the same functions outside
+any server, as the witness of the bench overhead-fidelity."""
 import threading
 from typing import Dict, Optional
 
@@ -21,6 +25,7 @@ def overhead_result(params: OverheadParams, elapsed_s: float) -> Dict[str, float
         "workers": params.workers,
         "tasks": params.tasks,
         "sleep_ms": params.sleep_ms,
+        "mode": params.mode,
         "elapsed_s": round(elapsed_s, 6),
         "ideal_s": round(ideal, 6),
         "overhead": round(elapsed_s / ideal, 6) if ideal > 0 else None,

@@ -12,6 +12,9 @@ MAX_CPU_ITERS = 10_000_000
 MAX_WORKERS = 2000
 MAX_TASKS = 100_000
 MAX_SLEEP_MS = 1000
+# /overhead's methods (DESIGN): "pool" (the default) is the original experiment, C long-lived
+# workers on a queue bounded to C entries; "spawn" is a new unit per task, at most C alive.
+OVERHEAD_MODES = ("pool", "spawn")
 
 _INT_RE = re.compile(r"^-?\d{1,9}$")
 
@@ -28,6 +31,7 @@ class OverheadParams:
     workers: int
     tasks: int
     sleep_ms: int
+    mode: str = "pool"  # one of OVERHEAD_MODES
 
 
 Query = Union[str, bytes, Dict[str, List[str]]]
@@ -121,4 +125,19 @@ def parse_overhead_query(query: Query) -> Tuple[Optional[OverheadParams], Option
     sleep_ms, err = _required_int(q, "sleep_ms", 0, MAX_SLEEP_MS)
     if err:
         return None, err
-    return OverheadParams(workers=workers, tasks=tasks, sleep_ms=sleep_ms), None
+    mode, err = _single(q, "mode")
+    if err:
+        return None, err
+    mode, err = check_overhead_mode(mode)
+    if err:
+        return None, err
+    return OverheadParams(workers=workers, tasks=tasks, sleep_ms=sleep_ms, mode=mode), None
+
+
+def check_overhead_mode(raw: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
+    """None or '' (absent) -> 'pool'; one of OVERHEAD_MODES -> itself; else the 400 reason."""
+    if raw is None or raw == "":
+        return OVERHEAD_MODES[0], None
+    if raw not in OVERHEAD_MODES:
+        return None, f"mode must be one of {', '.join(OVERHEAD_MODES)}, got '{_clip(raw)}'"
+    return raw, None

@@ -117,14 +117,28 @@ class RowContract:
         self.assertEqual(self.row.metric("lab_requests_total", protocol="line", outcome="ok"), before + 1)
 
     # --- the overhead experiment ---------------------------------------------------------------
-    def test_overhead_experiment(self):
-        status, body, headers = self.row.get("/overhead?workers=10&tasks=200&sleep_ms=5")
-        self.assertEqual(status, 200, body)
-        self.assertEqual(headers["content-type"], "application/json")
-        r = json.loads(body)
-        self.assertEqual((r["workers"], r["tasks"], r["sleep_ms"], r["ideal_s"]), (10, 200, 5, 0.1))
-        self.assertGreaterEqual(r["overhead"], 1.0)
-        self.assertAlmostEqual(r["overhead"], r["elapsed_s"] / r["ideal_s"], places=3)
+    def test_overhead_experiment_in_both_modes(self):
+        for query, mode in (("", "pool"), ("&mode=pool", "pool"), ("&mode=spawn", "spawn")):
+            status, body, headers = self.row.get("/overhead?workers=10&tasks=200&sleep_ms=5" + query)
+            self.assertEqual(status, 200, body)
+            self.assertEqual(headers["content-type"], "application/json")
+            r = json.loads(body)
+            self.assertEqual(sorted(r), ["elapsed_s", "ideal_s", "mode", "overhead", "sleep_ms", "tasks", "workers"])
+            self.assertEqual((r["workers"], r["tasks"], r["sleep_ms"], r["mode"], r["ideal_s"]), (10, 200, 5, mode, 0.1),
+                             query)
+            self.assertGreaterEqual(r["overhead"], 1.0, query)
+            self.assertAlmostEqual(r["overhead"], r["elapsed_s"] / r["ideal_s"], places=3)
+
+    def test_overhead_bad_mode_gets_400_naming_the_modes(self):
+        status, body, _ = self.row.get("/overhead?workers=2&tasks=2&sleep_ms=1&mode=bogus")
+        self.assertEqual((status, body.count(b"\n")), (400, 1), body)
+        self.assertIn(b"mode must be one of pool, spawn", body)
+
+    def test_overhead_more_workers_than_tasks(self):
+        for mode in ("pool", "spawn"):
+            status, body, _ = self.row.get(f"/overhead?workers=20&tasks=3&sleep_ms=1&mode={mode}")
+            self.assertEqual(status, 200, body)
+            self.assertEqual(json.loads(body)["tasks"], 3)
 
     def test_second_overhead_experiment_gets_409(self):
         gauge = self.OVERHEAD_WORKERS_GAUGE

@@ -52,8 +52,9 @@ class UpstreamTest(unittest.TestCase):
 class OverheadTest(unittest.TestCase):
     def test_result(self):
         r = overhead_result(OverheadParams(10, 200, 5), 0.125)
-        self.assertEqual(r, {"workers": 10, "tasks": 200, "sleep_ms": 5, "elapsed_s": 0.125, "ideal_s": 0.1,
-                             "overhead": 1.25})
+        self.assertEqual(r, {"workers": 10, "tasks": 200, "sleep_ms": 5, "mode": "pool", "elapsed_s": 0.125,
+                             "ideal_s": 0.1, "overhead": 1.25})
+        self.assertEqual(overhead_result(OverheadParams(10, 200, 5, "spawn"), 0.125)["mode"], "spawn")
         self.assertIsNone(overhead_result(OverheadParams(1, 1, 0), 0.001)["overhead"])
 
     def test_guard_allows_one_at_a_time(self):

@@ -62,6 +62,19 @@ class OverheadQueryTest(unittest.TestCase):
                   "workers=1&tasks=100001&sleep_ms=1", "workers=1&tasks=1&sleep_ms=1001"):
             self.assertIsNone(parse_overhead_query(q)[0], q)
 
+    def test_mode_defaults_to_pool_and_takes_spawn(self):
+        self.assertEqual(parse_overhead_query("workers=1&tasks=1&sleep_ms=1")[0].mode, "pool")
+        self.assertEqual(parse_overhead_query("workers=1&tasks=1&sleep_ms=1&mode=pool")[0].mode, "pool")
+        self.assertEqual(parse_overhead_query("workers=1&tasks=1&sleep_ms=1&mode=spawn")[0].mode, "spawn")
+
+    def test_bad_mode_names_the_allowed_values(self):
+        for q in ("mode=bogus", "mode=POOL", "mode=pool&mode=spawn", "mode=a%0Ab"):
+            params, reason = parse_overhead_query("workers=1&tasks=1&sleep_ms=1&" + q)
+            self.assertIsNone(params, q)
+            self.assertIn("mode", reason)
+            self.assertNotIn("\n", reason)
+        self.assertIn("pool, spawn", parse_overhead_query("workers=1&tasks=1&sleep_ms=1&mode=bogus")[1])
+
 
 if __name__ == "__main__":
     unittest.main()

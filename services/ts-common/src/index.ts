@@ -4,5 +4,6 @@ export * from './cpu-work.js';
 export * from './proc-stats.js';
 export * from './metrics.js';
 export * from './overhead.js';
+export * from './channel.js';
 export * from './shutdown.js';
 export * from './spawn-service.js';

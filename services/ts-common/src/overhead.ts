@@ -1,4 +1,4 @@
-import type { OverheadParams } from './validation.js';
+import type { OverheadMode, OverheadParams } from './validation.js';
 
 // The pool-overhead experiment's answer (DESIGN): ideal_s is the time a perfect pool would
 // take, S*N/C ms; overhead = elapsed_s / ideal_s (1.0 = no overhead). With sleep_ms = 0 the
@@ -8,6 +8,9 @@ export interface OverheadResult {
   workers: number;
   tasks: number;
   sleep_ms: number;
+  /** Always set by the services; absent only in results written before modes existed
+   *  (those rows spawned a unit per task: read them as 'spawn'). */
+  mode?: OverheadMode;
   elapsed_s: number;
   ideal_s: number;
   overhead: number | null;
@@ -19,6 +22,7 @@ export function overheadResult(p: OverheadParams, elapsedSeconds: number): Overh
     workers: p.workers,
     tasks: p.tasks,
     sleep_ms: p.sleepMs,
+    mode: p.mode,
     elapsed_s: elapsedSeconds,
     ideal_s: idealSeconds,
     overhead: idealSeconds > 0 ? elapsedSeconds / idealSeconds : null,
@@ -33,7 +37,7 @@ export class ExperimentGuard {
   tryAcquire(p: OverheadParams): string | undefined {
     if (this.running) {
       const r = this.running;
-      return `an overhead experiment is already running (workers=${r.workers}, tasks=${r.tasks}, sleep_ms=${r.sleepMs}); retry when it ends`;
+      return `an overhead experiment is already running (workers=${r.workers}, tasks=${r.tasks}, sleep_ms=${r.sleepMs}, mode=${r.mode}); retry when it ends`;
     }
     this.running = p;
     return undefined;

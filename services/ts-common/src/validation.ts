@@ -18,10 +18,16 @@ export interface EchoParams {
   cpuIters: number;
 }
 
+/** /overhead's methods (DESIGN): 'pool' (the default) is the original experiment, C long-lived
+ *  workers on a queue bounded to C entries; 'spawn' is a new unit per task, at most C alive. */
+export const OVERHEAD_MODES = ['pool', 'spawn'] as const;
+export type OverheadMode = (typeof OVERHEAD_MODES)[number];
+
 export interface OverheadParams {
   workers: number;
   tasks: number;
   sleepMs: number;
+  mode: OverheadMode;
 }
 
 /** A query as parsed by fastify/querystring: repeated keys come as arrays. */
@@ -47,7 +53,18 @@ export function parseOverheadParams(query: Query): Parsed<OverheadParams> {
   if (!tasks.ok) return tasks;
   const sleep = requiredInt(query, 'sleep_ms', 0, MAX_SLEEP_MS);
   if (!sleep.ok) return sleep;
-  return { ok: true, value: { workers: workers.value, tasks: tasks.value, sleepMs: sleep.value } };
+  const mode = single(query, 'mode');
+  if (!mode.ok) return mode;
+  const checked = parseOverheadMode(mode.value);
+  if (!checked.ok) return checked;
+  return { ok: true, value: { workers: workers.value, tasks: tasks.value, sleepMs: sleep.value, mode: checked.value } };
+}
+
+/** Absent or empty -> 'pool'; one of OVERHEAD_MODES -> itself; anything else -> the 400 reason. */
+export function parseOverheadMode(raw: string | undefined): Parsed<OverheadMode> {
+  if (raw === undefined || raw === '') return { ok: true, value: OVERHEAD_MODES[0] };
+  if (!(OVERHEAD_MODES as readonly string[]).includes(raw)) return fail(`mode must be one of ${OVERHEAD_MODES.join(', ')}, got '${clip(raw)}'`);
+  return { ok: true, value: raw as OverheadMode };
 }
 
 /** Validates an integer given as a decimal string (no sign, no exponent, no blanks). */

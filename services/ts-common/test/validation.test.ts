@@ -39,7 +39,7 @@ test('echo params: each bad input has a one-line reason naming the field', () =>
 test('overhead params: ranges are enforced and all three are required', () => {
   assert.deepEqual(parseOverheadParams({ workers: '10', tasks: '200', sleep_ms: '5' }), {
     ok: true,
-    value: { workers: 10, tasks: 200, sleepMs: 5 },
+    value: { workers: 10, tasks: 200, sleepMs: 5, mode: 'pool' },
   });
   assert.equal(parseOverheadParams({ workers: '2000', tasks: '100000', sleep_ms: '0' }).ok, true);
   for (const q of [
@@ -51,5 +51,22 @@ test('overhead params: ranges are enforced and all three are required', () => {
     { workers: '1', tasks: '1' },
   ]) {
     assert.equal(parseOverheadParams(q).ok, false, JSON.stringify(q));
+  }
+});
+
+test('overhead params: mode defaults to pool, takes spawn, and a bad one names the allowed values', () => {
+  const base = { workers: '1', tasks: '1', sleep_ms: '1' };
+  const mode = (q: Record<string, string | string[]>) => {
+    const r = parseOverheadParams({ ...base, ...q });
+    return r.ok ? r.value.mode : r.reason;
+  };
+  assert.equal(mode({}), 'pool');
+  assert.equal(mode({ mode: 'pool' }), 'pool');
+  assert.equal(mode({ mode: 'spawn' }), 'spawn');
+  assert.equal(mode({ mode: 'bogus' }), "mode must be one of pool, spawn, got 'bogus'");
+  for (const bad of ['POOL', 'spawn ', 'a\nb', ['pool', 'spawn']]) {
+    const r = parseOverheadParams({ ...base, mode: bad });
+    assert.equal(r.ok, false, JSON.stringify(bad));
+    if (!r.ok) assert.doesNotMatch(r.reason, /\n/);
   }
 });

@@ -24,9 +24,9 @@ MAX_DRAIN_S = 10.0
 class TwistedService(object):
     """Everything a row's handlers need: cfg, metrics, agent, reactor, pending."""
 
-    def __init__(self, impl, model, default_port, default_line_port):
+    def __init__(self, impl, model):
         self.impl = impl
-        self.cfg = read_config_or_exit(impl, default_port, default_line_port)
+        self.cfg = read_config_or_exit(impl)
         self.reactor = reactor
         self.metrics = LabMetrics(impl=impl, model=model, runtime=python_runtime("Twisted %s" % twisted.__version__),
                                   unit="deferreds")
@@ -39,14 +39,15 @@ class TwistedService(object):
         m = self.metrics
         return sum(m.sample("lab_inflight_requests", {"protocol": p}) or 0 for p in ("http", "line"))
 
-    def serve(self, echo_resource, line_protocol_class, overhead_worker):
-        """Listens on both ports, runs the reactor until SIGTERM/SIGINT, returns the exit code."""
+    def serve(self, echo_resource, line_protocol_class, overhead_workers):
+        """Listens on both ports, runs the reactor until SIGTERM/SIGINT, returns the exit code.
+        overhead_workers: an overhead.OverheadWorkers(pool, spawn) in the row's style."""
         _log_warnings_to_stderr()
         routes = {
             b"/echo": echo_resource,
             b"/healthz": TextResource(200, "ok"),
             b"/metrics": MetricsResource(self.metrics),
-            b"/overhead": OverheadResource(overhead_worker),
+            b"/overhead": OverheadResource(overhead_workers),
         }
         site = make_site(routes, self.metrics)
         line_factory = protocol.ServerFactory.forProtocol(line_protocol_class)

@@ -1,29 +1,47 @@
-import type { CheckGroup } from '../types.js';
+import type { CheckGroup, CheckContext } from '../types.js';
 import { httpGet, show } from '../httpClient.js';
 
 const FIELDS = ['workers', 'tasks', 'sleep_ms', 'elapsed_s', 'ideal_s', 'overhead'] as const;
+const QUERY = 'workers=4&tasks=20&sleep_ms=5';
 
-export const overheadChecks: CheckGroup = async ({ target, record }) => {
-  const url = `${target.httpUrl}/overhead?workers=4&tasks=20&sleep_ms=5`;
+/** One /overhead answer: JSON shape, the parameters and the mode echoed back, a sane ratio.
+ *  `mode` undefined: the URL gives none and the answer must say the default, 'pool'. */
+async function checkResult(ctx: CheckContext, check: string, mode: 'pool' | 'spawn' | undefined): Promise<void> {
+  const { target, record } = ctx;
+  const url = `${target.httpUrl}/overhead?${QUERY}${mode ? `&mode=${mode}` : ''}`;
+  const expected = mode ?? 'pool';
   const res = await httpGet(url, 30_000);
   let data: Record<string, unknown> | undefined;
   try { data = JSON.parse(res.body) as Record<string, unknown>; } catch { /* reported below */ }
   if (res.status !== 200 || !data) {
-    record('overhead.result', 'fail', `expected 200 JSON, got ${res.status} ${show(res.body)}`, url);
-  } else {
-    const missing = FIELDS.filter((f) => typeof data![f] !== 'number');
-    const overhead = data.overhead as number;
-    const ideal = data.ideal_s as number;
-    if (missing.length > 0) record('overhead.result', 'fail', `missing or non-numeric fields: ${missing.join(', ')}`, url);
-    else if (data.workers !== 4 || data.tasks !== 20 || data.sleep_ms !== 5) record('overhead.result', 'fail', `parameters not echoed back: ${show(res.body)}`, url);
-    else if (Math.abs(ideal - 0.025) > 1e-6) record('overhead.result', 'fail', `ideal_s should be 5 ms * 20 / 4 = 0.025, got ${ideal}`, url);
-    // Elapsed can never beat the ideal; a little under 1 is timer rounding, more is a wrong clock.
-    else if (overhead >= 1) record('overhead.result', 'pass', `overhead ${overhead.toFixed(2)} (elapsed ${(data.elapsed_s as number).toFixed(3)} s)`, url);
-    else if (overhead >= 0.95) record('overhead.result', 'warn', `overhead ${overhead.toFixed(3)} is below 1 (timer rounding?)`, url);
-    else record('overhead.result', 'fail', `overhead ${overhead} < 0.95: elapsed is shorter than the ideal, the measurement is wrong`, url);
+    record(check, 'fail', `expected 200 JSON, got ${res.status} ${show(res.body)}`, url);
+    return;
   }
-  const badUrl = `${target.httpUrl}/overhead?workers=0&tasks=20&sleep_ms=5`;
-  const bad = await httpGet(badUrl);
-  if (bad.status === 400) record('overhead.bad-input', 'pass', '400 for workers=0', badUrl);
-  else record('overhead.bad-input', 'fail', `expected 400 for workers=0, got ${bad.status} ${show(bad.body)}`, badUrl);
+  const missing = FIELDS.filter((f) => typeof data![f] !== 'number');
+  const overhead = data.overhead as number;
+  const ideal = data.ideal_s as number;
+  if (missing.length > 0) record(check, 'fail', `missing or non-numeric fields: ${missing.join(', ')}`, url);
+  else if (data.workers !== 4 || data.tasks !== 20 || data.sleep_ms !== 5) record(check, 'fail', `parameters not echoed back: ${show(res.body)}`, url);
+  else if (data.mode !== expected) record(check, 'fail', `mode should be '${expected}'${mode ? '' : ' (the default)'}, got ${JSON.stringify(data.mode)}`, url);
+  else if (Math.abs(ideal - 0.025) > 1e-6) record(check, 'fail', `ideal_s should be 5 ms * 20 / 4 = 0.025, got ${ideal}`, url);
+  // Elapsed can never beat the ideal; a little under 1 is timer rounding, more is a wrong clock.
+  else if (overhead >= 1) record(check, 'pass', `${expected}: overhead ${overhead.toFixed(2)} (elapsed ${(data.elapsed_s as number).toFixed(3)} s)`, url);
+  else if (overhead >= 0.95) record(check, 'warn', `${expected}: overhead ${overhead.toFixed(3)} is below 1 (timer rounding?)`, url);
+  else record(check, 'fail', `${expected}: overhead ${overhead} < 0.95: elapsed is shorter than the ideal, the measurement is wrong`, url);
+}
+
+async function checkBad(ctx: CheckContext, check: string, query: string, what: string, word: RegExp): Promise<void> {
+  const url = `${ctx.target.httpUrl}/overhead?${query}`;
+  const res = await httpGet(url);
+  if (res.status !== 400) ctx.record(check, 'fail', `expected 400 for ${what}, got ${res.status} ${show(res.body)}`, url);
+  else if (!/^[^\n]+\n?$/.test(res.body) || !word.test(res.body)) ctx.record(check, 'fail', `400 for ${what}, but the reason should be one line naming ${word.source}: ${show(res.body)}`, url);
+  else ctx.record(check, 'pass', `400 for ${what}`, url);
+}
+
+export const overheadChecks: CheckGroup = async (ctx) => {
+  await checkResult(ctx, 'overhead.result', undefined);
+  await checkResult(ctx, 'overhead.result.pool', 'pool');
+  await checkResult(ctx, 'overhead.result.spawn', 'spawn');
+  await checkBad(ctx, 'overhead.bad-input', 'workers=0&tasks=20&sleep_ms=5', 'workers=0', /workers/);
+  await checkBad(ctx, 'overhead.bad-mode', `${QUERY}&mode=bogus`, 'mode=bogus', /pool.*spawn/);
 };
