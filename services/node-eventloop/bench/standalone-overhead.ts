@@ -1,19 +1,22 @@
 // node-eventloop's /overhead methods OUTSIDE the server: the witness the bench
 // overhead-fidelity compares the row's /overhead with. The same function the server calls,
 // in a bare process (no fastify, no metrics, no guard). Not a benchmark itself.
-//   node services/node-eventloop/dist/bench/standalone-overhead.js --mode pool|spawn --workers C --tasks N --sleep-ms S
+//   node services/node-eventloop/dist/bench/standalone-overhead.js --mode pool|spawn --workers C --tasks N --sleep-ms S [--warmup]
+// --warmup: one unmeasured run first with min(N, max(C, 200)) tasks (the server is warm too).
 // Prints the /overhead JSON plus "unit" and "where": "standalone"; exits 2 on bad arguments.
 import { parseArgs } from 'node:util';
 import { parseOverheadParams } from '@concurrency-lab/ts-common';
 import { runOverhead } from '../src/overhead-experiment.js';
 
 const { values } = parseArgs({
-  options: { mode: { type: 'string' }, workers: { type: 'string' }, tasks: { type: 'string' }, 'sleep-ms': { type: 'string' } },
+  options: { mode: { type: 'string' }, workers: { type: 'string' }, tasks: { type: 'string' }, 'sleep-ms': { type: 'string' }, warmup: { type: 'boolean' } },
 });
 const parsed = parseOverheadParams({ workers: values.workers, tasks: values.tasks, sleep_ms: values['sleep-ms'], mode: values.mode });
 if (!parsed.ok) {
   process.stderr.write(`standalone-overhead: ${parsed.reason}\n`);
   process.exit(2);
 }
-const result = await runOverhead(parsed.value);
+const p = parsed.value;
+if (values.warmup) await runOverhead({ ...p, tasks: Math.min(p.tasks, Math.max(p.workers, 200)) });
+const result = await runOverhead(p);
 process.stdout.write(`${JSON.stringify({ ...result, unit: 'promises', where: 'standalone' })}\n`);

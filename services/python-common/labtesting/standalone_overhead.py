@@ -5,7 +5,7 @@ no metrics, no guard, no other connections.
 
   /usr/bin/python3 services/python-common/labtesting/standalone_overhead.py \\
       --unit threads|greenlets|gevent-monkey|asyncio|twisted-callbacks|twisted-inline|processes \\
-      --mode pool|spawn --workers C --tasks N --sleep-ms S
+      --mode pool|spawn --workers C --tasks N --sleep-ms S [--warmup]
 
 (a row's folder name works as --unit too). Prints the same JSON as GET /overhead plus "unit"
 and "where": "standalone"; exits 2 on bad arguments."""
@@ -38,6 +38,9 @@ def parse_args(argv):
     p.add_argument("--workers", required=True)
     p.add_argument("--tasks", required=True)
     p.add_argument("--sleep-ms", required=True)
+    p.add_argument("--warmup", action="store_true",
+                   help="run once first with min(N, max(C, 200)) tasks, unmeasured, as a server that has "
+                        "already served requests is warm")
     return p.parse_args(argv)
 
 
@@ -98,6 +101,9 @@ def main(argv=None):
     if reason:
         sys.stderr.write("standalone_overhead: %s\n" % reason)
         return 2
+    if args.warmup:
+        import dataclasses
+        run(unit, dataclasses.replace(params, tasks=min(params.tasks, max(params.workers, 200))))
     answer = overhead_result(params, run(unit, params))
     answer.update(unit=unit, where="standalone")
     sys.stdout.write(json.dumps(answer) + "\n")
