@@ -4,8 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { workspaceFolders } from './generate/manifests.mjs';
 
-const roots = ['services/upstream', 'services/node-eventloop', 'loadgen'];
+// Every npm workspace (root package.json, `services/*` expanded); those without benches are skipped.
+const roots = workspaceFolders();
 const only = process.argv.slice(2);
 let failed = 0;
 for (const root of roots) {

@@ -5,8 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { workspaceFolders } from './generate/manifests.mjs';
 
-const roots = ['services/ts-common', 'services/upstream', 'services/node-eventloop', 'loadgen'].map((r) => `${r}/dist/test`);
+// Every npm workspace (root package.json, `services/*` expanded) with compiled tests.
+const roots = workspaceFolders().map((r) => `${r}/dist/test`).filter((r) => existsSync(r));
 
 function testFiles(entry) {
   if (!existsSync(entry)) return [];
