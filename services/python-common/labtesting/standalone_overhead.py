@@ -44,6 +44,13 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def run_all(unit, runs):
+    """Elapsed seconds of each params in `runs`, one after another in this process."""
+    if unit.startswith("twisted-"):
+        return run_twisted(unit, runs)  # a reactor runs once per process: all runs inside it
+    return [run(unit, params) for params in runs]
+
+
 def run(unit, params):
     if unit in ("threads", "gevent-monkey"):
         import threadecho
@@ -58,10 +65,10 @@ def run(unit, params):
     if unit == "processes":
         import forkecho
         return forkecho.run_overhead(params)
-    return run_twisted(unit, params)
+    raise ValueError(unit)
 
 
-def run_twisted(unit, params):
+def run_twisted(unit, runs):
     from twisted.internet import reactor
     from labtwisted.overhead import run_overhead
     if unit == "twisted-callbacks":
@@ -69,20 +76,24 @@ def run_twisted(unit, params):
     else:
         import inline_overhead as row
     workers = row.make_workers(reactor, lambda d: d)
-    outcome = {}
+    results = []
 
-    def start():
-        def done(result):
-            outcome["result"] = result
+    def next_run(_=None):
+        if len(results) == len(runs):
             reactor.stop()
-        run_overhead(workers, params).addBoth(done)
+            return
+        run_overhead(workers, runs[len(results)]).addCallback(results.append).addCallbacks(next_run, failed)
 
-    reactor.callWhenRunning(start)
+    def failed(failure):
+        results.append(failure)
+        reactor.stop()
+
+    reactor.callWhenRunning(next_run)
     reactor.run(installSignalHandlers=False)
-    result = outcome["result"]
-    if not isinstance(result, float):
-        result.raiseException()
-    return result
+    for r in results:
+        if not isinstance(r, float):
+            r.raiseException()
+    return results
 
 
 def main(argv=None):
@@ -101,10 +112,11 @@ def main(argv=None):
     if reason:
         sys.stderr.write("standalone_overhead: %s\n" % reason)
         return 2
+    runs = [params]
     if args.warmup:
         import dataclasses
-        run(unit, dataclasses.replace(params, tasks=min(params.tasks, max(params.workers, 200))))
-    answer = overhead_result(params, run(unit, params))
+        runs.insert(0, dataclasses.replace(params, tasks=min(params.tasks, max(params.workers, 200))))
+    answer = overhead_result(params, run_all(unit, runs)[-1])
     answer.update(unit=unit, where="standalone")
     sys.stdout.write(json.dumps(answer) + "\n")
     return 0
