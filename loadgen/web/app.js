@@ -382,8 +382,28 @@ function byLoad(results, pick) {
   return { loads, list };
 }
 
+// A step's /overhead modes (pool, spawn): overhead_modes, else [overhead]; results written
+// before modes have none and spawned a unit per task (as loadgen/src/results/overhead-modes.ts).
+const overheadModes = (s) => (s.overhead_modes?.length ? s.overhead_modes : s.overhead ? [s.overhead] : []).map((o) => ({ ...o, mode: o.mode ?? 'spawn' }));
+
+/** Overhead runs: one chart per mode (pool and spawn are different experiments, never one line). */
+function overheadChartSet(results, grid) {
+  const modes = ['pool', 'spawn'].filter((m) => results.targets.some((t) => t.steps.some((s) => overheadModes(s).some((o) => o.mode === m))));
+  const loads = [...new Set(results.targets.flatMap((t) => t.steps.map((s) => s.load)))].sort((a, b) => a - b);
+  const logX = loads.length > 1 && loads[0] > 0 && loads[loads.length - 1] / loads[0] >= 10;
+  for (const mode of modes) {
+    const { list } = byLoad(results, (s) => overheadModes(s).find((o) => o.mode === mode)?.overhead ?? null);
+    loadChart(grid, { title: `Overhead vs workers, ${mode} mode (elapsed / ideal)`, unit: 'x', loads, logX, series: { xLabel: 'workers', list } });
+  }
+}
+
 function resultChartSet(results, container, idPrefix = '') {
   const xLabel = LOAD_LABEL[results.load_unit] ?? 'load';
+  if (results.targets.some((t) => t.steps.some((s) => s.overhead))) {
+    const grid = el('div', { class: 'grid', id: `${idPrefix}result-charts` });
+    container.append(grid);
+    return overheadChartSet(results, grid);
+  }
   const { loads, list: rps } = byLoad(results, (s) => s.rps);
   const logX = loads.length > 1 && loads[0] > 0 && loads[loads.length - 1] / loads[0] >= 10;
   const idealByLoad = new Map();

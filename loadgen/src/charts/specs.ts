@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { loadLabel } from '../results/derived.js';
+import { runOverheadModes, stepOverhead } from '../results/overhead-modes.js';
 import type { RunResults } from '../results/types.js';
 import { colourOf, REFERENCE_COLOUR } from './colours.js';
 
@@ -37,19 +38,28 @@ export function chartSpecs(r: RunResults): ChartSpec[] {
     });
 
   const charts: ChartSpec[] = [];
-  if (steps.some((x) => x.s.overhead)) {
-    const overheadRows = pick((x) => x.s.overhead?.overhead);
-    charts.push({
-      name: 'overhead-vs-workers',
-      spec: lineChart(title('Pool overhead vs workers'), overheadRows, targets,
-        { x: 'workers', y: 'elapsed / ideal (1 = no overhead)', logX, logY: spansDecade(overheadRows) }),
-    });
-    charts.push({
-      name: 'elapsed-vs-workers',
-      spec: lineChart(title('Elapsed time vs workers'), pick((x) => x.s.overhead?.elapsed_s), targets,
-        { x: 'workers', y: 'elapsed (s)', logX, logY: true },
-        dedupeByLoad(steps.flatMap((x) => (x.s.overhead ? [{ target: 'ideal (tasks × sleep / workers)', load: x.s.load, value: x.s.overhead.ideal_s }] : [])))),
-    });
+  const modes = runOverheadModes(r);
+  if (modes.length) {
+    // A pair of charts per mode: pool and spawn are different experiments, never one line.
+    for (const mode of modes) {
+      const overheadRows = pick((x) => stepOverhead(x.s, mode)?.overhead);
+      charts.push({
+        name: `overhead-vs-workers-${mode}`,
+        spec: lineChart(title(`Overhead vs workers, ${mode} mode`), overheadRows, targets,
+          { x: 'workers', y: 'elapsed / ideal (1 = no overhead)', logX, logY: spansDecade(overheadRows) }),
+      });
+    }
+    for (const mode of modes) {
+      charts.push({
+        name: `elapsed-vs-workers-${mode}`,
+        spec: lineChart(title(`Elapsed time vs workers, ${mode} mode`), pick((x) => stepOverhead(x.s, mode)?.elapsed_s), targets,
+          { x: 'workers', y: 'elapsed (s)', logX, logY: true },
+          dedupeByLoad(steps.flatMap((x) => {
+            const o = stepOverhead(x.s, mode);
+            return o ? [{ target: 'ideal (tasks × sleep / workers)', load: x.s.load, value: o.ideal_s }] : [];
+          }))),
+      });
+    }
     return charts;
   }
   if (steps.some((x) => x.s.idle)) {

@@ -1,9 +1,14 @@
-import type { OverheadMeasurement } from '../results/types.js';
-import { emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
+import type { OverheadMeasurement, OverheadMode } from '../results/types.js';
+import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
 // The pool-overhead experiment (gevent-threading-comparison): each row runs `tasks` sleeps of
 // `sleep_ms` through `workers` workers of its own concurrency unit and reports how far the
-// elapsed time is above the ideal tasks * sleep / workers. The lab only asks and records.
+// elapsed time is above the ideal tasks * sleep / workers. Each step asks once per mode the
+// scenario lists (pool: the seed's C long-lived workers on a bounded queue; spawn: a unit per
+// task), one after the other, never at once: a second experiment would measure the first's load.
+// The lab only asks and records.
+
+const NUMBERS = ['workers', 'tasks', 'sleep_ms', 'elapsed_s', 'ideal_s', 'overhead'] as const;
 
 export const overhead: Executor = {
   name: 'overhead',
@@ -15,38 +20,69 @@ export const overhead: Executor = {
     return {
       warmup: async () => {},
       measure: async (): Promise<Measurement> => {
-        const q = new URLSearchParams({ workers: String(ctx.load), tasks: String(cfg.tasks), sleep_ms: String(cfg.sleep_ms) });
-        const url = `${ctx.target.httpUrl}/overhead?${q}`;
-        const idealS = (cfg.tasks * cfg.sleep_ms) / 1000 / ctx.load;
-        // Generous: a row with 100% overhead must still finish; a hung one must not hang the run.
-        const timeoutMs = Math.max(30_000, idealS * 10_000 + 30_000);
-        const t0 = Date.now();
-        const res = await fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) });
-        const text = await res.text();
-        const wallMs = Date.now() - t0;
         const errors = emptyErrors();
-        if (res.status !== 200) {
-          errors.non2xx = 1;
-          errors.by_kind[`status ${res.status}`] = 1;
-          return { requests: 1, ok: 0, durationS: wallMs / 1000, latencyMs: { p50: wallMs, p90: wallMs, p99: wallMs, p999: wallMs, max: wallMs }, errors, loadgenThreads: 1, warnings: [`GET ${url} answered ${res.status}: ${text.trim().slice(0, 200)}`] };
-        }
-        const o = JSON.parse(text) as OverheadMeasurement;
         const warnings: string[] = [];
-        for (const k of ['workers', 'tasks', 'sleep_ms', 'elapsed_s', 'ideal_s', 'overhead'] as const) {
-          if (typeof o[k] !== 'number' && !(k === 'overhead' && o[k] === null)) warnings.push(`the /overhead answer has no number '${k}': ${text.slice(0, 200)}`);
+        const measured: OverheadMeasurement[] = [];
+        const walls: number[] = [];
+        for (const mode of cfg.modes) {
+          if (ctx.signal.aborted) break;
+          const r = await askOnce(ctx, mode, cfg.tasks, cfg.sleep_ms);
+          walls.push(r.wallMs);
+          warnings.push(...r.warnings);
+          if (r.status !== 200) {
+            errors.non2xx++;
+            countKind(errors, `status ${r.status}`);
+          } else if (r.measurement) measured.push(r.measurement);
         }
+        const wallMs = walls.reduce((a, b) => a + b, 0);
+        const max = Math.max(0, ...walls);
         return {
-          requests: 1,
-          ok: warnings.length ? 0 : 1,
+          requests: walls.length,
+          ok: measured.length,
           durationS: wallMs / 1000,
-          latencyMs: { p50: wallMs, p90: wallMs, p99: wallMs, p999: wallMs, max: wallMs },
+          latencyMs: { p50: walls.length ? [...walls].sort((a, b) => a - b)[Math.floor((walls.length - 1) / 2)]! : null, p90: max, p99: max, p999: max, max },
           errors,
           loadgenThreads: 1,
           warnings,
-          overhead: { workers: o.workers, tasks: o.tasks, sleep_ms: o.sleep_ms, elapsed_s: o.elapsed_s, ideal_s: o.ideal_s, overhead: o.overhead },
+          ...(measured.length ? { overhead: measured[0], overheadModes: measured } : {}),
         };
       },
       close: async () => {},
     };
   },
 };
+
+interface Answer {
+  status: number;
+  wallMs: number;
+  warnings: string[];
+  measurement?: OverheadMeasurement;
+}
+
+async function askOnce(ctx: StepContext, mode: OverheadMode, tasks: number, sleepMs: number): Promise<Answer> {
+  const q = new URLSearchParams({ workers: String(ctx.load), tasks: String(tasks), sleep_ms: String(sleepMs), mode });
+  const url = `${ctx.target.httpUrl}/overhead?${q}`;
+  const idealS = (tasks * sleepMs) / 1000 / ctx.load;
+  // Generous: a row with 100% overhead must still finish; a hung one must not hang the run.
+  // Spawn mode may fork a process per task, hence the same margin for both.
+  const timeoutMs = Math.max(30_000, idealS * 10_000 + 30_000);
+  const t0 = Date.now();
+  const res = await fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) });
+  const text = await res.text();
+  const wallMs = Date.now() - t0;
+  if (res.status !== 200) return { status: res.status, wallMs, warnings: [`GET ${url} answered ${res.status}: ${text.trim().slice(0, 200)}`] };
+  const o = JSON.parse(text) as OverheadMeasurement & { mode?: unknown };
+  const warnings: string[] = [];
+  for (const k of NUMBERS) {
+    if (typeof o[k] !== 'number' && !(k === 'overhead' && o[k] === null)) warnings.push(`the /overhead answer (mode=${mode}) has no number '${k}': ${text.slice(0, 200)}`);
+  }
+  if (o.mode === undefined) warnings.push(`the /overhead answer has no 'mode': the row may ignore mode=${mode} (DESIGN: the answer names its mode); recorded as ${mode}`);
+  else if (o.mode !== mode) warnings.push(`asked /overhead for mode=${mode}, the row answered mode=${String(o.mode)}; recorded as ${mode}`);
+  if (warnings.some((w) => w.includes('has no number'))) return { status: 200, wallMs, warnings };
+  return {
+    status: 200,
+    wallMs,
+    warnings,
+    measurement: { workers: o.workers, tasks: o.tasks, sleep_ms: o.sleep_ms, elapsed_s: o.elapsed_s, ideal_s: o.ideal_s, overhead: o.overhead, mode },
+  };
+}

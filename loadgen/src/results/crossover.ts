@@ -1,4 +1,5 @@
-import type { RunResults } from './types.js';
+import { runOverheadModes, stepOverhead } from './overhead-modes.js';
+import type { OverheadMode, RunResults } from './types.js';
 
 /**
  * Where the overhead curves of two rows cross, for good. For rows A and B measured at the same
@@ -6,10 +7,12 @@ import type { RunResults } from './types.js';
  * smallest shared worker count, and from C on, at every larger shared worker count too, A's
  * overhead is more than 10% above B's. The margin and the "for good" keep noise from counting
  * as a crossing. Example: threads cost as little as greenlets with 1 worker but more from C = 100 on.
+ * Each /overhead mode (pool, spawn) is its own curve: a crossing only ever compares one mode.
  */
 export const CROSSOVER_MARGIN = 1.1;
 
 export interface Crossover {
+  mode: OverheadMode;
   /** The row that starts cheaper (or equal) and ends up dearer. */
   rising: string;
   /** The row it overtakes. */
@@ -19,10 +22,18 @@ export interface Crossover {
   other_overhead: number;
 }
 
+/** Every crossing in every mode the run measured, pool first. */
 export function overheadCrossovers(r: RunResults): Crossover[] {
+  return runOverheadModes(r).flatMap((mode) => modeCrossovers(r, mode));
+}
+
+export function modeCrossovers(r: RunResults, mode: OverheadMode): Crossover[] {
   const curves = r.targets.map((t) => ({
     name: t.name,
-    byWorkers: new Map(t.steps.filter((s) => typeof s.overhead?.overhead === 'number').map((s) => [s.load, s.overhead!.overhead as number])),
+    byWorkers: new Map(t.steps.flatMap((s) => {
+      const v = stepOverhead(s, mode)?.overhead;
+      return typeof v === 'number' ? [[s.load, v] as const] : [];
+    })),
   }));
   const out: Crossover[] = [];
   for (const a of curves) {
@@ -34,7 +45,7 @@ export function overheadCrossovers(r: RunResults): Crossover[] {
       const above = (w: number) => a.byWorkers.get(w)! > b.byWorkers.get(w)! * CROSSOVER_MARGIN;
       const at = shared.find((w, i) => shared.slice(i).every(above));
       if (at !== undefined) {
-        out.push({ rising: a.name, other: b.name, workers: at, rising_overhead: a.byWorkers.get(at)!, other_overhead: b.byWorkers.get(at)! });
+        out.push({ mode, rising: a.name, other: b.name, workers: at, rising_overhead: a.byWorkers.get(at)!, other_overhead: b.byWorkers.get(at)! });
       }
     }
   }

@@ -1,4 +1,5 @@
 import { errorCount, errorPercent } from './derived.js';
+import { stepOverheads } from './overhead-modes.js';
 import type { RunResults } from './types.js';
 
 const COLUMNS = [
@@ -8,15 +9,16 @@ const COLUMNS = [
   'server_cpu_s', 'rss_bytes_peak', 'os_threads_peak', 'context_switches', 'concurrency_units_peak',
   'loadgen_cpu_s', 'loadgen_saturated',
   'idle_bytes_per_connection', 'idle_threads_per_connection',
-  'overhead_elapsed_s', 'overhead_ideal_s', 'overhead',
+  'overhead_mode', 'overhead_elapsed_s', 'overhead_ideal_s', 'overhead',
   'warnings',
 ] as const;
 
-/** One row per target and step (RFC 4180 quoting). */
+/** One row per target and step, and per /overhead mode of an overhead step (RFC 4180 quoting). */
 export function resultsToCsv(r: RunResults): string {
   const rows: string[] = [COLUMNS.join(',')];
   for (const t of r.targets) {
-    for (const s of t.steps) {
+    // An overhead step measured one or more modes: a row per mode, so no line mixes them.
+    for (const s of t.steps) for (const o of orNone(stepOverheads(s))) {
       const values: unknown[] = [
         t.name, t.model, s.load, s.requests, s.duration_s, round(s.rps), round(s.ideal_rps),
         round(s.latency_ms.p50), round(s.latency_ms.p90), round(s.latency_ms.p99), round(s.latency_ms.p999), round(s.latency_ms.max),
@@ -24,13 +26,17 @@ export function resultsToCsv(r: RunResults): string {
         round(s.server.cpu_seconds), s.server.rss_bytes_peak, s.server.os_threads_peak, s.server.context_switches, s.server.concurrency_units_peak,
         round(s.loadgen.cpu_seconds), s.loadgen.saturated,
         round(s.idle?.bytes_per_connection), round(s.idle?.threads_per_connection),
-        round(s.overhead?.elapsed_s), round(s.overhead?.ideal_s), round(s.overhead?.overhead ?? null),
+        o?.mode, round(o?.elapsed_s), round(o?.ideal_s), round(o?.overhead ?? null),
         s.warnings.join(' | '),
       ];
       rows.push(values.map(cell).join(','));
     }
   }
   return rows.join('\n') + '\n';
+}
+
+function orNone<T>(list: T[]): (T | undefined)[] {
+  return list.length ? list : [undefined];
 }
 
 function round(v: number | null | undefined): number | null {

@@ -54,8 +54,16 @@ export interface IdleMeasurement {
   threads_per_connection: number | null;
 }
 
-/** A row's /overhead answer, as the services report it (elapsed_s / ideal_s; null when ideal is 0). */
-export type OverheadMeasurement = OverheadResult;
+/** DESIGN's /overhead modes: C long-lived workers on a bounded queue (the seed's method), or a new unit per task. */
+export const OVERHEAD_MODES = ['pool', 'spawn'] as const;
+export type OverheadMode = (typeof OVERHEAD_MODES)[number];
+
+/**
+ * A row's /overhead answer, as the services report it (elapsed_s / ideal_s; null when ideal is 0).
+ * `mode` is absent in results written before modes existed: read it as 'spawn' (those rows
+ * spawned a unit per task); results/overhead-modes.ts does that for every reader.
+ */
+export type OverheadMeasurement = Omit<OverheadResult, 'mode'> & { mode?: OverheadMode };
 
 export interface StepResult {
   /** Connections, arrival rate (req/s) or workers, depending on the executor. */
@@ -72,7 +80,10 @@ export interface StepResult {
   ideal_rps: number | null;
   warnings: string[];
   idle?: IdleMeasurement;
+  /** The first mode the step measured (overhead executor). */
   overhead?: OverheadMeasurement;
+  /** Every mode the step measured, in the scenario's order, each with its mode; readers fall back to [overhead]. */
+  overhead_modes?: OverheadMeasurement[];
   /** The same step driven a second time by wrk (`lab run --cross-check`), right after the lab's own measure. */
   cross_check?: CrossCheck;
 }

@@ -1,3 +1,4 @@
+import type { OverheadMode } from '../results/types.js';
 import type { Threshold } from './thresholds.js';
 
 export const EXECUTOR_NAMES = ['connections-sweep', 'rate-sweep', 'line-sweep', 'idle-connections', 'overhead'] as const;
@@ -15,7 +16,8 @@ export interface ScenarioSource {
   warmup?: string;
   cooldown?: string;
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
-  overhead?: { tasks: number; sleep_ms: number };
+  /** modes: which /overhead modes each step measures, in this order (default [pool, spawn]). */
+  overhead?: { tasks: number; sleep_ms: number; modes?: OverheadMode[] };
   resources?: { cpus?: number; memory?: string };
   thresholds?: string[];
   /** connections-sweep: after each step, the same step driven by wrk (StepResult.cross_check). */
@@ -35,7 +37,7 @@ export interface Scenario {
   warmupS: number;
   cooldownS: number;
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
-  overhead?: { tasks: number; sleep_ms: number };
+  overhead?: { tasks: number; sleep_ms: number; modes: OverheadMode[] };
   resources?: { cpus?: number; memoryBytes?: number };
   thresholds: Threshold[];
   /** Drive each step a second time with wrk (`cross_check: true` or `lab run --cross-check`). */

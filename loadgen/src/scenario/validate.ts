@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
+import { OVERHEAD_MODES } from '../results/types.js';
 import { keyPath, pointerSegments, type Problem } from './problems.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
 import type { Scenario, ScenarioSource } from './types.js';
@@ -115,6 +116,12 @@ function semanticProblems(d: Record<string, unknown>, opts: ValidateOptions): Pr
 
   if (executor === 'overhead' && d.overhead === undefined) out.push({ path: 'overhead', message: 'is required by the overhead executor, e.g. { tasks: 10000, sleep_ms: 5 }' });
   if (executor !== undefined && executor !== 'overhead' && d.overhead !== undefined) out.push({ path: 'overhead', message: `only applies to the overhead executor (this scenario uses ${String(executor)})` });
+  const modes = (d.overhead as { modes?: unknown } | undefined)?.modes;
+  if (Array.isArray(modes)) {
+    modes.forEach((m, i) => {
+      if (modes.indexOf(m) !== i) out.push({ path: `overhead.modes[${i}]`, message: `'${String(m)}' is listed twice (each mode is measured once per step)` });
+    });
+  }
 
   if (d.cross_check === true && executor !== undefined && executor !== 'connections-sweep') out.push({ path: 'cross_check', message: `only applies to the connections-sweep executor (this scenario uses ${String(executor)})` });
 
@@ -149,7 +156,7 @@ function toScenario(src: ScenarioSource): Scenario {
     warmupS: src.warmup === undefined ? 0 : parseDurationSeconds(src.warmup)!,
     cooldownS: src.cooldown === undefined ? 0 : parseDurationSeconds(src.cooldown)!,
     upstream: src.upstream,
-    overhead: src.overhead,
+    overhead: src.overhead && { ...src.overhead, modes: [...(src.overhead.modes ?? OVERHEAD_MODES)] },
     resources: src.resources ? { cpus: src.resources.cpus, memoryBytes } : undefined,
     thresholds,
     crossCheck: src.cross_check === true,

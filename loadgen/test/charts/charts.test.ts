@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { chartSpecs } from '../../src/charts/specs.js';
 import { writeCharts } from '../../src/charts/write.js';
 import { fixtureOverhead, fixtureResults } from '../results/fixture.js';
 
@@ -29,11 +30,19 @@ describe('charts', () => {
     assert.ok(readFileSync(charts[1]!.svg, 'utf8').includes('p99 latency (ms)'));
   });
 
-  it('renders the overhead curve for the overhead executor', async () => {
+  it('renders the overhead curves for the overhead executor, one chart per mode', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-charts-'));
     const charts = await writeCharts(dir, fixtureOverhead());
-    assert.deepEqual(charts.map((c) => c.name), ['overhead-vs-workers', 'elapsed-vs-workers']);
-    const svg = readFileSync(charts[0]!.svg, 'utf8');
-    assert.ok(svg.includes('elapsed / ideal (1 = no overhead)') && svg.includes('workers') && svg.includes('gevent-explicit'));
+    assert.deepEqual(charts.map((c) => c.name), ['overhead-vs-workers-pool', 'overhead-vs-workers-spawn', 'elapsed-vs-workers-pool', 'elapsed-vs-workers-spawn']);
+    const specs = chartSpecs(fixtureOverhead());
+    // Each mode's chart holds that mode's points only: pool's 1.90 for python-threads at 100, spawn's 2.50.
+    const values = (name: string) => ((specs.find((c) => c.name === name)!.spec as { data: { values: { target: string; load: number; value: number }[] } }).data.values);
+    assert.deepEqual(values('overhead-vs-workers-pool').filter((v) => v.target === 'python-threads').map((v) => v.value), [1.01, 1.05, 1.9]);
+    assert.deepEqual(values('overhead-vs-workers-spawn').filter((v) => v.target === 'python-threads').map((v) => v.value), [1.1, 1.5, 2.5]);
+    for (const mode of ['pool', 'spawn']) {
+      const svg = readFileSync(charts.find((c) => c.name === `overhead-vs-workers-${mode}`)!.svg, 'utf8');
+      assert.ok(svg.includes('elapsed / ideal (1 = no overhead)') && svg.includes('workers') && svg.includes('gevent-explicit'));
+      assert.ok(svg.includes(`${mode} mode`), `the ${mode} chart names its mode`);
+    }
   });
 });

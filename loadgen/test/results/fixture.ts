@@ -34,17 +34,19 @@ export function fixtureResults(): RunResults {
   };
 }
 
+/** An overhead run in both modes: each step's overhead is pool (the first mode), overhead_modes both. */
 export function fixtureOverhead(): RunResults {
-  const o = (workers: number, overhead: number): StepResult =>
-    step(workers, 1, 10, 1e6, 1, { ideal_rps: null, overhead: { workers, tasks: 100, sleep_ms: 5, elapsed_s: (0.5 / workers) * overhead, ideal_s: 0.5 / workers, overhead } });
+  const m = (mode: 'pool' | 'spawn', workers: number, overhead: number) => ({ workers, tasks: 100, sleep_ms: 5, elapsed_s: (0.5 / workers) * overhead, ideal_s: 0.5 / workers, overhead, mode });
+  const o = (workers: number, pool: number, spawn: number): StepResult =>
+    step(workers, 1, 10, 1e6, 1, { ideal_rps: null, overhead: m('pool', workers, pool), overhead_modes: [m('pool', workers, pool), m('spawn', workers, spawn)] });
   return {
     ...fixtureResults(),
     scenario: { name: 'overhead', executor: 'overhead' },
     load_unit: 'workers',
     upstream_delay_ms: null,
     targets: [
-      { name: 'python-threads', model: 'threads', steps: [o(1, 1.01), o(10, 1.05), o(100, 1.9)] },
-      { name: 'gevent-explicit', model: 'greenlets', steps: [o(1, 1.02), o(10, 1.04), o(100, 1.1)] },
+      { name: 'python-threads', model: 'threads', steps: [o(1, 1.01, 1.1), o(10, 1.05, 1.5), o(100, 1.9, 2.5)] },
+      { name: 'gevent-explicit', model: 'greenlets', steps: [o(1, 1.02, 1.05), o(10, 1.04, 1.8), o(100, 1.1, 4.0)] },
     ],
   };
 }

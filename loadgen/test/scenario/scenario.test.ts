@@ -111,6 +111,18 @@ describe('scenario validation', () => {
     assert.match(err2.message, /overhead: only applies to the overhead executor/);
   });
 
+  it('overhead modes: both by default, pool first; an unknown or repeated mode is an error with its path', () => {
+    const base = 'name: o\nexecutor: overhead\nsteps: [1, 10]\nduration: 1s\n';
+    assert.deepEqual(parseScenarioText(`${base}overhead: { tasks: 10, sleep_ms: 1 }\n`).overhead!.modes, ['pool', 'spawn']);
+    assert.deepEqual(parseScenarioText(`${base}overhead: { tasks: 10, sleep_ms: 1, modes: [spawn] }\n`).overhead!.modes, ['spawn']);
+    const err = problemsOf(`${base}overhead: { tasks: 10, sleep_ms: 1, modes: [pool, fork, pool] }\n`);
+    const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
+    assert.match(byPath.get('overhead.modes[1]') ?? '', /must be one of: pool, spawn/, err.message);
+    assert.match(byPath.get('overhead.modes[2]') ?? '', /'pool' is listed twice/, err.message);
+    assert.match(problemsOf(`${base}overhead: { tasks: 10, sleep_ms: 1, modes: [] }\n`).message, /overhead\.modes/);
+    assert.deepEqual(loadScenario('overhead').overhead!.modes, ['pool', 'spawn'], 'the shipped overhead scenario runs both');
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const err = problemsOf('name: x\nsteps: [1, 2\nduration: 1s\n');
     assert.match(err.message, /YAML syntax/);

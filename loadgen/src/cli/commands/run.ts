@@ -5,6 +5,7 @@ import { EXIT, LabError } from '../errors.js';
 import { discoverServices, implementationsOf } from '../../manifest/index.js';
 import { serveLoadgenMetrics } from '../../metrics/server.js';
 import { fidelity, errorPercent } from '../../results/derived.js';
+import { stepOverheads, type ModedOverhead } from '../../results/overhead-modes.js';
 import type { StepResult } from '../../results/types.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
 import { claimSignals } from '../../runtime/local/processGroup.js';
@@ -179,17 +180,19 @@ const LOAD_TABLE = stepTable(
     : ''),
 );
 
-/** The overhead executor: one /overhead experiment per step, so elapsed against ideal, not req/s. */
+/**
+ * The overhead executor: one /overhead experiment per mode per step, so elapsed against ideal,
+ * not req/s; a line per mode. The server figures cover the whole step (every mode): first line only.
+ */
+const OVERHEAD_COLUMNS: [string, number][] = [['target', 18], ['workers', 8], ['mode', 6], ['tasks', 7], ['sleep', 6], ['elapsed', 9], ['ideal', 9], ['overhead', 9], ['srv CPU s', 9], ['RSS', 10], ['threads', 7]];
+const overheadCells = (target: string, s: StepResult, o: ModedOverhead | undefined): string[] => [
+  target, String(s.load), o?.mode ?? '-', o ? String(o.tasks) : '-', o ? `${o.sleep_ms}ms` : '-',
+  o ? `${o.elapsed_s.toFixed(3)}s` : '-', o ? `${o.ideal_s.toFixed(3)}s` : '-', o?.overhead == null ? '-' : `${o.overhead.toFixed(2)}x`,
+];
 const OVERHEAD_TABLE = stepTable(
-  [['target', 18], ['workers', 8], ['tasks', 7], ['sleep', 6], ['elapsed', 9], ['ideal', 9], ['overhead', 9], ['srv CPU s', 9], ['RSS', 10], ['threads', 7]],
-  (target, s) => {
-    const o = s.overhead;
-    return [
-      target, String(s.load), o ? String(o.tasks) : '-', o ? `${o.sleep_ms}ms` : '-',
-      o ? `${o.elapsed_s.toFixed(3)}s` : '-', o ? `${o.ideal_s.toFixed(3)}s` : '-', o?.overhead == null ? '-' : `${o.overhead.toFixed(2)}x`,
-      ...serverCells(s),
-    ];
-  },
+  OVERHEAD_COLUMNS,
+  (target, s) => [...overheadCells(target, s, stepOverheads(s)[0]), ...serverCells(s)],
+  (s) => stepOverheads(s).slice(1).map((o) => `\n${overheadCells('', s, o).map((c, i) => c.padEnd(OVERHEAD_COLUMNS[i]![1])).join(' ').trimEnd()}`).join(''),
 );
 
 /** A cli-progress bar per step on a terminal (none when piped), then one table row per step. */

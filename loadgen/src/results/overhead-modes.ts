@@ -1,0 +1,28 @@
+import { OVERHEAD_MODES, type OverheadMeasurement, type OverheadMode, type RunResults, type StepResult } from './types.js';
+
+// Every reader of overhead results (summary, CSV, charts, crossovers, findings) goes through
+// these two functions, so that they agree on one rule: a step's modes are overhead_modes, else
+// [overhead]; a measurement without a mode predates modes, when every row spawned a unit per
+// task, so it is 'spawn'.
+
+export type ModedOverhead = OverheadMeasurement & { mode: OverheadMode };
+
+/** Results written before modes existed have no mode: the rows then spawned a unit per task. */
+export const LEGACY_OVERHEAD_MODE: OverheadMode = 'spawn';
+
+/** Every mode a step measured, each with its mode filled in (empty for non-overhead steps). */
+export function stepOverheads(s: StepResult): ModedOverhead[] {
+  const list = s.overhead_modes?.length ? s.overhead_modes : s.overhead ? [s.overhead] : [];
+  return list.map((o) => ({ ...o, mode: o.mode ?? LEGACY_OVERHEAD_MODE }));
+}
+
+/** One mode's measurement of a step, if the step measured it. */
+export function stepOverhead(s: StepResult, mode: OverheadMode): ModedOverhead | undefined {
+  return stepOverheads(s).find((o) => o.mode === mode);
+}
+
+/** The modes a run measured, in DESIGN's order (pool, spawn). */
+export function runOverheadModes(r: RunResults): OverheadMode[] {
+  const seen = new Set(r.targets.flatMap((t) => t.steps.flatMap((s) => stepOverheads(s).map((o) => o.mode))));
+  return OVERHEAD_MODES.filter((m) => seen.has(m));
+}
