@@ -452,6 +452,21 @@ function stepTable(results) {
   return table;
 }
 
+/** The Findings the API computed from the run (the same text as summary.md's Findings). */
+function findingsView(f) {
+  const box = el('section', { id: 'findings' }, el('h3', { style: 'margin-top:16px' }, 'Findings'));
+  for (const k of f.rankings) {
+    box.append(el('div', { class: 'ranking' }, el('b', {}, k.question), el('span', { class: 'muted' }, ` (${k.unit}, ${k.order}; ${k.basis})`),
+      el('ol', {}, k.entries.map((e) => el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.row)}` }), ` ${e.row}: ${e.text}`)))));
+  }
+  for (const r of f.rows.filter((x) => x.items.length)) {
+    box.append(el('div', { class: 'row-findings' }, el('b', {}, el('span', { class: 'swatch', style: `background:${colourOf(r.row)}` }), ` ${r.row}`),
+      el('ul', {}, r.items.map((i) => el('li', {}, i.text)))));
+  }
+  if (f.notes.length) box.append(el('div', { class: 'muted' }, 'Not covered by this run:'), el('ul', { class: 'muted' }, f.notes.map((n) => el('li', {}, n))));
+  return box;
+}
+
 async function showResult(id) {
   const view = $('#result-view');
   for (const c of resultCharts.splice(0)) c.destroy();
@@ -470,6 +485,7 @@ async function showResult(id) {
     el('div', { class: 'meta' }, `${id} · ${r.scenario.executor} · ${r.environment.runtime} runtime · ${r.environment.cpus} CPUs · node ${r.environment.node}${r.environment.python ? ` · python ${r.environment.python}` : ''}${r.upstream_delay_ms !== null ? ` · upstream delay ${r.upstream_delay_ms} ms` : ''}`),
   );
   resultChartSet(r, view);
+  if (data.findings) view.append(findingsView(data.findings));
   view.append(el('h3', { style: 'margin-top:16px' }, 'Steps'), stepTable(r));
   if (data.charts.length) {
     view.append(el('h3', { style: 'margin-top:16px' }, 'Report charts'));

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeCharts, type ChartOutput } from '../charts/write.js';
 import { resultsToCsv } from '../results/csv.js';
+import { computeFindings, findingsToMarkdown, type Findings } from '../results/findings.js';
 import { readResults, writeFileAtomic } from '../results/files.js';
 import { resultsToMarkdown } from '../results/summary.js';
 import type { RunResults } from '../results/types.js';
@@ -10,13 +11,19 @@ export interface ReportOutput {
   dir: string;
   checks: ThresholdCheck[];
   charts: ChartOutput[];
+  findings: Findings;
 }
 
-/** results.csv, summary.md and the charts of one run folder, all derived from results.json. */
-export async function renderReport(dir: string, results: RunResults = readResults(dir)): Promise<ReportOutput> {
+/**
+ * results.csv, summary.md and the charts of one run folder, all derived from results.json.
+ * summary.md's Findings come from this run alone, or from `findingsFrom` (this run and others,
+ * e.g. `lab report` over an io-ramp, an overhead and an idle-connections folder).
+ */
+export async function renderReport(dir: string, results: RunResults = readResults(dir), findingsFrom: RunResults[] = [results]): Promise<ReportOutput> {
   const checks = evaluateThresholds(results);
   const charts = await writeCharts(dir, results);
+  const findings = computeFindings(findingsFrom);
   writeFileAtomic(path.join(dir, 'results.csv'), resultsToCsv(results));
-  writeFileAtomic(path.join(dir, 'summary.md'), resultsToMarkdown(results, checks, charts.map((c) => c.name)));
-  return { dir, checks, charts };
+  writeFileAtomic(path.join(dir, 'summary.md'), resultsToMarkdown(results, checks, charts.map((c) => c.name), findingsToMarkdown(findings)));
+  return { dir, checks, charts, findings };
 }

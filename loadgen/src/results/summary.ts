@@ -1,12 +1,16 @@
 import { formatBytes, formatMs } from '../scenario/units.js';
-import { overheadCrossovers } from './crossover.js';
+import { modeCrossovers } from './crossover.js';
 import { crossCheckLines } from './cross-check-table.js';
 import { errorPercent, fidelity, loadLabel } from './derived.js';
-import type { RunResults, StepResult } from './types.js';
+import { LEGACY_OVERHEAD_MODE, runOverheadModes, stepOverhead, stepOverheads } from './overhead-modes.js';
+import { OVERHEAD_MODES, type OverheadMode, type RunResults, type StepResult } from './types.js';
 import type { ThresholdCheck } from './verdict.js';
 
-/** summary.md: what was run, where, the numbers per target, the verdict, and every warning. */
-export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], charts: string[] = []): string {
+/**
+ * summary.md: what was run, where, the numbers per target, the verdict, and every warning.
+ * `findings`: the Findings section's lines (results/findings.ts), after the per-target tables.
+ */
+export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], charts: string[] = [], findings: string[] = []): string {
   const env = r.environment;
   const out: string[] = [];
   out.push(`# ${r.scenario.name} (${r.scenario.executor})`, '');
@@ -28,6 +32,7 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
     out.push(...crossCheckLines(t.steps, table));
   }
   if (r.targets.some((t) => t.steps.some((s) => s.overhead))) out.push(...crossoverSection(r));
+  if (findings.length) out.push(...findings, '');
   out.push('## Thresholds', '');
   if (checks.length === 0) out.push('_none set_', '');
   for (const c of checks) {
@@ -54,12 +59,17 @@ function stepTable(r: RunResults, steps: StepResult[]): string[] {
         s.idle!.bytes_per_connection === null ? '-' : formatBytes(s.idle!.bytes_per_connection), num(s.idle!.threads_per_connection, 3), num(s.idle!.units_after, 0)]),
     );
   }
-  if (steps[0]!.overhead) {
-    return table(
-      ['workers', 'tasks', 'sleep ms', 'elapsed s', 'ideal s', 'elapsed / ideal', 'server CPU s', 'threads peak'],
-      steps.map((s) => [s.load, s.overhead!.tasks, s.overhead!.sleep_ms, num(s.overhead!.elapsed_s, 3), num(s.overhead!.ideal_s, 3),
-        ratio(s.overhead!.overhead), num(s.server.cpu_seconds, 2), num(s.server.os_threads_peak, 0)]),
-    );
+  if (steps.some((s) => stepOverheads(s).length)) {
+    // One table per mode: pool and spawn answer different questions and are never mixed.
+    // Server CPU and threads cover the whole step, i.e. every mode it measured.
+    const modes = OVERHEAD_MODES.filter((m) => steps.some((s) => stepOverhead(s, m)));
+    return modes.flatMap((mode) => [`**${mode}** (${MODE_MEANING[mode]})`, '', ...table(
+      ['workers', 'tasks', 'sleep ms', 'elapsed s', 'ideal s', 'elapsed / ideal', 'step server CPU s', 'threads peak'],
+      steps.flatMap((s) => {
+        const o = stepOverhead(s, mode);
+        return o ? [[s.load, o.tasks, o.sleep_ms, num(o.elapsed_s, 3), num(o.ideal_s, 3), ratio(o.overhead), num(s.server.cpu_seconds, 2), num(s.server.os_threads_peak, 0)]] : [];
+      }),
+    ), '']);
   }
   return table(
     [load, 'requests', 'req/s', 'ideal', 'achieved/ideal', 'p50', 'p90', 'p99', 'max', 'errors', 'server CPU s', 'RSS peak', 'threads', 'units', 'loadgen CPU s'],
@@ -73,13 +83,29 @@ function stepTable(r: RunResults, steps: StepResult[]): string[] {
   );
 }
 
+/** What each /overhead mode measures (DESIGN). */
+export const MODE_MEANING: Record<OverheadMode, string> = {
+  pool: 'C long-lived workers take tasks from a queue bounded to C: the seed\'s method',
+  spawn: 'a new unit per task, at most C alive: the cost of creating units',
+};
+
 function crossoverSection(r: RunResults): string[] {
-  const xs = overheadCrossovers(r);
   const out = ['## Overhead crossovers', '',
-    'Overhead is elapsed / ideal (1.00 = a perfect pool). Row A crosses row B at C workers when A\'s overhead was at most B\'s at the smallest worker count and, from C on, stays more than 10% above B\'s.', ''];
-  if (xs.length === 0) out.push('_no crossover: the curves keep their order_');
-  for (const x of xs) out.push(`- ${x.rising} crosses ${x.other} at ${x.workers} workers (${ratio(x.rising_overhead)} vs ${ratio(x.other_overhead)})`);
-  out.push('');
+    'Overhead is elapsed / ideal (1.00 = a perfect pool). Row A crosses row B at C workers when A\'s overhead was at most B\'s at the smallest worker count and, from C on, stays more than 10% above B\'s. Each mode is its own set of curves.', ''];
+  if (r.targets.some((t) => t.steps.some((s) => s.overhead && !s.overhead.mode))) {
+    out.push(`_These results predate /overhead modes: read as ${LEGACY_OVERHEAD_MODE} (the rows then spawned a unit per task)._`, '');
+  }
+  for (const mode of runOverheadModes(r)) {
+    const loads = [...new Set(r.targets.flatMap((t) => t.steps.filter((s) => stepOverhead(s, mode)).map((s) => s.load)))].sort((a, b) => a - b);
+    out.push(`### ${mode} mode`, '', ...table(['workers', ...r.targets.map((t) => t.name)], loads.map((w) => [w, ...r.targets.map((t) => {
+      const s = t.steps.find((x) => x.load === w);
+      return s ? ratio(stepOverhead(s, mode)?.overhead) : '-';
+    })])), '');
+    const xs = modeCrossovers(r, mode);
+    if (xs.length === 0) out.push('_no crossover: the curves keep their order_');
+    for (const x of xs) out.push(`- ${x.rising} crosses ${x.other} at ${x.workers} workers (${ratio(x.rising_overhead)} vs ${ratio(x.other_overhead)})`);
+    out.push('');
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readResults } from '../results/files.js';
 import { compareResults } from '../report/compare.js';
+import { computeFindings, type Findings } from '../results/findings.js';
 import type { RunResults } from '../results/types.js';
 
 export class BadRequest extends Error {
@@ -70,8 +71,8 @@ export class ResultsStore {
     }
   }
 
-  /** results.json of one run plus the chart files the report wrote beside it. */
-  get(id: unknown): { id: string; results: RunResults; charts: string[]; summary: boolean } {
+  /** results.json of one run, the chart files the report wrote beside it, and the run's Findings (as in summary.md). */
+  get(id: unknown): { id: string; results: RunResults; charts: string[]; summary: boolean; findings: Findings } {
     const dir = this.runDir(id);
     let results: RunResults;
     try {
@@ -80,7 +81,7 @@ export class ResultsStore {
       throw new BadRequest((err as Error).message, 422);
     }
     const files = readdirSync(dir);
-    return { id: id as string, results, charts: files.filter((f) => CHART_FILE_RE.test(f)).sort(), summary: files.includes('summary.md') };
+    return { id: id as string, results, charts: files.filter((f) => CHART_FILE_RE.test(f)).sort(), summary: files.includes('summary.md'), findings: computeFindings([results]) };
   }
 
   /** Absolute path of one chart file of one run, validated. */

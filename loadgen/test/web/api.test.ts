@@ -1,6 +1,6 @@
 // The web API against a real lab (upstream + node-eventloop) running a real, tiny scenario.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -139,6 +139,13 @@ describe('web API', () => {
     const one = await call('GET', `/api/results/${end.result_id}`);
     assert.equal(one.status, 200);
     assert.equal(one.json.results.targets[0].steps[0].load, 2);
+    // The page's Findings: computed from the run, the same text as summary.md's Findings.
+    const peak = one.json.findings.rows.find((r: any) => r.row === 'node-eventloop').items.find((i: any) => i.kind === 'peak');
+    assert.equal(peak.load, 2);
+    assert.equal(peak.rps, one.json.results.targets[0].steps[0].rps);
+    assert.ok(one.json.findings.rankings.some((k: any) => k.question === 'Most req/s per server CPU-second' && k.entries[0].row === 'node-eventloop'), JSON.stringify(one.json.findings.rankings));
+    const summary = readFileSync(path.join(scratch, 'results', end.result_id, 'summary.md'), 'utf8');
+    assert.ok(summary.includes(peak.text), 'summary.md has the same finding');
     for (const chart of one.json.charts) {
       const res = await fetch(`${base}/api/results/${end.result_id}/files/${chart}`);
       assert.equal(res.status, 200, chart);
