@@ -119,7 +119,10 @@ fi
 # ---------------------------------------------------------------------------------------------
 stage "check ports free"
 busy=()
-for port in 9000 9090 8080 8101 8102 8103 8104 8105 8106 8107 8108 8201 8202 8203 8204 8205 8206 8207 8208; do
+# Every manifest's ports (services/*/service.json), Prometheus and the lab.
+manifest_ports="$(node --input-type=module -e "import { readManifests } from './scripts/generate/manifests.mjs';
+  console.log((await readManifests()).flatMap((m) => [m.ports.http, m.ports.line ?? []]).flat().join(' '))")"
+for port in $manifest_ports 9090 8080; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
 done
 [ ${#busy[@]} -eq 0 ] || fail "the lab's fixed ports are in use on 127.0.0.1: ${busy[*]} (stop what listens there)"

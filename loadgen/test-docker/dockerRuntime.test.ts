@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
 import { LabError } from '../src/cli/errors.js';
+import { discoverServices, implementationsOf, upstreamOf } from '../src/manifest/index.js';
 import { openDockerRuntime } from '../src/runtime/docker/index.js';
 import type { LabRuntime } from '../src/runtime/types.js';
 
@@ -34,9 +35,10 @@ async function echo(url: string, cpuIters = 0): Promise<string> {
 test('attaches to every row and the upstream by label, on loopback with host networking', () => {
   assert.equal(runtime.kind, 'docker');
   assert.deepEqual(runtime.unavailable, []);
-  assert.equal(runtime.upstream.httpUrl, 'http://127.0.0.1:9000');
+  const manifests = discoverServices();
+  assert.equal(runtime.upstream.httpUrl, `http://127.0.0.1:${upstreamOf(manifests).ports.http}`);
   const names = runtime.targets.map((t) => t.name).sort();
-  assert.deepEqual(names, ['gevent-explicit', 'gevent-monkey', 'node-eventloop', 'python-asyncio', 'python-processes', 'python-threads', 'twisted-callbacks', 'twisted-inline']);
+  assert.deepEqual(names, implementationsOf(manifests).map((m) => m.name).sort());
   for (const t of runtime.targets) {
     assert.equal(t.httpUrl, `http://127.0.0.1:${t.manifest.ports.http}`);
     assert.deepEqual(t.line, { host: '127.0.0.1', port: t.manifest.ports.line });

@@ -1,7 +1,8 @@
 import net from 'node:net';
+import { discoverServices } from '../manifest/discover.js';
 import type { ServiceManifest } from './types.js';
 
-// DESIGN fixes every service's ports (8101..8108, 8201..8208, upstream 9000, lab 8080).
+// Every service's ports are in its manifest (services/<row>/service.json); the lab's web port is 8080.
 // LAB_PORT_OFFSET shifts all of them together, so that tests and parallel local labs do not
 // collide with a lab (or Docker stack) already on the fixed ports.
 
@@ -34,8 +35,8 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 /**
  * An offset (a multiple of 100 from 10000 to 23000) under which every port the lab uses is free.
- * Tests call this so that they never touch the fixed ports. The highest shifted port (9000 + offset)
- * stays below 32768, where Linux's ephemeral range starts: above it, an outgoing connection of any
+ * Tests call this so that they never touch the fixed ports. The highest shifted port (9000 + offset
+ * with today's manifests) stays below 32768, where Linux's ephemeral range starts: above it, an outgoing connection of any
  * process may take a service's port between our check and its bind.
  */
 export async function findFreePortOffset(ports: number[] = allLabPorts()): Promise<number> {
@@ -47,9 +48,9 @@ export async function findFreePortOffset(ports: number[] = allLabPorts()): Promi
   throw new Error('no free port offset found for the lab ports');
 }
 
-/** Every fixed port of DESIGN: rows' HTTP and line ports, upstream, lab web. */
-export function allLabPorts(): number[] {
-  const ports = [9000, LAB_WEB_PORT];
-  for (let i = 1; i <= 8; i++) ports.push(8100 + i, 8200 + i);
+/** Every port of the manifests (rows' HTTP and line ports, upstream) and the lab web port. */
+export function allLabPorts(manifests: Array<Pick<ServiceManifest, 'ports'>> = discoverServices()): number[] {
+  const ports = [LAB_WEB_PORT];
+  for (const m of manifests) ports.push(m.ports.http, ...(m.ports.line === undefined ? [] : [m.ports.line]));
   return ports;
 }

@@ -106,10 +106,13 @@ test('a new row is a new folder: copied from python-asyncio, generated, it passe
     const offset = await findFreePortOffset([8190, 8290, 9000, 8080]);
     const env: NodeJS.ProcessEnv = { ...process.env, LAB_PORT_OFFSET: String(offset) };
     delete env.LAB_SERVICES_DIR;
-    const run = await runIn(repo, ['verify', '--runtime', 'local', '--targets', row], env);
+    const run = await runIn(repo, ['verify', '--runtime', 'local', '--targets', row, '--json'], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, new RegExp(`${row}`));
-    assert.match(run.stdout, new RegExp(`127\\.0\\.0\\.1:${8190 + offset}`));
+    const report = JSON.parse(run.stdout) as { ok: boolean; targets: { name: string; checks: { check: string; status: string }[] }[] };
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.targets.map((t) => t.name), [row]);
+    assert.ok(report.targets[0]!.checks.some((c) => c.check === 'metrics.impl-label' && c.status === 'pass'));
+    assert.deepEqual(report.targets[0]!.checks.filter((c) => c.status === 'fail'), []);
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }

@@ -5,10 +5,10 @@ import { buildLineServer } from './line-server.js';
 import { createUpstreamClient } from './upstream-client.js';
 
 // node-eventloop: the echo job on one Node.js event loop (the original nodeserver.js).
-// Env: PORT (8107), LINE_PORT (8207), UPSTREAM_URL, UPSTREAM_TIMEOUT_MS, BIND.
+// Env: PORT, LINE_PORT, UPSTREAM_URL (required: the lab sets them from service.json), UPSTREAM_TIMEOUT_MS, BIND.
 
 const NAME = 'node-eventloop';
-const config = readServiceConfigOrExit({ defaultPort: 8107, defaultLinePort: 8207 }, NAME);
+const config = readServiceConfigOrExit({ role: 'implementation' }, NAME);
 
 const metrics = createLabMetrics({
   impl: NAME,

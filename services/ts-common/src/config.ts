@@ -1,5 +1,7 @@
-// Every service is configured only by environment (DESIGN). A bad value must stop the service
-// at start with a message naming the variable, never fall back silently to a default.
+// Every service is configured only by environment. A bad or missing value must stop the service
+// at start with a message naming the variable, never fall back silently to a default. Ports and
+// the upstream have no defaults: the lab sets PORT, LINE_PORT and UPSTREAM_URL from the manifests
+// (services/<row>/service.json), the one place ports are written.
 
 export interface ServiceConfig {
   /** HTTP port; 0 lets the OS pick (tests). */
@@ -12,30 +14,36 @@ export interface ServiceConfig {
 }
 
 export interface ConfigSpec {
-  /** Used when PORT is unset (DESIGN's fixed port). */
-  defaultPort: number;
-  /** Set for implementations: LINE_PORT is then read, with this default. */
-  defaultLinePort?: number;
+  /** implementation: LINE_PORT and UPSTREAM_URL are required too; upstream: PORT only. */
+  role: 'implementation' | 'upstream';
 }
 
 export class ConfigError extends Error {}
 
-export const DEFAULT_UPSTREAM_URL = 'http://127.0.0.1:9000';
+const NOT_SET = ' is not set (the lab sets it from services/<row>/service.json; set it to run the service by hand)';
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
 
 export function readServiceConfig(spec: ConfigSpec, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const problems: string[] = [];
-  const port = intVar(env, 'PORT', spec.defaultPort, 0, 65535, problems);
-  const linePort =
-    spec.defaultLinePort === undefined ? undefined : intVar(env, 'LINE_PORT', spec.defaultLinePort, 0, 65535, problems);
+  const impl = spec.role === 'implementation';
+  const required = (name: string): number => {
+    if (nonEmpty(env[name]) === undefined) problems.push(name + NOT_SET);
+    return intVar(env, name, 0, 0, 65535, problems);
+  };
+  const port = required('PORT');
+  const linePort = impl ? required('LINE_PORT') : undefined;
   const upstreamTimeoutMs = intVar(env, 'UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS, 1, 600_000, problems);
   const bind = nonEmpty(env.BIND) ?? '127.0.0.1';
-  const upstreamUrl = (nonEmpty(env.UPSTREAM_URL) ?? DEFAULT_UPSTREAM_URL).replace(/\/+$/, '');
-  try {
-    const u = new URL(upstreamUrl);
-    if (u.protocol !== 'http:') problems.push(`UPSTREAM_URL must be an http:// URL, got '${upstreamUrl}'`);
-  } catch {
-    problems.push(`UPSTREAM_URL is not a URL: '${upstreamUrl}'`);
+  const upstreamUrl = (nonEmpty(env.UPSTREAM_URL) ?? '').replace(/\/+$/, '');
+  if (upstreamUrl === '') {
+    if (impl) problems.push('UPSTREAM_URL' + NOT_SET);
+  } else {
+    try {
+      const u = new URL(upstreamUrl);
+      if (u.protocol !== 'http:') problems.push(`UPSTREAM_URL must be an http:// URL, got '${upstreamUrl}'`);
+    } catch {
+      problems.push(`UPSTREAM_URL is not a URL: '${upstreamUrl}'`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   return { port, linePort, bind, upstreamUrl, upstreamTimeoutMs };

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, readServiceConfig } from '../src/config.js';
 
-test('config defaults follow DESIGN', () => {
-  assert.deepEqual(readServiceConfig({ defaultPort: 8107, defaultLinePort: 8207 }, {}), {
+test('ports and the upstream come from the environment; bind and timeout have defaults', () => {
+  assert.deepEqual(readServiceConfig({ role: 'implementation' }, { PORT: '8107', LINE_PORT: '8207', UPSTREAM_URL: 'http://127.0.0.1:9000' }), {
     port: 8107,
     linePort: 8207,
     bind: '127.0.0.1',
@@ -11,7 +11,7 @@ test('config defaults follow DESIGN', () => {
     upstreamTimeoutMs: 10_000,
   });
   const c = readServiceConfig(
-    { defaultPort: 9000 },
+    { role: 'upstream' },
     { PORT: '19000', BIND: '0.0.0.0', UPSTREAM_URL: 'http://up:9000/', UPSTREAM_TIMEOUT_MS: '500' },
   );
   assert.equal(c.port, 19000);
@@ -21,11 +21,24 @@ test('config defaults follow DESIGN', () => {
   assert.equal(c.upstreamTimeoutMs, 500);
 });
 
+test('a missing PORT, LINE_PORT or UPSTREAM_URL is an error naming the variable, never a default', () => {
+  assert.throws(
+    () => readServiceConfig({ role: 'implementation' }, {}),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      /PORT is not set .*service\.json/.test(err.message) &&
+      /LINE_PORT is not set/.test(err.message) &&
+      /UPSTREAM_URL is not set/.test(err.message),
+  );
+  assert.throws(() => readServiceConfig({ role: 'upstream' }, {}), /^ConfigError: PORT is not set|PORT is not set/);
+  assert.equal(readServiceConfig({ role: 'upstream' }, { PORT: '1' }).linePort, undefined);
+});
+
 test('bad values are all reported at once', () => {
   assert.throws(
     () =>
       readServiceConfig(
-        { defaultPort: 1, defaultLinePort: 2 },
+        { role: 'implementation' },
         { PORT: 'eighty', LINE_PORT: '70000', UPSTREAM_URL: 'not a url', UPSTREAM_TIMEOUT_MS: '0' },
       ),
     (err: unknown) =>

@@ -2,11 +2,11 @@ import { exitOnSignals, readServiceConfigOrExit } from '@concurrency-lab/ts-comm
 import { buildUpstream } from './server.js';
 import { configFromEnv } from './upstream-config.js';
 
-// The slow pirate translator every implementation fetches from. Env: PORT (9000), BIND,
+// The slow pirate translator every implementation fetches from. Env: PORT (required: the lab sets it from service.json), BIND,
 // UPSTREAM_DELAY_MS (50), UPSTREAM_JITTER_MS (0), UPSTREAM_ERROR_RATE (0).
 
 const NAME = 'upstream';
-const env = readServiceConfigOrExit({ defaultPort: 9000 }, NAME);
+const env = readServiceConfigOrExit({ role: 'upstream' }, NAME);
 const initial = configFromEnv(process.env);
 if (!initial.ok) {
   process.stderr.write(`${NAME}: bad configuration: ${initial.reason}\n`);
