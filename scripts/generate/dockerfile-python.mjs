@@ -3,7 +3,7 @@
 // python3 with local.requires.debianPackages.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { upstreamOf } from './manifests.mjs';
+import { pythonDebianPackages, upstreamOf } from './manifests.mjs';
 
 const APP = '/app'; // the repo layout is kept under /app so relative manifest paths still hold
 
@@ -12,11 +12,8 @@ const APP = '/app'; // the repo layout is kept under /app so relative manifest p
  * same first RUN line: Docker then builds that layer once and all Python images share it.
  */
 function sharedRun(manifests) {
-  const packages = new Set();
-  for (const m of manifests.filter((x) => x.image.recipe === 'python')) for (const p of m.local.requires?.debianPackages ?? []) packages.add(p);
-  packages.delete('python3');
   return 'RUN apt-get update '
-    + `&& apt-get install -y --no-install-recommends ${['python3', ...[...packages].sort()].join(' ')} `
+    + `&& apt-get install -y --no-install-recommends ${pythonDebianPackages(manifests).join(' ')} `
     + '&& rm -rf /var/lib/apt/lists/* '
     + '&& useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin lab';
 }

@@ -63,6 +63,13 @@ export async function readManifests(repo = REPO) {
   return [...impls, upstreams[0]];
 }
 
+/** Debian's python3 and every package a Python row lists (local.requires.debianPackages), sorted. */
+export function pythonDebianPackages(manifests) {
+  const packages = new Set(['python3']);
+  for (const m of manifests.filter((x) => x.local.interpreter === 'python')) for (const p of m.local.requires?.debianPackages ?? []) packages.add(p);
+  return [...packages].sort();
+}
+
 export const upstreamOf = (manifests) => manifests.find((m) => m.role === 'upstream');
 export const implementationsOf = (manifests) => manifests.filter((m) => m.role === 'implementation');
 
