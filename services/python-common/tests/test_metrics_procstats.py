@@ -125,6 +125,45 @@ class ProcStatsTest(unittest.TestCase):
         os.waitpid(pid, 0)
         self.assertGreaterEqual(tree.snapshot().cpu_seconds - before, 0.25)
 
+    def test_switches_of_threads_that_lived_between_snapshots_are_counted(self):
+        # Issue 14: the per-task reader never saw threads born and gone between two scrapes
+        # (an idle step's connections, /overhead's workers); getrusage counts them.
+        tree = TreeStats(root_pid=os.getpid())
+        before = tree.snapshot().voluntary
+
+        def sleeper():
+            for _ in range(20):
+                time.sleep(0.001)  # a voluntary switch each
+        threads = [threading.Thread(target=sleeper) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertGreaterEqual(tree.snapshot().voluntary - before, 20 * 20)
+
+    def test_a_scrape_reads_per_process_not_per_thread(self):
+        # 300 threads: a scrape reading a file per thread released the GIL 300 times among
+        # them; now it reads per process (or one scan of /proc), whatever the thread count.
+        from labcommon import procstats
+        stop = threading.Event()
+        threads = [threading.Thread(target=stop.wait) for _ in range(300)]
+        for t in threads:
+            t.start()
+        reads = []
+        real = procstats._read
+        procstats._read = lambda path: reads.append(path) or real(path)
+        try:
+            snap = TreeStats(root_pid=os.getpid()).snapshot()
+        finally:
+            procstats._read = real
+            stop.set()
+            for t in threads:
+                t.join()
+        self.assertGreaterEqual(snap.threads, 301)
+        per_task = [p for p in reads if "/task/" in p]
+        self.assertEqual(per_task, [], f"{len(per_task)} per-thread files read")
+        self.assertLess(len(reads), len(os.listdir("/proc")) + 5)
+
 
 if __name__ == "__main__":
     unittest.main()

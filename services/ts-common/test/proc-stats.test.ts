@@ -149,3 +149,47 @@ test('context switches of threads that exited stay counted (the counter never go
     await stop(child);
   }
 });
+
+// Issue 14: CPU must be the kernel's figure for the whole process, whatever its thread count
+// (utime + stime of /proc/<pid>/stat already sums every thread: nothing is added per task),
+// and a service with hundreds of threads is read without a file per thread in every pass.
+const MANY_THREADS_SCRIPT = `
+import sys, threading
+N = int(sys.argv[1])
+go = threading.Event()
+def work():
+    x = 0
+    for i in range(20000):
+        x += i
+    go.wait()
+threads = [threading.Thread(target=work) for _ in range(N)]
+for t in threads: t.start()
+print("ready", flush=True)
+sys.stdin.readline()
+`;
+
+function kernelStat(pid: number): { cpuSeconds: number; threads: number } {
+  const s = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))!;
+  return { cpuSeconds: s.cpuTicks / 100, threads: s.threads };
+}
+
+test('a process with 600 threads: CPU and threads are those of /proc/<pid>/stat', async () => {
+  const child = spawn(PYTHON, ['-c', MANY_THREADS_SCRIPT, '600'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    assert.equal((await lines.next()).value, 'ready');
+    const pid = child.pid!;
+    const reader = new ProcessTreeReader(pid);
+    for (const stats of [reader.read()!, (await reader.readAsync())!, reader.read()!]) {
+      // Read after the reader: the kernel's figure can only be the same or later.
+      const kernel = kernelStat(pid);
+      assert.equal(stats.processes, 1);
+      assert.equal(stats.osThreads, kernel.threads);
+      assert.ok(stats.cpuSeconds <= kernel.cpuSeconds && stats.cpuSeconds >= kernel.cpuSeconds - 0.05,
+        `reader ${stats.cpuSeconds} CPU-s, /proc/${pid}/stat ${kernel.cpuSeconds}`);
+      assert.ok(stats.contextSwitches.voluntary >= 600, 'every thread switched at least once');
+    }
+  } finally {
+    await stop(child);
+  }
+});
