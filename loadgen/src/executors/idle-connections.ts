@@ -10,6 +10,7 @@ import { emptyErrors, NO_LATENCY, sleep, type Executor, type Measurement, type S
 
 /** Time for the server to accept and settle (spawn threads, fork, allocate) before "after" is read. */
 const SETTLE_MS = 1000;
+const SETTLE_POLL_MS = 250;
 
 export const idleConnections: Executor = {
   name: 'idle-connections',
@@ -29,11 +30,12 @@ export const idleConnections: Executor = {
     const limit = openFileLimit();
     const n = limit === undefined ? ctx.load : Math.min(ctx.load, Math.max(0, limit - FD_HEADROOM));
     let conns: Awaited<ReturnType<typeof openAll>> = [];
+    let before: ServerSample | undefined;
     return {
       warmup: async () => {},
       measure: async (seconds): Promise<Measurement> => {
         const t0 = performance.now();
-        const before = await sampleServer(ctx.runtime, ctx.target, 'line');
+        before = await sampleServer(ctx.runtime, ctx.target, 'line');
         conns = await openAll(line.host, line.port, n, ctx.signal);
         const open = () => conns.filter((c) => c && !c.closed).length;
         ctx.onLive({ rps: 0, connections: open() });
@@ -59,10 +61,27 @@ export const idleConnections: Executor = {
       },
       close: async () => {
         for (const c of conns) c?.close();
+        if (before) await settled(ctx, before, conns.length);
       },
     };
   },
 };
+
+/**
+ * Closing is part of what an idle connection costs (python-threads ends a thread per
+ * connection), and the step's server counters are read after close(): wait until the
+ * server's open line connections are back to where they were, or a bound passes.
+ */
+async function settled(ctx: StepContext, before: ServerSample, opened: number): Promise<void> {
+  const baseline = before.openConnections;
+  if (baseline === undefined || opened === 0) return;
+  const deadline = performance.now() + Math.min(60_000, 5_000 + opened * 2);
+  while (!ctx.signal.aborted && performance.now() < deadline) {
+    const now = await sampleServer(ctx.runtime, ctx.target, 'line', false);
+    if (now.openConnections !== undefined && now.openConnections <= baseline) return;
+    await sleep(SETTLE_POLL_MS, ctx.signal);
+  }
+}
 
 function idleFigures(requested: number, opened: number, before: ServerSample, after: ServerSample) {
   const per = (a?: number, b?: number) => (a === undefined || b === undefined || opened === 0 ? null : (b - a) / opened);

@@ -86,6 +86,19 @@ export interface StepResult {
   overhead_modes?: OverheadMeasurement[];
   /** The same step driven a second time by wrk (`lab run --cross-check`), right after the lab's own measure. */
   cross_check?: CrossCheck;
+  /** The time the counters cover; rates per second of server and loadgen CPU use real_s. */
+  window?: StepWindow;
+}
+
+/** A step's planned measure time and the wall time its server counters really cover. */
+export interface StepWindow {
+  /** The scenario's measure seconds. */
+  scheduled_s: number;
+  /**
+   * Wall seconds between the two server samples that bracket the counters (CPU, context
+   * switches): the measure, an open model's drain of late answers, an idle step's closing.
+   */
+  real_s: number;
 }
 
 /** An independent witness of a connections-sweep step: wrk at the same connections, URL and duration. */

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { executorFor } from '../executors/registry.js';
@@ -227,7 +228,11 @@ async function runStep(
   const wallS = (performance.now() - t0) / 1000;
   const server = await sampler.stop().catch(() => undefined);
   const m = measurement ?? failedMeasurement(error ?? 'aborted before measuring', wallS);
-  const loadgenCpu = (cpu.user + cpu.system) / 1e6;
+  // The load generator's CPU, and every per-second rate, over the window the server's counters
+  // really cover (first to last server sample: an open model's drain, an idle step's closing).
+  const bracket = measurement ? sampler.bracket() : undefined;
+  const loadgenCpu = bracket?.loadgenCpuS ?? (cpu.user + cpu.system) / 1e6;
+  const windowS = bracket?.realS ?? wallS;
   const durationS = m.durationS > 0 ? m.durationS : wallS;
   const step: StepResult = {
     load,
@@ -237,14 +242,15 @@ async function runStep(
     latency_ms: m.latencyMs,
     errors: m.errors,
     server: server ?? { cpu_seconds: null, rss_bytes_peak: null, os_threads_peak: null, context_switches: null, concurrency_units_peak: null },
-    loadgen: { cpu_seconds: round3(loadgenCpu), threads: m.loadgenThreads, saturated: wallS > 0.5 && loadgenCpu / wallS > 0.9 * m.loadgenThreads },
+    loadgen: { cpu_seconds: round3(loadgenCpu), threads: m.loadgenThreads, saturated: windowS > 0.5 && loadgenCpu / windowS > 0.9 * m.loadgenThreads },
     ideal_rps: ideal,
     warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
     ...(m.idle ? { idle: m.idle } : {}),
     ...(m.overhead ? { overhead: m.overhead } : {}),
     ...(m.overheadModes ? { overhead_modes: m.overheadModes } : {}),
+    ...(measurement ? { window: { scheduled_s: scenario.durationS, real_s: round3(windowS) } } : {}),
   };
-  step.warnings.push(...stepWarnings(step, { delayMs: ideal === null ? null : delayMs, closedModel: executor.loadUnit === 'connections' && !m.idle }));
+  step.warnings.push(...stepWarnings(step, { delayMs: ideal === null ? null : delayMs, closedModel: executor.loadUnit === 'connections' && !m.idle, cpus: availableParallelism() }));
   if (scenario.crossCheck && run?.crossCheck && measurement && !signal.aborted) {
     await phaseWithProgress('cross-check', scenario.warmupS + scenario.durationS, base, onProgress, () => undefined, crossCheckStep(run, step, scenario.warmupS, scenario.durationS));
   }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { parsePrometheusText, sumOf, type Sample as PromSample } from '../live/prom-text.js';
 import type { ServerUsage } from '../results/types.js';
 import type { ContainerUsage, Endpoint, LabRuntime } from '../runtime/types.js';
@@ -18,6 +19,10 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
 export interface ServerSample {
   t: number;
+  /** performance.now() when the sample was asked for: the instant its CPU figures describe (they are read first). */
+  at?: number;
+  /** This process's (the load generator's) user+system CPU seconds at `at`. */
+  loadgenCpuSeconds?: number;
   cpuSeconds?: number;
   rssBytes?: number;
   osThreads?: number;
@@ -31,6 +36,10 @@ export interface ServerSample {
 }
 
 export async function sampleServer(runtime: LabRuntime, target: Endpoint, protocol: 'http' | 'line' = 'http', withStats = true, timeoutMs = 1000): Promise<ServerSample> {
+  // Taken before the reads: a pass over /proc or a scrape under load can take seconds, and a
+  // window timed from their ends would not be the one the CPU figures cover.
+  const at = performance.now();
+  const cpu = process.cpuUsage();
   const [stats, metrics] = await Promise.all([
     withStats ? runtime.stats(target.name).catch(() => undefined) : undefined,
     scrapeMetrics(target.metricsUrl, timeoutMs),
@@ -39,10 +48,15 @@ export async function sampleServer(runtime: LabRuntime, target: Endpoint, protoc
   const ctxFromMetrics = m('lab_context_switches_total');
   return {
     t: Date.now(),
+    at,
+    loadgenCpuSeconds: (cpu.user + cpu.system) / 1e6,
     cpuSeconds: stats?.cpuSeconds ?? m('process_cpu_seconds_total'),
     rssBytes: stats?.rssBytes ?? m('process_resident_memory_bytes'),
     osThreads: stats?.osThreads ?? m('lab_os_threads'),
-    contextSwitches: stats ? stats.contextSwitches.voluntary + stats.contextSwitches.involuntary : ctxFromMetrics,
+    // The row's own counter first: getrusage in the Python rows counts every thread, exited
+    // ones too, where the /proc reader sees only live tasks (and reads them less often when
+    // there are thousands).
+    contextSwitches: ctxFromMetrics ?? (stats ? stats.contextSwitches.voluntary + stats.contextSwitches.involuntary : undefined),
     concurrencyUnits: m('lab_concurrency_units'),
     requests: m('lab_requests_total', { protocol }),
     openConnections: m('lab_open_connections', { protocol }),
@@ -84,6 +98,21 @@ export class ServerSampler {
       // Never stack scrapes: a slow /metrics under load must not pile up requests.
       if (!this.inFlight) this.inFlight = this.take(++this.ticks % STATS_EVERY_N_SAMPLES === 0).finally(() => (this.inFlight = undefined));
     }, SAMPLE_INTERVAL_MS);
+  }
+
+  /**
+   * What the first and last samples bracket: the wall seconds between them (the window the
+   * server's counters cover) and the load generator's CPU seconds over that same window.
+   * Undefined before two samples were taken.
+   */
+  bracket(): { realS: number; loadgenCpuS: number } | undefined {
+    // The same two samples as the CPU delta in summarise(), when the server's CPU is known.
+    const withCpu = this.samples.filter((s) => s.cpuSeconds !== undefined);
+    const used = withCpu.length >= 2 ? withCpu : this.samples;
+    const first = used[0];
+    const last = used[used.length - 1];
+    if (!first || !last || first === last || first.at === undefined || last.at === undefined) return undefined;
+    return { realS: (last.at - first.at) / 1000, loadgenCpuS: (last.loadgenCpuSeconds ?? 0) - (first.loadgenCpuSeconds ?? 0) };
   }
 
   async stop(): Promise<ServerUsage> {
