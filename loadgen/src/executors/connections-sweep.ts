@@ -105,11 +105,14 @@ function toMeasurement(r: autocannon.Result, workers: number | undefined): Measu
   errors.connection = Math.max(0, r.errors - r.timeouts);
   if (errors.timeouts) countKind(errors, 'timeout', errors.timeouts);
   if (errors.connection) countKind(errors, 'connection', errors.connection);
-  if (res.mismatches) countKind(errors, 'mismatch', res.mismatches);
+  // autocannon counts a mismatch for every answer whose body differs, non-2xx ones included
+  // (a 504's body is never the echo): only the rest are 2xx answers with a wrong body.
+  const mismatches = Math.max(0, (res.mismatches ?? 0) - r.non2xx);
+  if (mismatches) countKind(errors, 'mismatch', mismatches);
   for (const [code, { count }] of Object.entries(res.statusCodeStats ?? {})) {
     if (!code.startsWith('2')) countKind(errors, `status ${code}`, Number(count));
   }
-  const ok = Math.max(0, (res['2xx'] ?? requests - r.non2xx) - (res.mismatches ?? 0));
+  const ok = Math.max(0, (res['2xx'] ?? requests - r.non2xx) - mismatches);
   const hasLatency = (r.latency as unknown as { totalCount?: number }).totalCount !== 0 && ok > 0;
   return {
     requests,

@@ -93,6 +93,17 @@ describe('wrk against real services', { skip: findWrk() ? false : 'wrk is not in
     assert.ok(summary.includes(`| 4 | ${step.rps.toFixed(1)} | ${cc.rps.toFixed(1)} | ${cc.ratio!.toFixed(2)}`), summary);
   });
 
+  it('error answers are not also counted as wrong bodies, and the ok rate leaves out only them', async () => {
+    // The upstream fails half its answers: the row answers 502 (its body is never the echo).
+    const scenario = parseScenarioText(SCENARIO().replace('upstream: { delay_ms: 20 }', 'upstream: { delay_ms: 20, error_rate: 0.5 }'));
+    const outcome = await runScenario(runtime, scenario, { outDir: tmp, targets: ['node-eventloop'] });
+    const s = outcome.results.targets[0]!.steps[0]!;
+    assert.ok(s.errors.non2xx > 0, JSON.stringify(s.errors));
+    assert.equal(s.errors.by_kind['status 502'], s.errors.non2xx);
+    assert.equal(s.errors.by_kind.mismatch, undefined, JSON.stringify(s.errors.by_kind));
+    assert.ok(Math.abs(s.rps * s.duration_s - (s.requests - s.errors.non2xx)) < 1, `ok ${s.rps * s.duration_s} = ${s.requests} - ${s.errors.non2xx}`);
+  });
+
   it('a wrk that cannot run says why (its own message)', async () => {
     await assert.rejects(runWrk({ url: 'http://127.0.0.1:1/echo?text=x', connections: 2, durationS: 1, timeoutS: 1 }), /wrk .* exited 1 without a report: unable to connect to 127\.0\.0\.1:1 Connection refused/);
   });
