@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../manifest/repoRoot.js';
 
-// Row colours come from dashboards/row-colours.json, the one table the web page, the Grafana
-// dashboards and these report charts share, so a row looks the same wherever it is drawn.
+// Row colours come from dashboards/row-colours.json, which `npm run generate` writes from each
+// manifest's `colour` (as it writes the Grafana dashboards; the web page reads the same table),
+// so a row looks the same wherever it is drawn.
 
 export interface RowColours {
   /** Fixed colour of each known row. */
