@@ -40,13 +40,17 @@ export function chartSpecs(r: RunResults): ChartSpec[] {
   const charts: ChartSpec[] = [];
   const modes = runOverheadModes(r);
   if (modes.length) {
-    // A pair of charts per mode: pool and spawn are different experiments, never one line.
-    for (const mode of modes) {
-      const overheadRows = pick((x) => stepOverhead(x.s, mode)?.overhead);
+    // A pair of charts per mode: pool and spawn are different experiments, never one line. The
+    // overhead charts share one y scale, so that the two can be compared by eye.
+    const perMode = modes.map((mode) => ({ mode, rows: pick((x) => stepOverhead(x.s, mode)?.overhead) }));
+    const all = perMode.flatMap((m) => m.rows.map((r) => r.value));
+    const logY = spansDecade(perMode.flatMap((m) => m.rows));
+    const yDomain: [number, number] | undefined = all.length ? [logY ? Math.min(...all.filter((v) => v > 0), 1) : 0, Math.max(...all)] : undefined;
+    for (const { mode, rows } of perMode) {
       charts.push({
         name: `overhead-vs-workers-${mode}`,
-        spec: lineChart(title(`Overhead vs workers, ${mode} mode`), overheadRows, targets,
-          { x: 'workers', y: 'elapsed / ideal (1 = no overhead)', logX, logY: spansDecade(overheadRows) }),
+        spec: lineChart(title(`Overhead vs workers, ${mode} mode`), rows, targets,
+          { x: 'workers', y: 'elapsed / ideal (1 = no overhead)', logX, logY, yDomain }),
       });
     }
     for (const mode of modes) {
@@ -116,6 +120,8 @@ interface Axes {
   y: string;
   logX: boolean;
   logY?: boolean;
+  /** A fixed y range, for charts meant to be read side by side. */
+  yDomain?: [number, number];
 }
 
 function lineChart(title: string, rows: Row[], targets: string[], axes: Axes, reference: Row[] = []): TopLevelSpec {
@@ -134,7 +140,7 @@ function lineChart(title: string, rows: Row[], targets: string[], axes: Axes, re
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
       x: { field: 'load', type: 'quantitative', title: axes.x, scale: axes.logX ? { type: 'log' } : { zero: true } },
-      y: { field: 'value', type: 'quantitative', title: axes.y, scale: axes.logY ? { type: 'log' } : { zero: true } },
+      y: { field: 'value', type: 'quantitative', title: axes.y, scale: { ...(axes.logY ? { type: 'log' } : { zero: true }), ...(axes.yDomain ? { domain: axes.yDomain, nice: true } : {}) } },
       color: { field: 'target', type: 'nominal', title: 'row', scale: { domain, range }, legend: { orient: 'right', labelLimit: 260 } },
       strokeDash: {
         condition: { test: `datum.target === ${JSON.stringify(refName ?? '\u0000')}`, value: [6, 4] },

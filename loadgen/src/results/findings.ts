@@ -122,7 +122,7 @@ export function computeFindings(runs: RunResults[]): Findings {
 export function findingsToMarkdown(f: Findings): string[] {
   const out = ['## Findings', '',
     `Computed by \`lab report\` from ${f.runs.map((r) => `${r.run} (${r.executor}, ${r.cpus} CPUs, ${r.runtime})`).join(', ') || 'no run'}. ` +
-    `The knee is the first step under ${KNEE_FIDELITY} of the ideal line; CPU rates are over each step's real window.`, ''];
+    (f.rows.some((r) => r.items.some((i) => i.kind === 'knee')) ? `The knee is the first step under ${KNEE_FIDELITY} of the ideal line; server CPU rates are over each step's real window.` : ''), ''];
   for (const k of f.rankings) {
     out.push(`**${k.question}** (${k.unit}, ${k.order}; ${k.basis})`, '');
     k.entries.forEach((e, i) => out.push(`${i + 1}. ${e.row}: ${e.text}`));
