@@ -75,7 +75,8 @@ export function computeFindings(runs: RunResults[]): Findings {
   const idleRuns = sources.filter((s) => s.r.targets.some((t) => t.steps.some((x) => x.idle)));
   const overheadRuns = sources.filter((s) => runOverheadModes(s.r).length > 0);
 
-  for (const s of sources) for (const t of s.r.targets) rows.has(t.name) || (t.steps.length && rows.set(t.name, []));
+  // Rows in the order the runs name them; a row with no step at all has nothing to find.
+  for (const s of sources) for (const t of s.r.targets) if (t.steps.length && !rows.has(t.name)) rows.set(t.name, []);
   for (const s of loadRuns) {
     for (const t of s.r.targets) {
       const steps = loadSteps(t.steps);
@@ -186,7 +187,7 @@ function peakStep(steps: StepResult[]): StepResult | undefined {
  * The seconds a step's server counters cover: StepResult.window.real_s (the measure phase plus
  * an open model's drain) when the run recorded it, else the measured duration (older runs).
  */
-export function windowSeconds(s: StepResult & { window?: { real_s: number } }): number {
+export function windowSeconds(s: StepResult): number {
   return s.window?.real_s ?? s.duration_s;
 }
 

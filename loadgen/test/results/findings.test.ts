@@ -5,7 +5,6 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readResults } from '../../src/results/files.js';
 import { computeFindings, findingsToMarkdown, windowSeconds, type Findings, type RowFinding } from '../../src/results/findings.js';
-import type { RunResults } from '../../src/results/types.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { runLab } from '../helpers/processes.js';
 import { fixtureOverhead } from './fixture.js';
@@ -110,12 +109,12 @@ describe('findings', () => {
   it('cross-check ratios and the real window, when a run has them', () => {
     const r = ioRamp();
     const t = r.targets.find((x) => x.name === 'gevent-explicit')!;
-    // The shapes engineer D's and C's runs write (StepResult.cross_check, StepResult.window).
+    // What newer runs write: StepResult.cross_check (lab run --cross-check) and StepResult.window.
     t.steps.forEach((s, i) => {
       const ratio = [0.99, 0.98, 0.97, 0.95, 0.92, 0.86, 0.84][i]!;
       s.cross_check = { tool: 'wrk', connections: s.load, duration_s: 10, rps: s.rps / ratio, latency_ms: { p50: 100, p99: 150 }, errors: 0, ratio, flagged: ratio < 0.9 };
     });
-    const peak = t.steps.find((s) => s.load === 500)! as RunResults['targets'][number]['steps'][number] & { window?: { scheduled_s: number; real_s: number } };
+    const peak = t.steps.find((s) => s.load === 500)!;
     peak.window = { scheduled_s: 10, real_s: 12.5 };
     assert.equal(windowSeconds(peak), 12.5);
     const f = computeFindings([r]);
