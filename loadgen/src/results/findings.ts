@@ -195,8 +195,10 @@ function efficiency(s: Source, peak: StepResult): RowFinding | undefined {
   const cpu = peak.server.cpu_seconds;
   const w = windowSeconds(peak);
   if (cpu === null || !(cpu > 0) || !(w > 0)) return undefined;
+  // Answers per CPU-second: the step's good answers over the CPU its counters saw. The CPU rate
+  // (cores) is over the window those counters cover, which can be longer than the measure.
   const cores = cpu / w;
-  const per = peak.rps / cores;
+  const per = (peak.rps * peak.duration_s) / cpu;
   const suspect = cores > s.r.environment.cpus * 1.05;
   return { kind: 'efficiency', run: s.ref.run, unit: unitOf(s.r), load: peak.load, rps: peak.rps, cpu_seconds: cpu, window_s: w, cores, rps_per_cpu_second: per, suspect,
     text: `${fmt(per, 0)} req/s per server CPU-second at its peak (${fmt(peak.rps, 0)} req/s on ${fmt(cores, 2)} cores: ${fmt(cpu, 2)} CPU-s in ${fmt(w, 2)} s${suspect ? ', more CPU than the machine has: suspect' : ''}; ${s.ref.run})` };

@@ -36,7 +36,8 @@ describe('findings', () => {
     const peak = item(f, 'node-eventloop', 'peak')!;
     assert.deepEqual([peak.load, peak.rps], [500, Math.max(...node.steps.map((s) => s.rps))]);
     const eff = item(f, 'node-eventloop', 'efficiency')!;
-    assert.equal(eff.rps_per_cpu_second, at500.rps / (at500.server.cpu_seconds! / at500.duration_s), 'no window in this old run: its duration');
+    assert.equal(eff.rps_per_cpu_second, (at500.rps * at500.duration_s) / at500.server.cpu_seconds!, 'good answers per server CPU-second');
+    assert.equal(eff.cores, at500.server.cpu_seconds! / at500.duration_s, 'no window in this old run: CPU over its duration');
     // python-threads' 899/1000 at 100 is under the line although it rounds to 0.90.
     const threads = item(f, 'python-threads', 'knee')!;
     assert.equal(threads.load, 100);
@@ -123,7 +124,8 @@ describe('findings', () => {
     assert.match(cc.text, /min 0\.84 at 1000 connections; per step 1: 0\.99, 10: 0\.98/);
     const eff = item(f, 'gevent-explicit', 'efficiency')!;
     assert.equal(eff.window_s, 12.5);
-    assert.equal(eff.cores, peak.server.cpu_seconds! / 12.5);
+    assert.equal(eff.cores, peak.server.cpu_seconds! / 12.5, 'the CPU rate is over the real window');
+    assert.equal(eff.rps_per_cpu_second, (peak.rps * peak.duration_s) / peak.server.cpu_seconds!, 'answers per CPU-second do not depend on it');
     assert.equal(f.notes.some((n) => n.includes('--cross-check')), false);
   });
 
