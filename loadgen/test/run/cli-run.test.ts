@@ -75,6 +75,19 @@ describe('lab run / report / compare (real CLI, real services)', () => {
     for (const port of SERVICE_PORTS) assert.ok(await isPortFree(port + offset), `port ${port + offset} released`);
   });
 
+  it('an overhead scenario prints a line per mode and writes a chart per mode', async () => {
+    const offset = await findFreePortOffset();
+    const out = path.join(tmp, 'overhead');
+    const file = path.join(tmp, 'cli-overhead.yaml');
+    writeFileSync(file, 'name: cli-overhead\nexecutor: overhead\nsteps: [2, 4]\nduration: 1s\noverhead: { tasks: 20, sleep_ms: 2 }\n');
+    const res = await runLab(['run', file, '--targets', 'node-eventloop', '--out', out, '--skip-verify'], { ...process.env, LAB_PORT_OFFSET: String(offset) }, 120_000);
+    assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
+    assert.match(res.stdout, /^target\s+workers\s+mode\s+tasks/m);
+    for (const w of [2, 4]) assert.match(res.stdout, new RegExp(`^node-eventloop\\s+${w}\\s+pool\\s+20\\s.*\\n\\s+${w}\\s+spawn\\s+20\\s`, 'm'));
+    const files = readdirSync(runDirs(out)[0]!);
+    for (const f of ['overhead-vs-workers-pool.png', 'overhead-vs-workers-spawn.png', 'elapsed-vs-workers-pool.png', 'elapsed-vs-workers-spawn.png']) assert.ok(files.includes(f), `${f} written`);
+  });
+
   it('lab report re-renders csv, summary and charts from results.json', async () => {
     for (const f of ['results.csv', 'summary.md', 'p99-vs-load.png']) rmSync(path.join(firstRun, f));
     const res = await runLab(['report', firstRun], process.env, 60_000);
