@@ -12,7 +12,22 @@ export function echoPath(request: Scenario['request']): string {
  * One request before the load, for the body every later answer must equal (the translation is
  * deterministic). Throws with the reason when the target cannot answer at all.
  */
-export async function probeEcho(baseUrl: string, request: Scenario['request'], timeoutMs = 15000): Promise<string> {
+export async function probeEcho(baseUrl: string, request: Scenario['request'], timeoutMs = 15000, attempts = 8): Promise<string> {
+  // A scenario that injects upstream errors (upstream.error_rate) makes some answers 502 on
+  // purpose: ask again, a few times, for the one right body.
+  for (let i = 1; ; i++) {
+    try {
+      return await probeOnce(baseUrl, request, timeoutMs);
+    } catch (err) {
+      if (i >= attempts || !(err instanceof UpstreamFailure)) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+class UpstreamFailure extends Error {}
+
+async function probeOnce(baseUrl: string, request: Scenario['request'], timeoutMs: number): Promise<string> {
   const url = baseUrl + echoPath(request);
   let res: Response;
   try {
@@ -23,6 +38,9 @@ export async function probeEcho(baseUrl: string, request: Scenario['request'], t
     throw new Error(`GET ${url} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
   }
   const body = await res.text();
-  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${body.trim().slice(0, 200)}`);
+  if (res.status !== 200) {
+    const message = `GET ${url} answered ${res.status}: ${body.trim().slice(0, 200)}`;
+    throw res.status === 502 ? new UpstreamFailure(message) : new Error(message);
+  }
   return body;
 }
