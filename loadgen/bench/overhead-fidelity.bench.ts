@@ -5,7 +5,11 @@
 // dist/bench/standalone-overhead.js; --warmup: one unmeasured run first, since the server is warm) back to back in the same minute; prints the ratio
 // server/standalone per cell and marks the cells outside 20%. Goal: every cell within 20%.
 // Not a test: it prints figures and exits 0 either way.
-// Env: FIDELITY_ROWS=a,b (default every row), FIDELITY_TASKS=N (default 10000).
+// Each cell is measured FIDELITY_REPEAT times (default 3; 5 for C >= 500, whose runs are short
+// and noisiest), the order of the pair alternating
+// (server first, then witness first); the table gives the median of the pair ratios and their
+// range, because one pair on a shared 2-core machine can be off by 2x either way.
+// Env: FIDELITY_ROWS=a,b (default every row), FIDELITY_TASKS=N (default 10000), FIDELITY_REPEAT=R.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +26,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const python = process.env.LAB_PYTHON || '/usr/bin/python3';
 
 type Mode = (typeof MODES)[number];
-interface Cell { row: string; mode: Mode; workers: number; tasks: number; server?: number; standalone?: number; error?: string }
+interface Pair { server: number; standalone: number }
+interface Cell { row: string; mode: Mode; workers: number; tasks: number; repeat: number; pairs: Pair[]; error?: string }
 
 /** Tasks per cell: N, except C=1 (N tasks would take N x 5 ms) and python-processes' spawn
  *  mode (a fork per task, tens of ms each on a busy machine): both get max(200, C). */
@@ -69,6 +74,12 @@ async function runServer(url: string, c: Cell): Promise<number> {
   return j.overhead;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 function fmt(v: number | undefined, digits = 2): string {
   return v === undefined ? '-' : v.toFixed(digits);
 }
@@ -76,56 +87,74 @@ function fmt(v: number | undefined, digits = 2): string {
 async function main(): Promise<void> {
   const rows = process.env.FIDELITY_ROWS ? process.env.FIDELITY_ROWS.split(',') : ROWS;
   const n = Number(process.env.FIDELITY_TASKS || 10_000);
-  const cells: Cell[] = rows.flatMap((row) => MODES.flatMap((mode) => WORKERS.map((workers) => ({ row, mode, workers, tasks: tasksFor(row, mode, workers, n) }))));
-  // A guess from the ideal times (x3 overhead, x3 for the witness and its warm-up, 1 s per process start).
-  const estimate = cells.reduce((s, c) => s + ((c.tasks * SLEEP_MS) / c.workers / 1000) * 3 * 3 + 1, 0);
+  const repeat = Math.max(1, Number(process.env.FIDELITY_REPEAT || 3));
+  const cells: Cell[] = rows.flatMap((row) => MODES.flatMap((mode) => WORKERS.map((workers): Cell => ({ row, mode, workers, tasks: tasksFor(row, mode, workers, n), repeat: workers >= 500 ? repeat + 2 : repeat, pairs: [] }))));
+  // A guess from the ideal times (x2.5 overhead, x3 for the server, the witness and its warm-up,
+  // 1.2 s per witness process start), calibrated on a 2-core machine.
+  const estimate = cells.reduce((s, c) => s + c.repeat * (((c.tasks * SLEEP_MS) / c.workers / 1000) * 2.5 * 3 + 1.2), 0);
   console.log(`machine: ${os.availableParallelism()} CPUs, node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`${cells.length} cells (${rows.length} rows x ${MODES.length} modes x C=${WORKERS.join(',')}), ${n} tasks of ${SLEEP_MS} ms;`);
+  console.log(`${cells.length} cells (${rows.length} rows x ${MODES.length} modes x C=${WORKERS.join(',')}), ${n} tasks of ${SLEEP_MS} ms, ${repeat} pairs per cell (${repeat + 2} for C >= 500);`);
   console.log(`C=1 and python-processes' spawn mode use max(200, C) tasks instead, to stay bounded. Estimate: ~${Math.round(estimate / 60)} min.`);
   const runtime = await openRuntime({ kind: 'local', targets: rows, portOffset: await findFreePortOffset() });
   const started = Date.now();
   try {
-    for (const c of cells) {
-      const target = runtime.targets.find((t) => t.name === c.row);
-      if (!target) {
-        c.error = 'not running';
-        continue;
+    for (let r = 0; r < repeat + 2; r++) {
+      for (const c of cells.filter((x) => r < x.repeat)) {
+        const target = runtime.targets.find((t) => t.name === c.row);
+        if (!target) {
+          c.error = 'not running';
+          continue;
+        }
+        try {
+          // Same minute, back to back; who goes first alternates between repeats.
+          let server: number;
+          let standalone: number;
+          if (r % 2 === 0) {
+            server = await runServer(target.httpUrl, c);
+            standalone = await runStandalone(c.row, c);
+          } else {
+            standalone = await runStandalone(c.row, c);
+            server = await runServer(target.httpUrl, c);
+          }
+          c.pairs.push({ server, standalone });
+          process.stderr.write(`  #${r + 1} ${c.row} ${c.mode} C=${c.workers} N=${c.tasks}: server ${fmt(server)} standalone ${fmt(standalone)} ratio ${fmt(server / standalone)}\n`);
+        } catch (e) {
+          c.error = (e as Error).message;
+          process.stderr.write(`  #${r + 1} ${c.row} ${c.mode} C=${c.workers}: ${c.error}\n`);
+        }
       }
-      try {
-        // Same minute, back to back: the server's method, then the witness.
-        c.server = await runServer(target.httpUrl, c);
-        c.standalone = await runStandalone(c.row, c);
-      } catch (e) {
-        c.error = (e as Error).message;
-      }
-      const ratio = c.server !== undefined && c.standalone !== undefined ? c.server / c.standalone : undefined;
-      process.stderr.write(`  ${c.row} ${c.mode} C=${c.workers} N=${c.tasks}: server ${fmt(c.server)} standalone ${fmt(c.standalone)} ratio ${fmt(ratio)}${c.error ? ` (${c.error})` : ''}\n`);
     }
   } finally {
     await runtime.stop();
   }
   for (const u of runtime.unavailable) console.log(`unavailable: ${JSON.stringify(u)}`);
-  console.log(`\nratio server/standalone of the overhead (elapsed / ideal), * = outside ${TOLERANCE * 100}%; in brackets: server overhead / standalone overhead`);
+  console.log(`\nratio server/standalone of the overhead (elapsed / ideal): median of the pairs, * = outside ${TOLERANCE * 100}%;`);
+  console.log('in brackets: median server overhead / median standalone overhead, then the range of the pair ratios');
   const header = ['row', 'mode', ...WORKERS.map((w) => `C=${w}`)];
   const lines = [header];
   let outside = 0;
+  let measured = 0;
   for (const row of rows) {
     for (const mode of MODES) {
       lines.push([row, mode, ...WORKERS.map((w) => {
         const c = cells.find((x) => x.row === row && x.mode === mode && x.workers === w)!;
-        if (c.server === undefined || c.standalone === undefined) return 'error';
-        const ratio = c.server / c.standalone;
+        if (c.pairs.length === 0) return 'error';
+        measured++;
+        const ratios = c.pairs.map((p) => p.server / p.standalone);
+        const ratio = median(ratios);
         const off = Math.abs(ratio - 1) > TOLERANCE;
         if (off) outside++;
-        return `${ratio.toFixed(2)}${off ? '*' : ' '} (${fmt(c.server)}/${fmt(c.standalone)})`;
+        const range = ratios.length > 1 ? ` ${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)}` : '';
+        return `${ratio.toFixed(2)}${off ? '*' : ' '} (${fmt(median(c.pairs.map((p) => p.server)))}/${fmt(median(c.pairs.map((p) => p.standalone)))}${range})`;
       })]);
     }
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   for (const l of lines) console.log(`| ${l.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`);
   const errors = cells.filter((c) => c.error);
+  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const c of errors) console.log(`error: ${c.row} ${c.mode} C=${c.workers}: ${c.error}`);
-  console.log(`\n${outside} of ${cells.length - errors.length} cells outside ${TOLERANCE * 100}% (goal: 0); ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`\n${outside} of ${measured} cells outside ${TOLERANCE * 100}% (goal: 0); ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 await main();

@@ -2,7 +2,7 @@
 // overhead-fidelity compares the row's /overhead with. The same function the server calls,
 // in a bare process (no fastify, no metrics, no guard). Not a benchmark itself.
 //   node services/node-eventloop/dist/bench/standalone-overhead.js --mode pool|spawn --workers C --tasks N --sleep-ms S [--warmup]
-// --warmup: one unmeasured run first with min(N, max(C, 200)) tasks (the server is warm too).
+// --warmup: one unmeasured run first with min(N, max(5C, 50)) tasks (the server is warm too).
 // Prints the /overhead JSON plus "unit" and "where": "standalone"; exits 2 on bad arguments.
 import { parseArgs } from 'node:util';
 import { parseOverheadParams } from '@concurrency-lab/ts-common';
@@ -17,6 +17,6 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const p = parsed.value;
-if (values.warmup) await runOverhead({ ...p, tasks: Math.min(p.tasks, Math.max(p.workers, 200)) });
+if (values.warmup) await runOverhead({ ...p, tasks: Math.min(p.tasks, Math.max(5 * p.workers, 50)) });
 const result = await runOverhead(p);
 process.stdout.write(`${JSON.stringify({ ...result, unit: 'promises', where: 'standalone' })}\n`);

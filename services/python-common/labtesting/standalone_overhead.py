@@ -39,7 +39,7 @@ def parse_args(argv):
     p.add_argument("--tasks", required=True)
     p.add_argument("--sleep-ms", required=True)
     p.add_argument("--warmup", action="store_true",
-                   help="run once first with min(N, max(C, 200)) tasks, unmeasured, as a server that has "
+                   help="run once first with min(N, max(5C, 50)) tasks, unmeasured, as a server that has "
                         "already served requests is warm")
     return p.parse_args(argv)
 
@@ -115,7 +115,7 @@ def main(argv=None):
     runs = [params]
     if args.warmup:
         import dataclasses
-        runs.insert(0, dataclasses.replace(params, tasks=min(params.tasks, max(params.workers, 200))))
+        runs.insert(0, dataclasses.replace(params, tasks=min(params.tasks, max(5 * params.workers, 50))))
     answer = overhead_result(params, run_all(unit, runs)[-1])
     answer.update(unit=unit, where="standalone")
     sys.stdout.write(json.dumps(answer) + "\n")
