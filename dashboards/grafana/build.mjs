@@ -4,7 +4,29 @@
 // colours from the manifests); `npm run generate -- --check` fails if a committed file differs.
 // The JSON files are what Grafana loads; edit here and regenerate rather than edit the JSON.
 
+import { readFileSync } from 'node:fs';
+
 export const DATASOURCE = { type: 'prometheus', uid: 'lab-prometheus' };
+
+// The metric vocabulary is contract/contract.json's: every lab_* and process_* name a query uses
+// must be one of its metrics (a histogram's _bucket/_sum/_count included), or generation fails.
+// nodejs_* are prom-client's own defaults on the Node rows, outside the contract.
+const CONTRACT = JSON.parse(readFileSync(new URL('../../contract/contract.json', import.meta.url), 'utf8'));
+const CONTRACT_SAMPLES = new Set(
+  Object.values(CONTRACT.metrics).filter(Array.isArray).flat()
+    .flatMap((m) => (m.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((x) => m.name + x) : [m.name])),
+);
+
+/** The lab_* / process_* names in a PromQL expression that the contract does not define. */
+export function unknownMetrics(expr) {
+  return [...new Set(expr.match(/\b(lab|process)_[a-z0-9_]+/g) ?? [])].filter((n) => !CONTRACT_SAMPLES.has(n));
+}
+
+function checkedQuery(where, expr) {
+  const unknown = unknownMetrics(expr);
+  if (unknown.length > 0) throw new Error(`${where}: ${unknown.join(', ')} not in contract/contract.json (metrics)`);
+  return expr;
+}
 
 const IMPL = 'impl=~"$impl"';
 const rate = (metric, sel = IMPL) => `rate(${metric}{${sel}}[$__rate_interval])`;
@@ -188,7 +210,7 @@ function panelJson(p, rowColours) {
   const targets = p.targets.map(([expr, legend], i) => ({
     refId: String.fromCharCode(65 + i),
     datasource: DATASOURCE,
-    expr,
+    expr: checkedQuery(`panel '${p.title}'`, expr),
     legendFormat: legend,
     ...(p.kind === 'table' ? { instant: true, range: false, format: 'table' } : { range: true }),
   }));
@@ -225,7 +247,7 @@ export function dashboardJson(d, rowColours) {
     time: { from: 'now-15m', to: 'now' },
     timepicker: { refresh_intervals: ['1s', '5s', '10s', '30s', '1m'] },
     timezone: 'browser',
-    templating: { list: [d.variable] },
+    templating: { list: [{ ...d.variable, definition: checkedQuery(`${d.file} variable`, d.variable.definition) }] },
     annotations: { list: [] },
     links: [{ title: 'Concurrency Lab', type: 'dashboards', tags: ['concurrency-lab'], asDropdown: true }],
     panels: layout(d.panels).map((p) => panelJson(p, rowColours)),

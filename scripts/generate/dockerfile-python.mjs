@@ -69,6 +69,8 @@ function dockerfileFor(repo, m, manifests) {
     '# shared by all the Python images. Change it in the generator, never in one file.',
     sharedRun(manifests),
     '',
+    '# labcommon reads the limits and metric names from the contract, relative to its module.',
+    `COPY contract/contract.json ${APP}/contract/contract.json`,
     ...[...folders].sort().map((f) => `COPY ${f} ${APP}/${f}`),
     `COPY ${m.dir} ${APP}/${m.dir}`,
     '',

@@ -1,22 +1,24 @@
 import { Gauge, Registry } from 'prom-client';
+import { metricSpec } from '@concurrency-lab/ts-common';
 
-// The load generator's own series (DESIGN's load generator dashboard reads them). One registry,
-// exported, so that the web server of `lab up` serves it and `lab run` alone can too.
+// The load generator's own series (contract/contract.json, metrics.load_generator; the load
+// generator dashboard reads them). One registry, exported, so that the web server of `lab up`
+// serves it and `lab run` alone can too.
 
 export const loadgenRegistry = new Registry();
 
-const info = new Gauge({
-  name: 'lab_loadgen_info',
-  help: '1 for the step the load generator is running now (labels say which), absent when idle.',
-  labelNames: ['scenario', 'executor', 'target', 'phase'] as const,
-  registers: [loadgenRegistry],
-});
-const step = new Gauge({ name: 'lab_loadgen_step', help: 'Load of the current step (connections, req/s or workers).', labelNames: ['scenario', 'target'] as const, registers: [loadgenRegistry] });
-const target = new Gauge({ name: 'lab_loadgen_target', help: '1 for the target under load now.', labelNames: ['target'] as const, registers: [loadgenRegistry] });
-const connections = new Gauge({ name: 'lab_loadgen_connections', help: 'Connections the load generator holds open to the target.', labelNames: ['target'] as const, registers: [loadgenRegistry] });
-const achieved = new Gauge({ name: 'lab_loadgen_achieved_rps', help: 'Successful requests per second over the last second.', labelNames: ['target'] as const, registers: [loadgenRegistry] });
-const ideal = new Gauge({ name: 'lab_loadgen_ideal_rps', help: 'Little\'s law ideal (connections / upstream delay) or the scheduled rate.', labelNames: ['target'] as const, registers: [loadgenRegistry] });
-const latency = new Gauge({ name: 'lab_loadgen_latency_seconds', help: 'Client-side latency quantiles over the last second.', labelNames: ['target', 'quantile'] as const, registers: [loadgenRegistry] });
+function gauge<L extends string>(name: string): Gauge<L> {
+  const { help, labels } = metricSpec(name);
+  return new Gauge({ name, help, labelNames: labels as L[], registers: [loadgenRegistry] });
+}
+
+const info = gauge<'scenario' | 'executor' | 'target' | 'phase'>('lab_loadgen_info');
+const step = gauge<'scenario' | 'target'>('lab_loadgen_step');
+const target = gauge<'target'>('lab_loadgen_target');
+const connections = gauge<'target'>('lab_loadgen_connections');
+const achieved = gauge<'target'>('lab_loadgen_achieved_rps');
+const ideal = gauge<'target'>('lab_loadgen_ideal_rps');
+const latency = gauge<'target' | 'quantile'>('lab_loadgen_latency_seconds');
 
 export interface LiveFigures {
   rps?: number;

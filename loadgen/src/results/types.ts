@@ -2,7 +2,7 @@
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
 // fields); anything else bumps schema_version. results.schema.json mirrors this file.
 
-import type { OverheadResult } from '@concurrency-lab/ts-common';
+import type { OverheadMode, OverheadResult } from '@concurrency-lab/ts-common';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -56,9 +56,8 @@ export interface IdleMeasurement {
   threads_per_connection: number | null;
 }
 
-/** DESIGN's /overhead modes: C long-lived workers on a bounded queue (the seed's method), or a new unit per task. */
-export const OVERHEAD_MODES = ['pool', 'spawn'] as const;
-export type OverheadMode = (typeof OVERHEAD_MODES)[number];
+/** /overhead's modes (contract/contract.json): C long-lived workers on a bounded queue (the seed's method), or a new unit per task. */
+export { OVERHEAD_MODES, type OverheadMode } from '@concurrency-lab/ts-common';
 
 /**
  * A row's /overhead answer, as the services report it (elapsed_s / ideal_s; null when ideal is 0).

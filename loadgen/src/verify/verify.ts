@@ -57,7 +57,7 @@ async function verifyOne(target: Endpoint, upstream: Endpoint, onCheck: VerifyOp
 }
 
 /**
- * TechEmpower-style verification: every contract point of DESIGN against each target, one
+ * TechEmpower-style verification: every point of contract/README.md against each target, one
  * target at a time (the upstream-error check changes the shared upstream's config).
  */
 export async function verifyTargets(runtime: LabRuntime, opts: VerifyOptions = {}): Promise<VerifyReport> {

@@ -1,12 +1,12 @@
 import net from 'node:net';
-import { parseEchoParams, type LabMetrics, type Outcome } from '@concurrency-lab/ts-common';
+import { CONTRACT, MAX_LINE_BYTES, parseEchoParams, type LabMetrics, type Outcome } from '@concurrency-lab/ts-common';
 import type { EchoJob } from './echo-job.js';
 
 // The original protocol (nodeserver.js): raw TCP, newline-terminated lines, each connection
 // answered strictly in order, one line at a time: read, fetch, write. Lines that arrive while
 // one is being fetched wait in that connection's queue.
 
-export const MAX_LINE_BYTES = 64 * 1024;
+// MAX_LINE_BYTES and the answer to a longer line come from contract/contract.json (ts-common).
 // A client pipelining faster than the upstream answers must not grow our memory unbounded:
 // stop reading from it while this many lines wait, resume once the queue is short again.
 const PAUSE_AT_QUEUED_LINES = 256;
@@ -137,7 +137,7 @@ class LineConnection {
         if (!this.inputDone && this.queue.length <= RESUME_AT_QUEUED_LINES) this.socket.resume();
         if (item === 'too-long') {
           this.metrics.recordRequest('line', 'bad_request', 0);
-          this.socket.end('error: line too long\n');
+          this.socket.end(CONTRACT.line_protocol.line_too_long);
           this.queue.length = 0;
           return;
         }

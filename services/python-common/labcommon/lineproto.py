@@ -2,8 +2,10 @@
 with `echo: <translation>\\n` or `error: <reason>\\n`."""
 from typing import Optional
 
-MAX_LINE_BYTES = 64 * 1024  # content of one line, without its newline
-LINE_TOO_LONG = b"error: line too long\n"
+from .contract import CONTRACT, LIMITS
+
+MAX_LINE_BYTES = LIMITS["line_max_bytes"]  # content of one line, without its newline
+LINE_TOO_LONG = CONTRACT["line_protocol"]["line_too_long"].encode("utf-8")
 BUSY = b"error: busy\n"
 
 

@@ -1,5 +1,6 @@
-"""The DESIGN metric vocabulary on a dedicated prometheus_client registry (0.16: no default
-labels, so impl is a label of every metric). prometheus_client's own process/platform/gc
+"""The metric vocabulary of contract/contract.json on a dedicated prometheus_client registry
+(0.16: no default labels, so impl is a label of every metric). Names, help and labels come from
+the contract (`_family` / `_metric`). prometheus_client's own process/platform/gc
 collectors are NOT registered: the tree collector below exports process_* summed over the
 service's processes under the same names."""
 import os
@@ -14,19 +15,38 @@ os.environ.setdefault("PROMETHEUS_DISABLE_CREATED_SERIES", "True")
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from .contract import CONTRACT, label_values, metric_spec
 from .procstats import TreeStats
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
-PROTOCOLS = ("http", "line")
-OUTCOMES = ("ok", "bad_request", "upstream_error", "timeout", "busy")
-UNITS = ("threads", "greenlets", "coroutines", "processes", "deferreds", "promises")
+PROTOCOLS = tuple(label_values("protocol"))
+OUTCOMES = tuple(o["name"] for o in CONTRACT["outcomes"])
+UNITS = tuple(label_values("unit"))
+_IMPL = CONTRACT["metrics"]["label_on_every_series"]
+_KINDS = {"counter": Counter, "gauge": Gauge, "histogram": Histogram}
+_FAMILIES = {"counter": CounterMetricFamily, "gauge": GaugeMetricFamily}
 
 # 1 ms .. 60 s, fine between 50 and 200 ms where the upstream's default delay puts most requests.
 DURATION_BUCKETS = (
     0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.055, 0.06, 0.07, 0.08, 0.09, 0.1,
     0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0,
 )
+
+
+def _metric(name: str, registry: CollectorRegistry, **kwargs):
+    """A prometheus_client metric defined by the contract, labelled impl first."""
+    spec = metric_spec(name)
+    return _KINDS[spec["type"]](name, spec["help"], [_IMPL, *spec["labels"]], registry=registry, **kwargs)
+
+
+def _family(name: str, impl: str, values: Iterable):
+    """A collector's family for a contract metric; values: (label values after impl, value)."""
+    spec = metric_spec(name)
+    family = _FAMILIES[spec["type"]](name, spec["help"], labels=[_IMPL, *spec["labels"]])
+    for labels, value in values:
+        family.add_metric([impl, *labels], value)
+    return family
 
 
 def python_runtime(extra: Optional[str] = None) -> str:
@@ -45,19 +65,12 @@ class ProcessTreeCollector:
 
     def collect(self) -> Iterable:
         s = self.tree.snapshot()
-        threads = GaugeMetricFamily("lab_os_threads", "OS threads of every process of the service", labels=["impl"])
-        threads.add_metric([self.impl], s.threads)
-        ctx = CounterMetricFamily("lab_context_switches", "Context switches of every task of the service",
-                                  labels=["impl", "kind"])
-        ctx.add_metric([self.impl, "voluntary"], s.voluntary)
-        ctx.add_metric([self.impl, "involuntary"], s.involuntary)
-        cpu = CounterMetricFamily("process_cpu_seconds", "User+system CPU seconds of the service's processes",
-                                  labels=["impl"])
-        cpu.add_metric([self.impl], s.cpu_seconds)
-        rss = GaugeMetricFamily("process_resident_memory_bytes", "Resident memory of the service's processes",
-                                labels=["impl"])
-        rss.add_metric([self.impl], s.rss_bytes)
-        return [threads, ctx, cpu, rss]
+        return [
+            _family("lab_os_threads", self.impl, [((), s.threads)]),
+            _family("lab_context_switches_total", self.impl, [(("voluntary",), s.voluntary), (("involuntary",), s.involuntary)]),
+            _family("process_cpu_seconds_total", self.impl, [((), s.cpu_seconds)]),
+            _family("process_resident_memory_bytes", self.impl, [((), s.rss_bytes)]),
+        ]
 
 
 class LabMetrics:
@@ -72,20 +85,14 @@ class LabMetrics:
         self.unit = unit
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
-        self.info = Gauge("lab_info", "Which implementation this is", ["impl", "model", "language", "runtime"],
-                          registry=r)
+        self.info = _metric("lab_info", r)
         self.info.labels(impl, model, language, runtime).set(1)
-        self.requests = Counter("lab_requests_total", "Requests answered, by protocol and outcome",
-                                ["impl", "protocol", "outcome"], registry=r)
-        self.duration = Histogram("lab_request_duration_seconds", "Time from request read to answer written",
-                                  ["impl", "protocol"], buckets=DURATION_BUCKETS, registry=r)
-        self.upstream = Histogram("lab_upstream_duration_seconds", "Upstream fetch time", ["impl"],
-                                  buckets=DURATION_BUCKETS, registry=r)
-        self.inflight = Gauge("lab_inflight_requests", "Requests being served", ["impl", "protocol"], registry=r)
-        self.connections = Gauge("lab_open_connections", "Open client connections", ["impl", "protocol"],
-                                 registry=r)
-        self.units = Gauge("lab_concurrency_units", "Live units of concurrency (threads, greenlets, ...)",
-                           ["impl", "unit"], registry=r)
+        self.requests = _metric("lab_requests_total", r)
+        self.duration = _metric("lab_request_duration_seconds", r, buckets=DURATION_BUCKETS)
+        self.upstream = _metric("lab_upstream_duration_seconds", r, buckets=DURATION_BUCKETS)
+        self.inflight = _metric("lab_inflight_requests", r)
+        self.connections = _metric("lab_open_connections", r)
+        self.units = _metric("lab_concurrency_units", r)
         # Series exist (at 0) before the first request, so dashboards and verify see them.
         for p in PROTOCOLS:
             for o in OUTCOMES:

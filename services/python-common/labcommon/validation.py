@@ -1,20 +1,25 @@
 """Request validation shared by every Python row (the Node rows do the same in
 ts-common/validation.ts). Each parser returns (values, None) or (None, "one-line reason");
-the reason is the body of the 400."""
+the reason is the body of the 400. Every limit comes from contract/contract.json."""
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple, Union
 from urllib.parse import parse_qs
 
-MAX_TEXT_BYTES = 4096
-MAX_DELAY_MS = 60_000
-MAX_CPU_ITERS = 10_000_000
-MAX_WORKERS = 2000
-MAX_TASKS = 100_000
-MAX_SLEEP_MS = 1000
-# /overhead's methods (DESIGN): "pool" (the default) is the original experiment, C long-lived
-# workers on a queue bounded to C entries; "spawn" is a new unit per task, at most C alive.
-OVERHEAD_MODES = ("pool", "spawn")
+from .contract import LIMITS
+
+_ECHO, _OVERHEAD = LIMITS["echo"], LIMITS["overhead"]
+MAX_TEXT_BYTES = LIMITS["text_max_bytes"]
+MAX_DELAY_MS = _ECHO["delay_ms"]["max"]
+MAX_CPU_ITERS = _ECHO["cpu_iters"]["max"]
+MAX_WORKERS = _OVERHEAD["workers"]["max"]
+MAX_TASKS = _OVERHEAD["tasks"]["max"]
+MAX_SLEEP_MS = _OVERHEAD["sleep_ms"]["max"]
+# /overhead's methods (contract/README.md, "HTTP contract"): "pool" (the default) is the original
+# experiment, C long-lived workers on a queue bounded to C entries; "spawn" is a new unit per
+# task, at most C alive.
+OVERHEAD_MODES = tuple(_OVERHEAD["modes"])
+DEFAULT_OVERHEAD_MODE = _OVERHEAD["default_mode"]
 
 _INT_RE = re.compile(r"^-?\d{1,9}$")
 
@@ -105,10 +110,10 @@ def parse_echo_query(query: Query) -> Tuple[Optional[EchoParams], Optional[str]]
     err = check_text(text)
     if err:
         return None, err
-    delay, err = _optional_int(q, "delay_ms", 0, MAX_DELAY_MS)
+    delay, err = _optional_int(q, "delay_ms", _ECHO["delay_ms"]["min"], MAX_DELAY_MS)
     if err:
         return None, err
-    cpu, err = _optional_int(q, "cpu_iters", 0, MAX_CPU_ITERS)
+    cpu, err = _optional_int(q, "cpu_iters", _ECHO["cpu_iters"]["min"], MAX_CPU_ITERS)
     if err:
         return None, err
     return EchoParams(text=text, delay_ms=delay, cpu_iters=cpu or 0), None
@@ -116,13 +121,13 @@ def parse_echo_query(query: Query) -> Tuple[Optional[EchoParams], Optional[str]]
 
 def parse_overhead_query(query: Query) -> Tuple[Optional[OverheadParams], Optional[str]]:
     q = parse_query(query)
-    workers, err = _required_int(q, "workers", 1, MAX_WORKERS)
+    workers, err = _required_int(q, "workers", _OVERHEAD["workers"]["min"], MAX_WORKERS)
     if err:
         return None, err
-    tasks, err = _required_int(q, "tasks", 1, MAX_TASKS)
+    tasks, err = _required_int(q, "tasks", _OVERHEAD["tasks"]["min"], MAX_TASKS)
     if err:
         return None, err
-    sleep_ms, err = _required_int(q, "sleep_ms", 0, MAX_SLEEP_MS)
+    sleep_ms, err = _required_int(q, "sleep_ms", _OVERHEAD["sleep_ms"]["min"], MAX_SLEEP_MS)
     if err:
         return None, err
     mode, err = _single(q, "mode")
@@ -135,9 +140,9 @@ def parse_overhead_query(query: Query) -> Tuple[Optional[OverheadParams], Option
 
 
 def check_overhead_mode(raw: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
-    """None or '' (absent) -> 'pool'; one of OVERHEAD_MODES -> itself; else the 400 reason."""
+    """None or '' (absent) -> the default ('pool'); one of OVERHEAD_MODES -> itself; else the 400 reason."""
     if raw is None or raw == "":
-        return OVERHEAD_MODES[0], None
+        return DEFAULT_OVERHEAD_MODE, None
     if raw not in OVERHEAD_MODES:
         return None, f"mode must be one of {', '.join(OVERHEAD_MODES)}, got '{_clip(raw)}'"
     return raw, None

@@ -7,7 +7,7 @@ from labcommon.metrics import OUTCOMES, PROTOCOLS, LabMetrics
 from labcommon.procstats import TreeStats, descendants, read_stat
 from labtesting import parse_metrics
 
-DESIGN_NAMES = {
+CONTRACT_NAMES = {
     "lab_info", "lab_requests_total", "lab_request_duration_seconds_bucket", "lab_request_duration_seconds_count",
     "lab_request_duration_seconds_sum", "lab_upstream_duration_seconds_bucket", "lab_inflight_requests",
     "lab_open_connections", "lab_concurrency_units", "lab_os_threads", "lab_context_switches_total",
@@ -22,9 +22,9 @@ class MetricsTest(unittest.TestCase):
     def samples(self):
         return parse_metrics(self.m.render().decode())
 
-    def test_every_design_name_is_exposed_before_any_traffic(self):
+    def test_every_contract_name_is_exposed_before_any_traffic(self):
         names = {n for n, _ in self.samples()}
-        self.assertTrue(DESIGN_NAMES <= names, DESIGN_NAMES - names)
+        self.assertTrue(CONTRACT_NAMES <= names, CONTRACT_NAMES - names)
 
     def test_impl_label_on_every_series(self):
         for (name, labels), _ in self.samples().items():
@@ -81,7 +81,7 @@ class ProcStatsTest(unittest.TestCase):
         self.assertGreaterEqual(s.threads, 1)
 
     def test_tree_counts_threads_and_children(self):
-        tree = TreeStats(root_pid=os.getpid())
+        tree = TreeStats(root_pid=os.getpid(), rescan_seconds=0)
         before = tree.snapshot()
         stop = threading.Event()
         threads = [threading.Thread(target=stop.wait) for _ in range(5)]
@@ -112,6 +112,23 @@ class ProcStatsTest(unittest.TestCase):
         self.assertGreaterEqual(after.voluntary, during.voluntary)
         self.assertGreaterEqual(after.involuntary, during.involuntary)
         self.assertGreaterEqual(after.cpu_seconds, during.cpu_seconds)
+
+    def test_a_new_child_shows_up_by_the_next_rescan(self):
+        tree = TreeStats(root_pid=os.getpid(), rescan_seconds=0.2)
+        before = tree.snapshot().processes
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(w)
+            os.read(r, 1)
+            os._exit(0)
+        os.close(r)
+        try:
+            time.sleep(0.25)
+            self.assertEqual(tree.snapshot().processes, before + 1)
+        finally:
+            os.close(w)
+            os.waitpid(pid, 0)
 
     def test_cpu_of_a_reaped_child_stays_counted(self):
         tree = TreeStats(root_pid=os.getpid())

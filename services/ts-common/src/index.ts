@@ -1,3 +1,4 @@
+export * from './contract.js';
 export * from './config.js';
 export * from './validation.js';
 export * from './cpu-work.js';

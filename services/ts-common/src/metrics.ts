@@ -1,16 +1,24 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import client from 'prom-client';
+import { CONTRACT, metricSpec } from './contract.js';
 import { ProcessTreeReader, type ProcessTreeStats } from './proc-stats.js';
 
-// The DESIGN metric vocabulary for a Node service, on its own registry, every series labelled
-// impl="<service folder>". Names are a contract with dashboards and reports: do not rename.
+// The metric vocabulary of contract/contract.json for a Node service, on its own registry, every
+// series labelled impl="<service folder>". Names, help and labels come from the contract (`def`);
+// dashboards and reports rely on them.
 
 export type Protocol = 'http' | 'line';
 export type Outcome = 'ok' | 'bad_request' | 'upstream_error' | 'timeout' | 'busy';
 export type ConcurrencyUnit = 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises';
 
-export const PROTOCOLS: readonly Protocol[] = ['http', 'line'];
-export const OUTCOMES: readonly Outcome[] = ['ok', 'bad_request', 'upstream_error', 'timeout', 'busy'];
+export const PROTOCOLS = CONTRACT.metrics.label_values.protocol as readonly Protocol[];
+export const OUTCOMES = CONTRACT.outcomes.map((o) => o.name) as readonly Outcome[];
+
+/** name, help and labelNames of a contract metric, for prom-client's constructors. */
+function def<L extends string>(name: string): { name: string; help: string; labelNames: readonly L[] } {
+  const spec = metricSpec(name);
+  return { name: spec.name, help: spec.help, labelNames: spec.labels as L[] };
+}
 
 /** 1 ms .. 60 s, dense around the 50-200 ms upstream delays the scenarios use. */
 export const LATENCY_BUCKETS_SECONDS = [
@@ -58,51 +66,15 @@ export function createLabMetrics(opts: LabMetricsOptions): LabMetrics {
 
   addNodeDefaultsWithTreeProcessMetrics(registry, treeStats);
 
-  const info = new client.Gauge({
-    name: 'lab_info',
-    help: 'Always 1; the labels describe the implementation.',
-    labelNames: ['model', 'language', 'runtime'] as const,
-    registers,
-  });
+  const info = new client.Gauge({ ...def<'model' | 'language' | 'runtime'>('lab_info'), registers });
   info.set({ model: opts.model, language: opts.language, runtime: opts.runtime }, 1);
 
-  const requests = new client.Counter({
-    name: 'lab_requests_total',
-    help: 'Finished requests by protocol and outcome.',
-    labelNames: ['protocol', 'outcome'] as const,
-    registers,
-  });
-  const requestDuration = new client.Histogram({
-    name: 'lab_request_duration_seconds',
-    help: 'Time from request (or line) received to answer written.',
-    labelNames: ['protocol'] as const,
-    buckets: LATENCY_BUCKETS_SECONDS,
-    registers,
-  });
-  const upstreamDuration = new client.Histogram({
-    name: 'lab_upstream_duration_seconds',
-    help: 'Time of the upstream /arrpi fetch, failures included.',
-    buckets: LATENCY_BUCKETS_SECONDS,
-    registers,
-  });
-  const inflight = new client.Gauge({
-    name: 'lab_inflight_requests',
-    help: 'Requests (or lines) received and not yet answered.',
-    labelNames: ['protocol'] as const,
-    registers,
-  });
-  const openConnections = new client.Gauge({
-    name: 'lab_open_connections',
-    help: 'Client connections currently open.',
-    labelNames: ['protocol'] as const,
-    registers,
-  });
-  const concurrencyUnits = new client.Gauge({
-    name: 'lab_concurrency_units',
-    help: 'Live units of the concurrency model (threads, greenlets, promises...).',
-    labelNames: ['unit'] as const,
-    registers,
-  });
+  const requests = new client.Counter({ ...def<'protocol' | 'outcome'>('lab_requests_total'), registers });
+  const requestDuration = new client.Histogram({ ...def<'protocol'>('lab_request_duration_seconds'), buckets: LATENCY_BUCKETS_SECONDS, registers });
+  const upstreamDuration = new client.Histogram({ ...def('lab_upstream_duration_seconds'), buckets: LATENCY_BUCKETS_SECONDS, registers });
+  const inflight = new client.Gauge({ ...def<'protocol'>('lab_inflight_requests'), registers });
+  const openConnections = new client.Gauge({ ...def<'protocol'>('lab_open_connections'), registers });
+  const concurrencyUnits = new client.Gauge({ ...def<'unit'>('lab_concurrency_units'), registers });
 
   // Series exist at 0 before any traffic so that dashboards and rate() see them from the start.
   for (const protocol of PROTOCOLS) {
@@ -114,8 +86,7 @@ export function createLabMetrics(opts: LabMetricsOptions): LabMetrics {
   concurrencyUnits.set({ unit: opts.concurrencyUnit }, 0);
 
   new client.Gauge({
-    name: 'lab_os_threads',
-    help: 'OS threads of every process of the service (/proc/<pid>/task).',
+    ...def('lab_os_threads'),
     registers,
     async collect() {
       const stats = await treeStats();
@@ -123,9 +94,7 @@ export function createLabMetrics(opts: LabMetricsOptions): LabMetrics {
     },
   });
   new client.Counter({
-    name: 'lab_context_switches_total',
-    help: 'Context switches of every thread of every process of the service (/proc/<pid>/task/<tid>/status).',
-    labelNames: ['kind'] as const,
+    ...def<'kind'>('lab_context_switches_total'),
     registers,
     async collect() {
       const stats = await treeStats();
@@ -170,7 +139,7 @@ export function createLabMetrics(opts: LabMetricsOptions): LabMetrics {
 
 /**
  * prom-client's default metrics, except that process_cpu_seconds_total and
- * process_resident_memory_bytes are replaced by sums over the service's process tree (DESIGN).
+ * process_resident_memory_bytes are replaced by sums over the service's process tree (contract/README.md).
  * Both names must appear once, so the defaults' own series are unregistered first.
  */
 function addNodeDefaultsWithTreeProcessMetrics(
@@ -186,8 +155,7 @@ function addNodeDefaultsWithTreeProcessMetrics(
   const registers = [registry];
 
   new client.Counter({
-    name: 'process_cpu_seconds_total',
-    help: 'User and system CPU seconds of every process of the service.',
+    ...def('process_cpu_seconds_total'),
     registers,
     async collect() {
       const stats = await treeStats();
@@ -197,8 +165,7 @@ function addNodeDefaultsWithTreeProcessMetrics(
     },
   });
   new client.Gauge({
-    name: 'process_resident_memory_bytes',
-    help: 'Resident memory of every process of the service, summed.',
+    ...def('process_resident_memory_bytes'),
     registers,
     async collect() {
       // First, before any other await: the default collect must fill its gauges before
@@ -220,11 +187,7 @@ function addNodeDefaultsWithTreeProcessMetrics(
 
 /** lab_event_loop_utilization over the last full window; returns a stop function. */
 function sampleEventLoopUtilization(registry: client.Registry, windowMs: number): () => void {
-  const gauge = new client.Gauge({
-    name: 'lab_event_loop_utilization',
-    help: 'Share of the last window the event loop was busy (0..1), from perf_hooks.',
-    registers: [registry],
-  });
+  const gauge = new client.Gauge({ ...def('lab_event_loop_utilization'), registers: [registry] });
   gauge.set(0);
   let last: EventLoopUtilization = performance.eventLoopUtilization();
   const timer = setInterval(() => {

@@ -1,13 +1,16 @@
 // Request validation shared by the Node rows (the Python rows implement the same rules in
 // python-common). Each parser returns the values or one line saying what is wrong, which the
-// caller sends as the body of a 400.
+// caller sends as the body of a 400. Every limit comes from contract/contract.json.
+import { LIMITS } from './contract.js';
 
-export const MAX_TEXT_BYTES = 4096;
-export const MAX_DELAY_MS = 60_000;
-export const MAX_CPU_ITERS = 10_000_000;
-export const MAX_WORKERS = 2000;
-export const MAX_TASKS = 100_000;
-export const MAX_SLEEP_MS = 1000;
+export const MAX_TEXT_BYTES = LIMITS.text_max_bytes;
+export const MAX_DELAY_MS = LIMITS.echo.delay_ms.max;
+export const MAX_CPU_ITERS = LIMITS.echo.cpu_iters.max;
+export const MAX_WORKERS = LIMITS.overhead.workers.max;
+export const MAX_TASKS = LIMITS.overhead.tasks.max;
+export const MAX_SLEEP_MS = LIMITS.overhead.sleep_ms.max;
+/** Content of one line-protocol line, without its newline. */
+export const MAX_LINE_BYTES = LIMITS.line_max_bytes;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -18,10 +21,12 @@ export interface EchoParams {
   cpuIters: number;
 }
 
-/** /overhead's methods (DESIGN): 'pool' (the default) is the original experiment, C long-lived
- *  workers on a queue bounded to C entries; 'spawn' is a new unit per task, at most C alive. */
-export const OVERHEAD_MODES = ['pool', 'spawn'] as const;
-export type OverheadMode = (typeof OVERHEAD_MODES)[number];
+/** /overhead's methods (contract/README.md, "HTTP contract"): 'pool' (the default) is the original
+ *  experiment, C long-lived workers on a queue bounded to C entries; 'spawn' is a new unit per
+ *  task, at most C alive. The type names both; the contract says which exist and the default. */
+export type OverheadMode = 'pool' | 'spawn';
+export const OVERHEAD_MODES = LIMITS.overhead.modes as readonly OverheadMode[];
+const DEFAULT_MODE = LIMITS.overhead.default_mode as OverheadMode;
 
 export interface OverheadParams {
   workers: number;
@@ -39,19 +44,19 @@ export function parseEchoParams(query: Query): Parsed<EchoParams> {
   if (text.value === undefined || text.value === '') return fail('text is required');
   const bytes = Buffer.byteLength(text.value, 'utf8');
   if (bytes > MAX_TEXT_BYTES) return fail(`text is ${bytes} bytes, at most ${MAX_TEXT_BYTES} allowed`);
-  const delay = optionalInt(query, 'delay_ms', 0, MAX_DELAY_MS);
+  const delay = optionalInt(query, 'delay_ms', LIMITS.echo.delay_ms.min, MAX_DELAY_MS);
   if (!delay.ok) return delay;
-  const cpu = optionalInt(query, 'cpu_iters', 0, MAX_CPU_ITERS);
+  const cpu = optionalInt(query, 'cpu_iters', LIMITS.echo.cpu_iters.min, MAX_CPU_ITERS);
   if (!cpu.ok) return cpu;
   return { ok: true, value: { text: text.value, delayMs: delay.value, cpuIters: cpu.value ?? 0 } };
 }
 
 export function parseOverheadParams(query: Query): Parsed<OverheadParams> {
-  const workers = requiredInt(query, 'workers', 1, MAX_WORKERS);
+  const workers = requiredInt(query, 'workers', LIMITS.overhead.workers.min, MAX_WORKERS);
   if (!workers.ok) return workers;
-  const tasks = requiredInt(query, 'tasks', 1, MAX_TASKS);
+  const tasks = requiredInt(query, 'tasks', LIMITS.overhead.tasks.min, MAX_TASKS);
   if (!tasks.ok) return tasks;
-  const sleep = requiredInt(query, 'sleep_ms', 0, MAX_SLEEP_MS);
+  const sleep = requiredInt(query, 'sleep_ms', LIMITS.overhead.sleep_ms.min, MAX_SLEEP_MS);
   if (!sleep.ok) return sleep;
   const mode = single(query, 'mode');
   if (!mode.ok) return mode;
@@ -60,9 +65,9 @@ export function parseOverheadParams(query: Query): Parsed<OverheadParams> {
   return { ok: true, value: { workers: workers.value, tasks: tasks.value, sleepMs: sleep.value, mode: checked.value } };
 }
 
-/** Absent or empty -> 'pool'; one of OVERHEAD_MODES -> itself; anything else -> the 400 reason. */
+/** Absent or empty -> the default ('pool'); one of OVERHEAD_MODES -> itself; anything else -> the 400 reason. */
 export function parseOverheadMode(raw: string | undefined): Parsed<OverheadMode> {
-  if (raw === undefined || raw === '') return { ok: true, value: OVERHEAD_MODES[0] };
+  if (raw === undefined || raw === '') return { ok: true, value: DEFAULT_MODE };
   if (!(OVERHEAD_MODES as readonly string[]).includes(raw)) return fail(`mode must be one of ${OVERHEAD_MODES.join(', ')}, got '${clip(raw)}'`);
   return { ok: true, value: raw as OverheadMode };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLabMetrics } from '../src/metrics.js';
 
-test('exposition has every DESIGN name exactly once, each series labelled with impl', async () => {
+test('exposition has every contract metric name exactly once, each series labelled with impl', async () => {
   const m = createLabMetrics({
     impl: 'node-eventloop',
     model: 'event loop',

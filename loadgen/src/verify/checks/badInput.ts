@@ -1,18 +1,21 @@
+import { LIMITS } from '@concurrency-lab/ts-common';
 import type { CheckGroup } from '../types.js';
 import { httpGet, show } from '../httpClient.js';
 
-// Each bad request must get a 400 with a one-line reason (DESIGN: never a crash or a hang).
-const CASES: { check: string; params: Record<string, string> }[] = [
+// Each bad request must get a 400 with a one-line reason (contract/README.md: never a crash or a
+// hang). Each case is one step past a limit of contract/contract.json.
+const { delay_ms, cpu_iters } = LIMITS.echo;
+export const BAD_INPUT_CASES: { check: string; params: Record<string, string> }[] = [
   { check: 'bad-input.missing-text', params: {} },
-  { check: 'bad-input.text-too-long', params: { text: 'a'.repeat(4097) } },
-  { check: 'bad-input.delay-negative', params: { text: 'hi', delay_ms: '-1' } },
-  { check: 'bad-input.delay-too-big', params: { text: 'hi', delay_ms: '60001' } },
+  { check: 'bad-input.text-too-long', params: { text: 'a'.repeat(LIMITS.text_max_bytes + 1) } },
+  { check: 'bad-input.delay-negative', params: { text: 'hi', delay_ms: String(delay_ms.min - 1) } },
+  { check: 'bad-input.delay-too-big', params: { text: 'hi', delay_ms: String(delay_ms.max + 1) } },
   { check: 'bad-input.delay-not-number', params: { text: 'hi', delay_ms: 'abc' } },
-  { check: 'bad-input.cpu-iters-too-big', params: { text: 'hi', cpu_iters: '10000001' } },
+  { check: 'bad-input.cpu-iters-too-big', params: { text: 'hi', cpu_iters: String(cpu_iters.max + 1) } },
 ];
 
 export const badInputChecks: CheckGroup = async ({ target, record }) => {
-  for (const { check, params } of CASES) {
+  for (const { check, params } of BAD_INPUT_CASES) {
     const url = `${target.httpUrl}/echo?${new URLSearchParams(params).toString()}`;
     const shownUrl = url.length > 160 ? `${url.slice(0, 160)}…` : url;
     const res = await httpGet(url);

@@ -1,9 +1,12 @@
+import { CONTRACT, MAX_LINE_BYTES } from '@concurrency-lab/ts-common';
 import type { CheckGroup } from '../types.js';
 import { show } from '../httpClient.js';
 import { LineConnection } from '../lineClient.js';
 import { expectedEcho } from './expected.js';
 
-const MAX_LINE = 64 * 1024;
+/** The contract's line limit (contract/contract.json): the probe sends one byte more. */
+export const TOO_LONG_LINE_BYTES = MAX_LINE_BYTES + 1;
+const LINE_TOO_LONG = CONTRACT.line_protocol.line_too_long;
 
 export const lineChecks: CheckGroup = async ({ target, upstream, record }) => {
   if (!target.line) {
@@ -49,17 +52,17 @@ export const lineChecks: CheckGroup = async ({ target, upstream, record }) => {
   // One byte over the limit, no newline: the server must say so and close.
   const big = await LineConnection.connect(host, port);
   try {
-    big.write(Buffer.alloc(MAX_LINE + 1, 0x61));
+    big.write(Buffer.alloc(TOO_LONG_LINE_BYTES, 0x61));
     let answer: string;
     try {
       answer = await big.readLine();
     } catch (err) {
-      record('line.too-long', 'fail', `a ${MAX_LINE + 1}-byte line: ${(err as Error).message}`, big.address);
+      record('line.too-long', 'fail', `a ${TOO_LONG_LINE_BYTES}-byte line: ${(err as Error).message}`, big.address);
       return;
     }
     const closed = await big.waitClosed(3000);
-    if (answer === 'error: line too long\n' && closed) record('line.too-long', 'pass', 'error: line too long, then closed', big.address);
-    else if (answer !== 'error: line too long\n') record('line.too-long', 'fail', `expected "error: line too long\\n", got ${show(answer)}`, big.address);
+    if (answer === LINE_TOO_LONG && closed) record('line.too-long', 'pass', 'error: line too long, then closed', big.address);
+    else if (answer !== LINE_TOO_LONG) record('line.too-long', 'fail', `expected ${show(LINE_TOO_LONG)}, got ${show(answer)}`, big.address);
     else record('line.too-long', 'fail', 'answered the error but kept the connection open', big.address);
   } finally {
     big.close();

@@ -1,23 +1,14 @@
+import { CONTRACT, sampleNames } from '@concurrency-lab/ts-common';
 import { parsePrometheusText, sumOf, type Sample } from '../../live/prom-text.js';
 import type { Endpoint } from '../../runtime/types.js';
 import type { CheckContext } from '../types.js';
 import { httpGet } from '../httpClient.js';
 
-// DESIGN's metric vocabulary: the exact sample names each row must expose.
-const REQUIRED_SAMPLES = [
-  'lab_info',
-  'lab_requests_total',
-  'lab_request_duration_seconds_bucket', 'lab_request_duration_seconds_sum', 'lab_request_duration_seconds_count',
-  'lab_upstream_duration_seconds_bucket', 'lab_upstream_duration_seconds_sum', 'lab_upstream_duration_seconds_count',
-  'lab_inflight_requests',
-  'lab_open_connections',
-  'lab_concurrency_units',
-  'lab_os_threads',
-  'lab_context_switches_total',
-  'process_cpu_seconds_total',
-  'process_resident_memory_bytes',
-];
-const NODE_SAMPLES = ['lab_event_loop_utilization'];
+// The contract's metric vocabulary (contract/contract.json): the exact sample names each row
+// must expose (a histogram's _bucket, _sum and _count), Node rows a few more.
+const REQUIRED_SAMPLES = CONTRACT.metrics.every_row.flatMap(sampleNames);
+const NODE_SAMPLES = CONTRACT.metrics.node_rows.flatMap(sampleNames);
+const INFO_LABELS = CONTRACT.metrics.every_row.find((m) => m.name === 'lab_info')?.labels ?? [];
 
 export function requiredSamples(target: Endpoint): string[] {
   return target.manifest.local.interpreter === 'node' ? [...REQUIRED_SAMPLES, ...NODE_SAMPLES] : REQUIRED_SAMPLES;
@@ -54,10 +45,10 @@ export async function metricsChecks(ctx: CheckContext, before: RequestCounts | u
   const required = requiredSamples(target);
   const missing = required.filter((name) => !samples.some((s) => s.name === name));
   if (missing.length > 0) record('metrics.names', 'fail', `missing: ${missing.join(', ')}`, url);
-  else record('metrics.names', 'pass', `all ${required.length} DESIGN names present`, url);
+  else record('metrics.names', 'pass', `all ${required.length} contract names present`, url);
 
   const info = samples.find((s) => s.name === 'lab_info');
-  const infoMissing = ['model', 'language', 'runtime'].filter((l) => !info?.labels[l]);
+  const infoMissing = INFO_LABELS.filter((l) => !info?.labels[l]);
   if (info && infoMissing.length > 0) record('metrics.lab-info', 'fail', `lab_info lacks label(s) ${infoMissing.join(', ')}`, url);
   else if (info) record('metrics.lab-info', 'pass', `model="${info.labels.model}" runtime="${info.labels.runtime}"`, url);
 
@@ -66,7 +57,7 @@ export async function metricsChecks(ctx: CheckContext, before: RequestCounts | u
     const shown = unlabelled.slice(0, 3).map((s) => `${s.name}{impl="${s.labels.impl ?? ''}"}`).join(', ');
     record('metrics.impl-label', 'fail', `${unlabelled.length} series without impl="${target.name}", e.g. ${shown}`, url);
   } else {
-    record('metrics.impl-label', 'pass', `every DESIGN series has impl="${target.name}"`, url);
+    record('metrics.impl-label', 'pass', `every contract series has impl="${target.name}"`, url);
   }
 
   const unit = target.manifest.concurrencyUnit;

@@ -1,3 +1,4 @@
+import { LIMITS } from '@concurrency-lab/ts-common';
 import type { CheckGroup, CheckContext } from '../types.js';
 import { httpGet, show } from '../httpClient.js';
 
@@ -42,6 +43,7 @@ export const overheadChecks: CheckGroup = async (ctx) => {
   await checkResult(ctx, 'overhead.result', undefined);
   await checkResult(ctx, 'overhead.result.pool', 'pool');
   await checkResult(ctx, 'overhead.result.spawn', 'spawn');
-  await checkBad(ctx, 'overhead.bad-input', 'workers=0&tasks=20&sleep_ms=5', 'workers=0', /workers/);
+  const tooFew = `workers=${LIMITS.overhead.workers.min - 1}`;
+  await checkBad(ctx, 'overhead.bad-input', `${tooFew}&tasks=20&sleep_ms=5`, tooFew, /workers/);
   await checkBad(ctx, 'overhead.bad-mode', `${QUERY}&mode=bogus`, 'mode=bogus', /pool.*spawn/);
 };
