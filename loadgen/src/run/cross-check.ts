@@ -23,9 +23,8 @@ export async function crossCheckStep(run: StepRun, step: StepResult, warmupS: nu
   const cc = step.cross_check;
   if (cc.flagged) {
     step.warnings.push(
-      `cross-check: wrk measured ${cc.rps.toFixed(1)} req/s at ${cc.connections} connections, the lab ${step.rps.toFixed(1)} (lab/wrk ${cc.ratio!.toFixed(2)} < ${CROSS_CHECK_MIN_RATIO}; ${cc.note ?? ''}). ` +
-      `Where the lab's load generator used most of a core it was the limit (the target is faster than measured: the load generator on another machine would tell); ` +
-      `where it used little, the machine was busy or the target varies from run to run: rerun on an idle machine`,
+      `cross-check: lab/wrk ${cc.ratio!.toFixed(2)} < ${CROSS_CHECK_MIN_RATIO} (lab ${step.rps.toFixed(1)}, wrk ${cc.rps.toFixed(1)} req/s; ${cc.note ?? ''}): ` +
+      'a load generator near a full core was the limit (the target is faster than measured); one using little means a busy machine or a varying target: rerun on an idle machine',
     );
   }
 }
