@@ -2,7 +2,7 @@
 // the server around it? For every row, both modes (pool, spawn) and C = 1, 100, 500, 1000
 // (10,000 tasks of 5 ms), the row's /overhead and the same method run by a standalone script
 // outside any server (services/python-common/labtesting/standalone_overhead.py, node-eventloop's
-// dist/bench/standalone-overhead.js; --warmup: one unmeasured run first, since the server is warm) back to back in the same minute; prints the ratio
+// dist/bench/standalone-overhead.js; --warmup: three unmeasured runs first, since the server is warm) back to back in the same minute; prints the ratio
 // server/standalone per cell and marks the cells outside 20%. Goal: every cell within 20%.
 // Not a test: it prints figures and exits 0 either way.
 // Each cell is measured FIDELITY_REPEAT times (default 3; 5 for C >= 500, whose runs are short
@@ -89,9 +89,9 @@ async function main(): Promise<void> {
   const n = Number(process.env.FIDELITY_TASKS || 10_000);
   const repeat = Math.max(1, Number(process.env.FIDELITY_REPEAT || 3));
   const cells: Cell[] = rows.flatMap((row) => MODES.flatMap((mode) => WORKERS.map((workers): Cell => ({ row, mode, workers, tasks: tasksFor(row, mode, workers, n), repeat: workers >= 500 ? repeat + 2 : repeat, pairs: [] }))));
-  // A guess from the ideal times (x2.5 overhead, x3 for the server, the witness and its warm-up,
+  // A guess from the ideal times (x2.5 overhead, x5 for the server, the witness and its warm-ups,
   // 1.2 s per witness process start), calibrated on a 2-core machine.
-  const estimate = cells.reduce((s, c) => s + c.repeat * (((c.tasks * SLEEP_MS) / c.workers / 1000) * 2.5 * 3 + 1.2), 0);
+  const estimate = cells.reduce((s, c) => s + c.repeat * (((c.tasks * SLEEP_MS) / c.workers / 1000) * 2.5 * 5 + 1.2), 0);
   console.log(`machine: ${os.availableParallelism()} CPUs, node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`${cells.length} cells (${rows.length} rows x ${MODES.length} modes x C=${WORKERS.join(',')}), ${n} tasks of ${SLEEP_MS} ms, ${repeat} pairs per cell (${repeat + 2} for C >= 500);`);
   console.log(`C=1 and python-processes' spawn mode use max(200, C) tasks instead, to stay bounded. Estimate: ~${Math.round(estimate / 60)} min.`);

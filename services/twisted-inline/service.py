@@ -78,4 +78,4 @@ class EchoLineProtocol(OrderedLineProtocol):
 
 
 if __name__ == "__main__":
-    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, inline_overhead.make_workers(svc.reactor, svc.pending.track)))
+    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, inline_overhead.make_workers(svc.reactor), svc.pending.track))

@@ -16,6 +16,8 @@ import sys
 
 SERVICES = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+WARMUP_RUNS = 3
+
 # unit -> (row folder, extra folders on sys.path)
 UNITS = {
     "threads": ("python-threads", ()),
@@ -39,8 +41,8 @@ def parse_args(argv):
     p.add_argument("--tasks", required=True)
     p.add_argument("--sleep-ms", required=True)
     p.add_argument("--warmup", action="store_true",
-                   help="run once first with min(N, max(5C, 50)) tasks, unmeasured, as a server that has "
-                        "already served requests is warm")
+                   help="three unmeasured runs first, of min(N, max(10C, 50)) tasks each: a server that has "
+                        "served requests is warm (allocator, caches, JIT in Node), a fresh process is not")
     return p.parse_args(argv)
 
 
@@ -75,7 +77,7 @@ def run_twisted(unit, runs):
         import callbacks_overhead as row
     else:
         import inline_overhead as row
-    workers = row.make_workers(reactor, lambda d: d)
+    workers = row.make_workers(reactor)
     results = []
 
     def next_run(_=None):
@@ -115,7 +117,7 @@ def main(argv=None):
     runs = [params]
     if args.warmup:
         import dataclasses
-        runs.insert(0, dataclasses.replace(params, tasks=min(params.tasks, max(5 * params.workers, 50))))
+        runs[:0] = [dataclasses.replace(params, tasks=min(params.tasks, max(10 * params.workers, 50)))] * WARMUP_RUNS
     answer = overhead_result(params, run_all(unit, runs)[-1])
     answer.update(unit=unit, where="standalone")
     sys.stdout.write(json.dumps(answer) + "\n")

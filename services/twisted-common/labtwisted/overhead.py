@@ -63,16 +63,17 @@ class TaskQueue(object):
         return self._joined
 
 
-def run_overhead(workers, params):
-    """Deferred -> elapsed seconds of N tasks of S ms on C workers, by params.mode."""
+def run_overhead(workers, params, track=lambda d: d):
+    """Deferred -> elapsed seconds of N tasks of S ms on C workers, by params.mode.
+    track(d) -> d: the server's units gauge, given each worker's Deferred (C, not N, updates)."""
     sleep_s = params.sleep_ms / 1000.0
     started = time.monotonic()
     if params.mode == "spawn":
         tasks = iter(range(params.tasks))
-        d = defer.gatherResults([workers.spawn(tasks, sleep_s) for _ in range(params.workers)], consumeErrors=True)
+        d = defer.gatherResults([track(workers.spawn(tasks, sleep_s)) for _ in range(params.workers)], consumeErrors=True)
         return d.addCallback(lambda _: time.monotonic() - started)
     queue = TaskQueue(params.workers)
-    running = [workers.pool(queue, sleep_s) for _ in range(params.workers)]
+    running = [track(workers.pool(queue, sleep_s)) for _ in range(params.workers)]
     all_stopped = defer.gatherResults(running, consumeErrors=True)
     finished = defer.Deferred()
 
@@ -102,9 +103,9 @@ def run_overhead(workers, params):
 
 
 class OverheadResource(GetResource):
-    def __init__(self, workers):
+    def __init__(self, workers, track):
         GetResource.__init__(self)
-        self.workers = workers
+        self.workers, self.track = workers, track
         self.guard = ExperimentGuard()
 
     def render_GET(self, request):
@@ -115,7 +116,7 @@ class OverheadResource(GetResource):
         if not self.guard.try_start():
             write_response(request, 409, text_body(BUSY_REASON))
             return server.NOT_DONE_YET
-        d = run_overhead(self.workers, params)
+        d = run_overhead(self.workers, params, self.track)
 
         def done(result):
             self.guard.finish()

@@ -1,5 +1,5 @@
 """lab_concurrency_units{unit="deferreds"}: Deferreds the row is waiting on right now (upstream
-fetches and overhead timers), the reactor's equivalent of a blocked thread."""
+fetches and /overhead workers), the reactor's equivalent of a blocked thread."""
 
 
 class PendingDeferreds(object):

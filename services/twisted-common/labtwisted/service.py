@@ -39,15 +39,16 @@ class TwistedService(object):
         m = self.metrics
         return sum(m.sample("lab_inflight_requests", {"protocol": p}) or 0 for p in ("http", "line"))
 
-    def serve(self, echo_resource, line_protocol_class, overhead_workers):
+    def serve(self, echo_resource, line_protocol_class, overhead_workers, track_overhead_worker):
         """Listens on both ports, runs the reactor until SIGTERM/SIGINT, returns the exit code.
-        overhead_workers: an overhead.OverheadWorkers(pool, spawn) in the row's style."""
+        overhead_workers: an overhead.OverheadWorkers(pool, spawn) in the row's style;
+        track_overhead_worker: the units gauge's track(d), given each experiment worker's Deferred."""
         _log_warnings_to_stderr()
         routes = {
             b"/echo": echo_resource,
             b"/healthz": TextResource(200, "ok"),
             b"/metrics": MetricsResource(self.metrics),
-            b"/overhead": OverheadResource(overhead_workers),
+            b"/overhead": OverheadResource(overhead_workers, track_overhead_worker),
         }
         site = make_site(routes, self.metrics)
         line_factory = protocol.ServerFactory.forProtocol(line_protocol_class)
