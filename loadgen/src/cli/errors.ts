@@ -1,4 +1,5 @@
-// Exit codes of the `lab` CLI (DESIGN: 0 ok, 1 a threshold failed, 2 bad input, 3 verify failed).
+// Exit codes of the `lab` CLI (contract/README.md, "The lab CLI": 0 ok, 1 a threshold failed or a
+// target died, 2 bad input, 3 verify failed, 130 interrupted).
 export const EXIT = { ok: 0, threshold: 1, badInput: 2, verifyFailed: 3 } as const;
 
 /** An error the user can act on: main() prints its message (no stack) and exits with its code. */

@@ -21,7 +21,7 @@ export function stepOverhead(s: StepResult, mode: OverheadMode): ModedOverhead |
   return stepOverheads(s).find((o) => o.mode === mode);
 }
 
-/** The modes a run measured, in DESIGN's order (pool, spawn). */
+/** The modes a run measured, in the contract's order (pool, spawn). */
 export function runOverheadModes(r: RunResults): OverheadMode[] {
   const seen = new Set(r.targets.flatMap((t) => t.steps.flatMap((s) => stepOverheads(s).map((o) => o.mode))));
   return OVERHEAD_MODES.filter((m) => seen.has(m));

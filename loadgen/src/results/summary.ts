@@ -83,7 +83,7 @@ function stepTable(r: RunResults, steps: StepResult[]): string[] {
   );
 }
 
-/** What each /overhead mode measures (DESIGN). */
+/** What each /overhead mode measures (contract/README.md, "HTTP contract"). */
 export const MODE_MEANING: Record<OverheadMode, string> = {
   pool: 'C long-lived workers take tasks from a queue bounded to C: the seed\'s method',
   spawn: 'a new unit per task, at most C alive: the cost of creating units',

@@ -47,7 +47,7 @@ export interface Scenario {
   file?: string;
 }
 
-/** The upstream's own default delay (DESIGN: UPSTREAM_DELAY_MS, 50). */
+/** The upstream's own default delay (contract/README.md, "Configuration by environment": UPSTREAM_DELAY_MS, 50). */
 export const UPSTREAM_DEFAULT_DELAY_MS = 50;
 
 /** The upstream delay each request waits for: the basis of the ideal (Little's law) line. */

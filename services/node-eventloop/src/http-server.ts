@@ -9,7 +9,7 @@ import {
 import type { EchoJob } from './echo-job.js';
 import { runOverhead } from './overhead-experiment.js';
 
-// HTTP side of the row: fastify on the event loop, one handler per DESIGN route.
+// HTTP side of the row: fastify on the event loop, one handler per route of the contract (contract/README.md).
 
 const TEXT = 'text/plain; charset=utf-8';
 

@@ -215,7 +215,7 @@ describe('/overhead', () => {
   });
 });
 
-test('metrics: DESIGN names present, every series labelled impl="node-eventloop"', async () => {
+test('metrics: contract names present, every series labelled impl="node-eventloop"', async () => {
   const m = (await getOnce(`${row.svc.baseUrl}/metrics`)).body;
   for (const name of [
     'lab_info', 'lab_requests_total', 'lab_request_duration_seconds', 'lab_upstream_duration_seconds',

@@ -1,6 +1,6 @@
 """Test helpers for the Python rows: start the real upstream and a row as child processes on
 ports the OS picks (PORT=0, read back from the startup line), talk HTTP and the line protocol,
-read /metrics. Never binds the fixed DESIGN ports."""
+read /metrics. Never binds the fixed ports of the manifests."""
 import http.client
 import json
 import os

@@ -1,4 +1,4 @@
-"""The DESIGN contract as a unittest mixin, shared by every Python row's tests.
+"""The lab's contract (contract/README.md) as a unittest mixin, shared by every Python row's tests.
 A row's test sets ROW (folder name) and UNIT, and may set ROW_ENV and OVERHEAD_WORKERS_GAUGE."""
 import json
 import signal
@@ -7,6 +7,8 @@ import threading
 import time
 import unittest
 from typing import Dict
+
+from labcommon.lineproto import MAX_LINE_BYTES
 
 from . import Row, Upstream
 
@@ -68,7 +70,7 @@ class RowContract:
     def test_line_too_long_closes_that_connection(self):
         c = self.row.line_conn()
         try:
-            c.send(b"y" * (64 * 1024 + 10) + b"\n")
+            c.send(b"y" * (MAX_LINE_BYTES + 10) + b"\n")  # the limit of contract/contract.json
             self.assertEqual(c.readline(), b"error: line too long\n")
             self.assertEqual(c.readline(), b"")
         finally:

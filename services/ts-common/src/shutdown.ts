@@ -1,4 +1,4 @@
-// DESIGN: on SIGTERM a service stops accepting, finishes in-flight work within a bound, and
+// contract/README.md ("HTTP contract"): on SIGTERM a service stops accepting, finishes in-flight work within a bound, and
 // exits 0. A second signal means "now" (an impatient Ctrl-C).
 
 export interface ShutdownOptions {

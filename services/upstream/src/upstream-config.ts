@@ -1,6 +1,7 @@
 // The upstream's run-time defaults, changed by POST /admin/config (how scenarios shape the
 // delay and inject faults). A patch is validated as a whole and applied all at once, or not
 // at all: a half-applied fault configuration would make a run measure something unplanned.
+import { MAX_DELAY_MS } from '@concurrency-lab/ts-common';
 
 export interface UpstreamConfig {
   delay_ms: number;
@@ -11,7 +12,7 @@ export interface UpstreamConfig {
 export type PatchResult = { ok: true; config: UpstreamConfig } | { ok: false; reason: string };
 
 const LIMITS: Record<keyof UpstreamConfig, { max: number; integer: boolean }> = {
-  delay_ms: { max: 60_000, integer: true },
+  delay_ms: { max: MAX_DELAY_MS, integer: true }, // the rows' delay_ms limit (contract/contract.json)
   jitter_ms: { max: 60_000, integer: true },
   error_rate: { max: 1, integer: false },
 };

@@ -78,7 +78,7 @@ export function stayUpUntilSignal(
   });
 }
 
-/** The default scenario `lab up` runs once so that the charts fill (DESIGN: io-ramp). */
+/** The default scenario `lab up` runs once so that the charts fill (contract/README.md, "The lab CLI": io-ramp). */
 export const DEFAULT_SCENARIO = 'io-ramp';
 
 function autorunWanted(values: CommandValues): boolean {

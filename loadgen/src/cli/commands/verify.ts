@@ -12,7 +12,7 @@ export function parseRuntimeKind(value: string | undefined): 'local' | 'docker' 
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'check every target against the DESIGN contract (bodies, line protocol, bad input, metrics) before benchmarking',
+  summary: 'check every target against the contract (contract/README.md: bodies, line protocol, bad input, metrics) before benchmarking',
   usage: [
     'Usage: lab verify [--runtime local|docker] [--targets a,b] [--json]',
     '',
