@@ -3,15 +3,17 @@
 // rendered one after another rather than merged, so a metric registered in two of them later
 // does not take /metrics down.
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { metricSpec } from '@concurrency-lab/ts-common';
 import type { LiveScraper } from '../live/scraper.js';
 
 export function webRegistry(live: LiveScraper): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lab_web_' });
+  const { name, help, labels } = metricSpec('lab_live_target_up'); // contract/contract.json
   new Gauge({
-    name: 'lab_live_target_up',
-    help: '1 if the lab\'s own last 1 s scrape of the target\'s /metrics succeeded, else 0.',
-    labelNames: ['target'],
+    name,
+    help,
+    labelNames: labels,
     registers: [registry],
     collect() {
       this.reset();

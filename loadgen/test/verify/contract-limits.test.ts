@@ -2,7 +2,7 @@
 // here on its own and compared with what the checks send and require.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BAD_INPUT_CASES } from '../../src/verify/checks/badInput.js';
 import { TOO_LONG_LINE_BYTES } from '../../src/verify/checks/line.js';
@@ -30,4 +30,31 @@ test('the required samples are the contract\'s metrics (histograms as _bucket/_s
   const target = (interpreter: string) => ({ manifest: { local: { interpreter } } }) as unknown as Endpoint;
   assert.deepEqual(requiredSamples(target('python')).sort(), samples(json.metrics.every_row).sort());
   assert.deepEqual(requiredSamples(target('node')).sort(), samples([...json.metrics.every_row, ...json.metrics.node_rows]).sort());
+});
+
+test('every lab_* / process_* name in the sources is a contract metric (or one of prom-client\'s own)', () => {
+  const known = new Set<string>();
+  for (const group of ['every_row', 'node_rows', 'load_generator']) {
+    for (const m of json.metrics[group] as { name: string; type: string }[]) {
+      known.add(m.name);
+      if (m.type === 'histogram') for (const x of ['_bucket', '_sum', '_count']) known.add(m.name + x);
+    }
+  }
+  // prom-client's and prometheus_client's own process metrics, which the contract does not define.
+  const promClientOwn = /^process_(virtual_memory_bytes|heap_bytes|open_fds|max_fds|start_time_seconds)$/;
+  const skip = new Set(['node_modules', 'dist', '__pycache__', 'test', 'tests', 'bench']);
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) { if (!skip.has(e.name)) walk(path.join(dir, e.name)); }
+      else if (/\.(ts|mjs|js|py)$/.test(e.name)) files.push(path.join(dir, e.name));
+    }
+  };
+  for (const dir of ['loadgen/src', 'loadgen/web', 'services', 'dashboards']) walk(path.join(REPO_ROOT, dir));
+  const unknown = files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/['"`]((?:lab|process)_[a-z0-9_]+)/g)]
+    .map((m) => m[1]!)
+    .filter((n) => !known.has(n) && !promClientOwn.test(n) && n !== 'lab_web_' /* prom-client's prefix for the web server's defaults */)
+    .map((n) => `${path.relative(REPO_ROOT, f)}: ${n}`));
+  assert.ok(files.length > 50, `only ${files.length} source files found`);
+  assert.deepEqual(unknown, []);
 });
