@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Ajv } from 'ajv';
 import { BAD_INPUT_CASES } from '../../src/verify/checks/badInput.js';
 import { TOO_LONG_LINE_BYTES } from '../../src/verify/checks/line.js';
 import { requiredSamples } from '../../src/verify/checks/metrics.js';
@@ -11,6 +12,17 @@ import type { Endpoint } from '../../src/runtime/types.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const json = JSON.parse(readFileSync(path.join(REPO_ROOT, 'contract', 'contract.json'), 'utf8'));
+
+test('contract.json is valid against contract.schema.json, and a broken copy is not', () => {
+  const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'contract', 'contract.schema.json'), 'utf8'));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  assert.equal(validate(json), true, JSON.stringify(validate.errors));
+  const broken = structuredClone(json);
+  broken.limits.text_max_bytes = '4096';
+  broken.metrics.every_row[0].type = 'summary';
+  assert.equal(validate(broken), false);
+  assert.equal(validate.errors?.length, 2, JSON.stringify(validate.errors));
+});
 
 test('the line-too-long probe is one byte over the contract\'s line limit', () => {
   assert.equal(TOO_LONG_LINE_BYTES, json.limits.line_max_bytes + 1);
