@@ -56,11 +56,36 @@ export async function readManifests(repo = REPO) {
       else owner.set(port, m.name);
     }
   }
+  problems.push(...schemeProblems(repo, manifests));
   const upstreams = manifests.filter((m) => m.role === 'upstream');
   if (upstreams.length !== 1) problems.push(`services/: exactly one service must have role "upstream", found ${upstreams.length}`);
   if (problems.length) throw new GenerateError(`invalid service manifests:\n  ${problems.join('\n  ')}`);
   const impls = manifests.filter((m) => m.role === 'implementation').sort((a, b) => a.ports.http - b.ports.http || a.name.localeCompare(b.name));
   return [...impls, upstreams[0]];
+}
+
+/**
+ * The ports scheme of contract/contract.json: a row takes HTTP 81NN and line 82NN (same NN),
+ * the ports reserved for a planned row are that row's only, and the lab's own are nobody's.
+ */
+function schemeProblems(repo, manifests) {
+  const { ports } = JSON.parse(readFileSync(path.join(repo, 'contract', 'contract.json'), 'utf8'));
+  const problems = [];
+  const reservedBy = new Map(Object.entries(ports.reserved).flatMap(([row, p]) => [[p.http, row], [p.line, row]]));
+  const labBy = new Map(Object.entries(ports.lab_services).map(([what, port]) => [port, what]));
+  for (const m of manifests) {
+    const rel = `services/${m.name}/service.json`;
+    for (const [kind, port] of Object.entries(m.ports ?? {})) {
+      if (labBy.has(port)) problems.push(`${rel}: ports.${kind} ${port} is the lab's own (${labBy.get(port)}, contract/contract.json)`);
+      const reserved = reservedBy.get(port);
+      if (reserved && reserved !== m.name) problems.push(`${rel}: ports.${kind} ${port} is reserved for ${reserved} (contract/contract.json)`);
+    }
+    const { http, line } = m.ports ?? {};
+    if (m.role === 'implementation' && !(http >= 8100 && http <= 8199 && line === http + 100)) {
+      problems.push(`${rel}: ports ${http}/${line} break the scheme (contract/contract.json): HTTP 81NN, line 82NN with the same NN`);
+    }
+  }
+  return problems;
 }
 
 /** Debian's python3 and every package a Python row lists (local.requires.debianPackages), sorted. */
