@@ -17,10 +17,13 @@ reads per process, never per thread:
   getrusage(RUSAGE_CHILDREN) for reaped descendants, like cutime for CPU. Live descendants:
   /proc/<pid>/status when single-threaded (its leader is its only task), else its task files.
 - The tree: /proc/<pid>/task/<tid>/children while the processes have few threads, else one
-  scan of /proc/*/stat (a process count, not a thread count)."""
+  scan of /proc/*/stat (a process count, not a thread count); found again at most every
+  RESCAN_SECONDS, the known processes' stat re-read in between (a new child shows up to that
+  late, with all its CPU; one born and reaped in between is in cutime)."""
 import os
 import resource
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -28,6 +31,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # Above this many tasks a children-file walk costs more than one scan of /proc.
 WALK_MAX_TASKS = 64
+RESCAN_SECONDS = 2.0
 
 
 @dataclass
@@ -175,12 +179,15 @@ class TreeStats:
     one, its context switches are read from its task files (getrusage sees only the caller)
     and those of its exited threads and reaped children are not counted."""
     root_pid: int = field(default_factory=os.getpid)
+    rescan_seconds: float = RESCAN_SECONDS
+    _known: List[int] = field(default_factory=list)
+    _found_at: float = float("-inf")
     _high: List[float] = field(default_factory=lambda: [0.0, 0, 0])
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def snapshot(self) -> TreeSnapshot:
         with self._lock:
-            procs = tree(self.root_pid)
+            procs = self._tree()
             own = self.root_pid == os.getpid()
             vol, invol = own_context_switches() if own else (0, 0)
             for s in procs:
@@ -193,3 +200,16 @@ class TreeStats:
             self._high = [max(h, x) for h, x in zip(self._high, (cpu, vol, invol))]
             return TreeSnapshot(len(procs), sum(s.threads for s in procs), self._high[0],
                                 sum(s.rss_bytes for s in procs), int(self._high[1]), int(self._high[2]))
+
+    def _tree(self) -> List[ProcSample]:
+        now = time.monotonic()
+        if self._known and now - self._found_at < self.rescan_seconds:
+            procs = [p for p in (read_stat(pid) for pid in self._known) if p is not None]
+            alive = {p.pid for p in procs}
+            # A pid reused by an unrelated process would not have a parent in the tree.
+            procs = [p for p in procs if p.pid == self.root_pid or p.ppid in alive]
+            if procs and procs[0].pid == self.root_pid:
+                return procs
+        procs = tree(self.root_pid)
+        self._known, self._found_at = [p.pid for p in procs], now
+        return procs
