@@ -5,7 +5,6 @@
 //      through runScenario, as `lab run` drives it: body checks, live counters, the server
 //      sampler), the bare autocannon CLI (node_modules/.bin/autocannon) and wrk. Goals: the lab
 //      within 1.1x of bare autocannon and within 1.5x of wrk.
-//      The lab runs twice: with autocannon (the default) and with LAB_LOADGEN=lean (lean-http.ts).
 //      Configurations: 50 connections at 1 ms upstream (the clients work hardest) and 500
 //      connections at 100 ms (an io-ramp step).
 //   2. Ideal-line fidelity of node-eventloop with a 100 ms upstream: achieved / (connections /
@@ -36,8 +35,7 @@ interface Figure { requests: number; seconds: number; cpuS: number }
 const perRequestUs = (f: Figure) => (f.cpuS / f.requests) * 1e6;
 
 /** The lab as `lab run` drives it: one connections-sweep step through runScenario. */
-async function labFigure(runtime: LabRuntime, connections: number, delayMs: number, client: 'autocannon' | 'lean'): Promise<Figure> {
-  process.env.LAB_LOADGEN = client;
+async function labFigure(runtime: LabRuntime, connections: number, delayMs: number): Promise<Figure> {
   const scenario = parseScenarioText(
     `name: bench-lab\nexecutor: connections-sweep\nrequest: { text: "hello my friend", delay_ms: ${delayMs} }\nsteps: [${connections}]\nduration: ${SECONDS}s\nwarmup: 1s\ncooldown: 0s\nupstream: { delay_ms: ${delayMs} }\n`,
   );
@@ -77,7 +75,7 @@ async function wrkFigure(url: string, connections: number): Promise<Figure> {
 }
 
 function row(name: string, f: Figure, wrk: Figure): string {
-  return `  ${name.padEnd(21)} ${(f.requests / f.seconds).toFixed(0).padStart(7)} req/s  ${f.cpuS.toFixed(2).padStart(5)} CPU s  ${perRequestUs(f).toFixed(1).padStart(6)} us/request  (${(perRequestUs(f) / perRequestUs(wrk)).toFixed(2)}x wrk)`;
+  return `  ${name.padEnd(16)} ${(f.requests / f.seconds).toFixed(0).padStart(7)} req/s  ${f.cpuS.toFixed(2).padStart(5)} CPU s  ${perRequestUs(f).toFixed(1).padStart(6)} us/request  (${(perRequestUs(f) / perRequestUs(wrk)).toFixed(2)}x wrk)`;
 }
 
 async function main(): Promise<void> {
@@ -95,25 +93,20 @@ async function main(): Promise<void> {
       await autocannon({ url, connections, duration: 2 });
       const wrk = await wrkFigure(url, connections);
       const cli = await cliFigure(url, connections, startup.cpuS);
-      const lab = await labFigure(runtime, connections, delayMs, 'autocannon');
-      const lean = await labFigure(runtime, connections, delayMs, 'lean');
+      const lab = await labFigure(runtime, connections, delayMs);
       console.log(`\nCPU per request, ${connections} connections, ${delayMs} ms upstream, ${SECONDS} s, one thread each:`);
-      console.log(row('lab (autocannon)', lab, wrk));
-      console.log(row('lab LAB_LOADGEN=lean', lean, wrk));
+      console.log(row('lab (lab run)', lab, wrk));
       console.log(row('autocannon CLI', cli, wrk));
       console.log(row('wrk', wrk, wrk));
       const labVsCli = perRequestUs(lab) / perRequestUs(cli);
       const labVsWrk = perRequestUs(lab) / perRequestUs(wrk);
       console.log(`  lab / autocannon CLI = ${labVsCli.toFixed(2)} (goal <= 1.1: ${labVsCli <= 1.1 ? 'met' : 'NOT met'}); lab / wrk = ${labVsWrk.toFixed(2)} (goal <= 1.5: ${labVsWrk <= 1.5 ? 'met' : 'NOT met'}); autocannon CLI / wrk = ${(perRequestUs(cli) / perRequestUs(wrk)).toFixed(2)}`);
-      const leanVsWrk = perRequestUs(lean) / perRequestUs(wrk);
-      console.log(`  lean lab / autocannon CLI = ${(perRequestUs(lean) / perRequestUs(cli)).toFixed(2)}; lean lab / wrk = ${leanVsWrk.toFixed(2)} (goal <= 1.5: ${leanVsWrk <= 1.5 ? 'met' : 'NOT met'})`);
-      console.log(`  req/s lab / wrk = ${(lab.requests / lab.seconds / (wrk.requests / wrk.seconds)).toFixed(2)}, lean lab / wrk = ${(lean.requests / lean.seconds / (wrk.requests / wrk.seconds)).toFixed(2)} (the same target: a gap means the client, not the target, was the limit)`);
+      console.log(`  req/s lab / wrk = ${(lab.requests / lab.seconds / (wrk.requests / wrk.seconds)).toFixed(2)} (the same target: a gap means the client, not the target, was the limit)`);
     }
 
     const scenario = parseScenarioText(
       'name: bench-fidelity\nexecutor: connections-sweep\nrequest: { text: "hello my friend", delay_ms: 100 }\nsteps: [1, 50, 200]\nduration: 5s\nwarmup: 1s\ncooldown: 1s\nupstream: { delay_ms: 100 }\n',
     );
-    delete process.env.LAB_LOADGEN;
     const outcome = await runScenario(runtime, scenario, { outDir: out });
     console.log('\nIdeal-line fidelity, node-eventloop, 100 ms upstream (achieved / (connections / 0.1 s)):');
     for (const s of outcome.results.targets[0]!.steps) {

@@ -3,13 +3,13 @@ import autocannon from 'autocannon';
 import { effectiveDelayMs } from '../scenario/types.js';
 import { echoPath, probeEcho } from './echo-request.js';
 import { latencyHistogram, latencyOf, recordMs } from './histogram.js';
-import { runLean } from './lean-http.js';
 import { runWrk } from './wrk.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
 // Closed model: N keep-alive connections, each sending its next request when the previous
 // answer arrives (pipelining 1). Throughput is bounded by N / latency: Little's law. The client
-// is the lab's lean one (lean-http.ts), or autocannon (LAB_LOADGEN=autocannon, worker threads).
+// is autocannon (the lab's chosen load library; worker threads only when one would saturate),
+// and `--cross-check` drives the same step with wrk as its independent witness.
 
 const REQUEST_TIMEOUT_S = 10;
 /** One autocannon thread spends ~100 us of CPU per request: above this expected rate it needs help. */
@@ -41,12 +41,11 @@ export const connectionsSweep: Executor = {
   async start(ctx: StepContext): Promise<StepRun> {
     const expectBody = await probeEcho(ctx.target.httpUrl, ctx.scenario.request);
     const workers = autocannonWorkers(ctx.load, effectiveDelayMs(ctx.scenario));
-    const lean = leanClientChosen(workers);
     return {
       warmup: async (seconds) => {
-        if (seconds > 0) await (lean ? runLeanClient(ctx, seconds, expectBody, false) : runAutocannon(ctx, seconds, expectBody, workers, false));
+        if (seconds > 0) await runAutocannon(ctx, seconds, expectBody, workers, false);
       },
-      measure: (seconds) => (lean ? runLeanClient(ctx, seconds, expectBody, true) : runAutocannon(ctx, seconds, expectBody, workers, true)),
+      measure: (seconds) => runAutocannon(ctx, seconds, expectBody, workers, true),
       close: async () => {},
       crossCheck: async (warmupSeconds, seconds) => {
         const wrk = { url: ctx.target.httpUrl + echoPath(ctx.scenario.request), connections: ctx.load, timeoutS: REQUEST_TIMEOUT_S, signal: ctx.signal };
@@ -99,49 +98,6 @@ function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, wo
   });
 }
 
-/**
- * The client of a step: the lab's lean keep-alive client (lean-http.ts: about half of
- * autocannon's CPU per request, so less of the 2 cores is taken from the target), unless
- * LAB_LOADGEN=autocannon, or autocannon worker threads are wanted (one thread would saturate).
- */
-export function leanClientChosen(workers: number | undefined, env = process.env): boolean {
-  const v = env.LAB_LOADGEN;
-  if (v === 'autocannon') return false;
-  if (v === 'lean') return true;
-  if (v !== undefined && v !== '') throw new Error(`LAB_LOADGEN must be 'lean' (the default) or 'autocannon', got '${v}'`);
-  return workers === undefined;
-}
-
-async function runLeanClient(ctx: StepContext, seconds: number, expectBody: string, live: boolean): Promise<Measurement> {
-  const perSecond = latencyHistogram();
-  let okThisSecond = 0;
-  const ticker = live
-    ? setInterval(() => {
-      const l = latencyOf(perSecond);
-      ctx.onLive({ rps: okThisSecond, connections: ctx.load, latencyMs: { p50: l.p50 ?? undefined, p90: l.p90 ?? undefined, p99: l.p99 ?? undefined } });
-      okThisSecond = 0;
-      perSecond.reset();
-    }, 1000)
-    : undefined;
-  try {
-    const r = await runLean({
-      url: ctx.target.httpUrl + echoPath(ctx.scenario.request), connections: ctx.load, durationS: seconds, timeoutS: REQUEST_TIMEOUT_S, expectBody, signal: ctx.signal,
-      onOk: live ? (ms) => { okThisSecond++; recordMs(perSecond, ms); } : undefined,
-    });
-    const errors = emptyErrors();
-    errors.timeouts = r.timeouts;
-    errors.non2xx = r.non2xx;
-    errors.connection = r.connectionErrors;
-    if (r.timeouts) countKind(errors, 'timeout', r.timeouts);
-    if (r.connectionErrors) countKind(errors, 'connection', r.connectionErrors);
-    if (r.mismatches) countKind(errors, 'mismatch', r.mismatches);
-    for (const [code, n] of Object.entries(r.byStatus)) countKind(errors, `status ${code}`, n);
-    return { requests: r.requests, ok: r.ok, durationS: r.durationS, latencyMs: latencyOf(r.histogram), errors, loadgenThreads: 1, warnings: [], loadgenClient: 'lean' };
-  } finally {
-    clearInterval(ticker);
-  }
-}
-
 function toMeasurement(r: autocannon.Result, workers: number | undefined): Measurement {
   const res = r as autocannon.Result & { mismatches: number; '2xx': number; statusCodeStats?: Record<string, { count: number }> };
   const requests = (r.requests as unknown as { total: number }).total;
@@ -169,7 +125,6 @@ function toMeasurement(r: autocannon.Result, workers: number | undefined): Measu
       : { p50: null, p90: null, p99: null, p999: null, max: null },
     errors,
     loadgenThreads: workers ?? 1,
-    loadgenClient: 'autocannon',
     warnings: [],
     liveFromServer: workers !== undefined,
   };

@@ -37,8 +37,6 @@ export interface Measurement {
   overheadModes?: OverheadMeasurement[];
   /** The live rate comes from the server's counters (the executor has no per-second view). */
   liveFromServer?: boolean;
-  /** connections-sweep: which HTTP client generated the load. */
-  loadgenClient?: 'lean' | 'autocannon';
 }
 
 /** One step on one target: set up, warm up (discarded), measure, tear down. */

@@ -39,8 +39,6 @@ export interface LoadgenUsage {
   /** Threads that generated load (1, or autocannon's worker count). */
   threads?: number;
   saturated: boolean;
-  /** connections-sweep: the HTTP client that generated load ('lean' = loadgen/src/executors/lean-http.ts). */
-  client?: 'lean' | 'autocannon';
 }
 
 export interface IdleMeasurement {

@@ -31,7 +31,7 @@ export async function crossCheckStep(run: StepRun, step: StepResult, warmupS: nu
 
 export function toCrossCheck(step: StepResult, r: WrkReport, durationS: number): CrossCheck {
   const ratio = r.rps > 0 ? step.rps / r.rps : null;
-  const notes = [cpuNote(`lab load generator${step.loadgen.client ? ` (${step.loadgen.client})` : ''}`, step.loadgen.cpu_seconds, step.duration_s, step.requests)];
+  const notes = [cpuNote('lab load generator (autocannon)', step.loadgen.cpu_seconds, step.duration_s, step.requests)];
   if (r.cpuSeconds !== null) notes.push(cpuNote('wrk', r.cpuSeconds, r.durationS, r.requests));
   if (Math.round(durationS) !== durationS) notes.push(`wrk ran ${Math.max(1, Math.round(durationS))} s (whole seconds only)`);
   if (step.loadgen.saturated) notes.push('the lab load generator saturated');

@@ -242,7 +242,7 @@ async function runStep(
     latency_ms: m.latencyMs,
     errors: m.errors,
     server: server ?? { cpu_seconds: null, rss_bytes_peak: null, os_threads_peak: null, context_switches: null, concurrency_units_peak: null },
-    loadgen: { cpu_seconds: round3(loadgenCpu), threads: m.loadgenThreads, saturated: windowS > 0.5 && loadgenCpu / windowS > 0.9 * m.loadgenThreads, ...(m.loadgenClient ? { client: m.loadgenClient } : {}) },
+    loadgen: { cpu_seconds: round3(loadgenCpu), threads: m.loadgenThreads, saturated: windowS > 0.5 && loadgenCpu / windowS > 0.9 * m.loadgenThreads },
     ideal_rps: ideal,
     warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
     ...(m.idle ? { idle: m.idle } : {}),
