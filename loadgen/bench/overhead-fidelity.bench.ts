@@ -89,9 +89,9 @@ async function main(): Promise<void> {
   const n = Number(process.env.FIDELITY_TASKS || 10_000);
   const repeat = Math.max(1, Number(process.env.FIDELITY_REPEAT || 3));
   const cells: Cell[] = rows.flatMap((row) => MODES.flatMap((mode) => WORKERS.map((workers): Cell => ({ row, mode, workers, tasks: tasksFor(row, mode, workers, n), repeat: workers >= 500 ? repeat + 2 : repeat, pairs: [] }))));
-  // A guess from the ideal times (x2.5 overhead, x5 for the server, the witness and its warm-ups,
-  // 1.2 s per witness process start), calibrated on a 2-core machine.
-  const estimate = cells.reduce((s, c) => s + c.repeat * (((c.tasks * SLEEP_MS) / c.workers / 1000) * 2.5 * 5 + 1.2), 0);
+  // Per pair: ~0.9 s of process starts plus ~2.5x the ideal time (server, witness, warm-ups),
+  // calibrated on the idle-ish 2-core machine (470 s for the 256 pairs of the default run).
+  const estimate = cells.reduce((s, c) => s + c.repeat * (0.9 + ((c.tasks * SLEEP_MS) / c.workers / 1000) * 2.5), 0);
   console.log(`machine: ${os.availableParallelism()} CPUs, node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`${cells.length} cells (${rows.length} rows x ${MODES.length} modes x C=${WORKERS.join(',')}), ${n} tasks of ${SLEEP_MS} ms, ${repeat} pairs per cell (${repeat + 2} for C >= 500);`);
   console.log(`C=1 and python-processes' spawn mode use max(200, C) tasks instead, to stay bounded. Estimate: ~${Math.round(estimate / 60)} min.`);
