@@ -7,6 +7,8 @@
 //   2. /overhead?workers=1000&tasks=10000&sleep_ms=5 (mode=pool, the default), called
 //      OVERHEAD_CALLS times back to back each round.
 // Goal (issue 14): sampling costs under 2% of throughput and of overhead.
+// To tell the parts apart: OBSERVER_SAMPLING=metrics (the /metrics scrapes alone) or stats
+// (the runtime's /proc reads alone); OBSERVER_ROUNDS=N for more rounds on a noisy machine.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +21,8 @@ import type { Endpoint, LabRuntime } from '../src/runtime/types.js';
 import { ServerSampler } from '../src/sampling/server-sampler.js';
 
 const TARGET = 'python-threads';
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.OBSERVER_ROUNDS ?? 3);
+const SAMPLING = process.env.OBSERVER_SAMPLING ?? 'both';
 const SECONDS = 4;
 const CONNECTIONS = 1000;
 const UPSTREAM_DELAY_MS = 100;
@@ -53,7 +56,10 @@ async function overhead(target: Endpoint): Promise<number> {
 /** One round: the same work with or without the lab's sampler running around it. */
 async function round(runtime: LabRuntime, target: Endpoint, sampled: boolean): Promise<Round> {
   const withSampler = async <T>(work: () => Promise<T>): Promise<T> => {
-    const sampler = sampled ? new ServerSampler(runtime, target, 'http') : undefined;
+    // One part of the sampling alone: the runtime without stats, or a /metrics URL that refuses at once.
+    const observed = SAMPLING === 'metrics' ? Object.assign(Object.create(runtime) as LabRuntime, { stats: async () => undefined }) : runtime;
+    const scraped = SAMPLING === 'stats' ? { ...target, metricsUrl: 'http://127.0.0.1:1/metrics' } : target;
+    const sampler = sampled ? new ServerSampler(observed, scraped, 'http') : undefined;
     await sampler?.start();
     try {
       return await work();
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
     const on = rounds.filter((r) => r.sampled);
     const rpsCost = 1 - mean(on.map((r) => r.rps)) / mean(off.map((r) => r.rps));
     const ovCost = mean(on.map((r) => r.overhead)) / mean(off.map((r) => r.overhead)) - 1;
-    console.log(`\n${TARGET}, ${ROUNDS} rounds each way, ${((performance.now() - t0) / 1000).toFixed(0)} s:`);
+    console.log(`\n${TARGET}, sampling: ${SAMPLING}, ${ROUNDS} rounds each way, ${((performance.now() - t0) / 1000).toFixed(0)} s:`);
     console.log(`  throughput without sampling ${mean(off.map((r) => r.rps)).toFixed(1)} req/s, with ${mean(on.map((r) => r.rps)).toFixed(1)}: cost ${pct(rpsCost)} (goal < ${pct(GOAL)})`);
     console.log(`  /overhead   without sampling ${mean(off.map((r) => r.overhead)).toFixed(3)}, with ${mean(on.map((r) => r.overhead)).toFixed(3)}: cost ${pct(ovCost)} (goal < ${pct(GOAL)})`);
     // Rounds of the same kind differ too (a busy machine): a cost inside that spread is not a measurement.
