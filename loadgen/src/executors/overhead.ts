@@ -76,7 +76,7 @@ async function askOnce(ctx: StepContext, mode: OverheadMode, tasks: number, slee
   for (const k of NUMBERS) {
     if (typeof o[k] !== 'number' && !(k === 'overhead' && o[k] === null)) warnings.push(`the /overhead answer (mode=${mode}) has no number '${k}': ${text.slice(0, 200)}`);
   }
-  if (o.mode === undefined) warnings.push(`the /overhead answer has no 'mode': the row may ignore mode=${mode} (DESIGN: the answer names its mode); recorded as ${mode}`);
+  if (o.mode === undefined) warnings.push(`the /overhead answer has no 'mode': the row may ignore mode=${mode} (contract/README.md: the answer names its mode); recorded as ${mode}`);
   else if (o.mode !== mode) warnings.push(`asked /overhead for mode=${mode}, the row answered mode=${String(o.mode)}; recorded as ${mode}`);
   if (warnings.some((w) => w.includes('has no number'))) return { status: 200, wallMs, warnings };
   return {

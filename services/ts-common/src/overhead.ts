@@ -1,6 +1,6 @@
 import type { OverheadMode, OverheadParams } from './validation.js';
 
-// The pool-overhead experiment's answer (DESIGN): ideal_s is the time a perfect pool would
+// The pool-overhead experiment's answer (contract/README.md, /overhead): ideal_s is the time a perfect pool would
 // take, S*N/C ms; overhead = elapsed_s / ideal_s (1.0 = no overhead). With sleep_ms = 0 the
 // ideal is 0 and the ratio has no meaning, so overhead is null.
 
