@@ -9,13 +9,14 @@ import { REPO_ROOT } from '../helpers/paths.js';
 import { runLab } from '../helpers/processes.js';
 import { fixtureOverhead } from './fixture.js';
 
-// Findings over real runs: the README's io-ramp and overhead (docs/results) and a small real
+// Findings over real runs: the first README io-ramp and overhead runs (2026-11, kept in
+// test/fixtures/runs because the overhead one predates modes) and a small real
 // idle-connections run (test/fixtures/runs). The expected figures are read off those files.
 
-const DOCS = path.join(REPO_ROOT, 'docs', 'results');
+const RUNS = path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs');
 const IDLE = path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs', 'idle-connections');
-const ioRamp = () => readResults(path.join(DOCS, 'io-ramp'));
-const overheadRun = () => readResults(path.join(DOCS, 'overhead'));
+const ioRamp = () => readResults(path.join(RUNS, 'io-ramp-2026-11'));
+const overheadRun = () => readResults(path.join(RUNS, 'overhead-2026-11'));
 const idleRun = () => readResults(IDLE);
 
 function item<K extends RowFinding['kind']>(f: Findings, row: string, kind: K): Extract<RowFinding, { kind: K }> | undefined {
@@ -141,7 +142,7 @@ describe('findings', () => {
 
   it('lab report with several folders writes the combined Findings into the first summary.md (real CLI)', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'lab-findings-'));
-    for (const name of ['io-ramp', 'overhead']) cpSync(path.join(DOCS, name), path.join(tmp, name), { recursive: true });
+    for (const name of ['io-ramp', 'overhead']) cpSync(path.join(RUNS, `${name}-2026-11`), path.join(tmp, name), { recursive: true });
     cpSync(IDLE, path.join(tmp, 'idle'), { recursive: true });
     const res = await runLab(['report', path.join(tmp, 'io-ramp'), path.join(tmp, 'overhead'), path.join(tmp, 'idle')], process.env, 120_000);
     assert.equal(res.code, 0, res.stderr);

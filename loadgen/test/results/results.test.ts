@@ -82,8 +82,8 @@ describe('results model', () => {
     const bad = fixtureOverhead() as unknown as { targets: { steps: { overhead_modes: { mode: string }[] }[] }[] };
     bad.targets[0]!.steps[0]!.overhead_modes[1]!.mode = 'fork';
     assert.ok(resultsProblems(bad).some((p) => p.includes('/targets/0/steps/0/overhead_modes/1/mode')), resultsProblems(bad).join('\n'));
-    const legacy = readResults(path.join(REPO_ROOT, 'docs', 'results', 'overhead'));
-    assert.ok(legacy.targets.every((t) => t.steps.every((s) => s.overhead && s.overhead.mode === undefined && s.overhead_modes === undefined)), 'the README run predates modes');
+    const legacy = readResults(path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs', 'overhead-2026-11'));
+    assert.ok(legacy.targets.every((t) => t.steps.every((s) => s.overhead && s.overhead.mode === undefined && s.overhead_modes === undefined)), 'the first README run predates modes');
     assert.deepEqual(runOverheadModes(legacy), ['spawn']);
     assert.deepEqual(stepOverheads(legacy.targets[0]!.steps[0]!).map((o) => o.mode), ['spawn']);
     assert.ok(overheadCrossovers(legacy).every((x) => x.mode === 'spawn'));
