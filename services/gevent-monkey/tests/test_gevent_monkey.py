@@ -2,12 +2,6 @@ import unittest
 
 from labtesting.contract import RowContract
 
-try:
-    import gevent  # noqa: F401  (only to know whether the row can run here)
-    HAVE_GEVENT = True
-except ImportError:
-    HAVE_GEVENT = False
-
 
 def hold_idle_connections(row, n):
     conns = []
@@ -20,7 +14,6 @@ def hold_idle_connections(row, n):
     return conns
 
 
-@unittest.skipUnless(HAVE_GEVENT, "gevent is not installed (apt-get install python3-gevent)")
 class GeventMonkeyTest(RowContract, unittest.TestCase):
     ROW = "gevent-monkey"
     UNIT = "greenlets"

@@ -69,13 +69,47 @@ class Upstream(Proc):
         self.url = m.group(1).decode()
 
 
+def load_manifest(name: str) -> dict:
+    with open(os.path.join(SERVICES, name, "service.json")) as f:
+        return json.load(f)
+
+
+def missing_modules(modules: List[str], debian_packages: List[str], who: str) -> Optional[str]:
+    """None when every module imports under this Python, else a one-line reason naming the
+    missing modules and the command that installs their Debian packages."""
+    missing = []
+    for module in modules:
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(module)
+    if not missing:
+        return None
+    return (f"{who} needs the Python modules {', '.join(missing)}, which {PYTHON} cannot import: "
+            f"sudo apt-get install {' '.join(debian_packages)}")
+
+
+def require_modules(modules: List[str], debian_packages: List[str], who: str) -> None:
+    """Fails (never skips) when a module is missing, with the install command."""
+    reason = missing_modules(modules, debian_packages, who)
+    if reason:
+        raise AssertionError(reason)
+
+
+def require_runtime(name: str) -> None:
+    """require_modules for the modules and Debian packages services/<name>/service.json lists."""
+    requires = load_manifest(name).get("local", {}).get("requires", {})
+    require_modules(requires.get("pythonModules", []), requires.get("debianPackages", []), name)
+
+
 class Row(Proc):
-    """services/<name> started the way `lab up` does: its service.json's args and pythonPath."""
+    """services/<name> started the way `lab up` does: its service.json's args and pythonPath.
+    A missing runtime module fails here with the apt-get command (require_runtime)."""
 
     def __init__(self, name: str, upstream_url: str, extra_env: Optional[Dict[str, str]] = None):
+        require_runtime(name)
         folder = os.path.join(SERVICES, name)
-        with open(os.path.join(folder, "service.json")) as f:
-            manifest = json.load(f)
+        manifest = load_manifest(name)
         local = manifest["local"]
         py_path = [os.path.normpath(os.path.join(folder, p)) for p in local.get("pythonPath", [])]
         env = {**os.environ, "PORT": "0", "LINE_PORT": "0", "BIND": "127.0.0.1", "UPSTREAM_URL": upstream_url,
