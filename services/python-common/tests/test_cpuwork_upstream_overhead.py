@@ -22,6 +22,10 @@ class CpuWorkTest(unittest.TestCase):
             d = hashlib.sha256(d).digest()
         self.assertEqual(cpu_work("h\u00e9", 3), d.hex())
 
+    def test_same_vector_as_ts_common(self):  # services/ts-common/test/cpu-work.test.ts
+        self.assertEqual(cpu_work("ahoy matey \u2620", 1000),
+                         "916c4409abe35922bebd90a213f13abe863054a1ce4d3aa8f046abce34d9553c")
+
 
 class UpstreamTest(unittest.TestCase):
     def test_url_quotes_every_reserved_character(self):

@@ -19,9 +19,11 @@ test('punctuation, spacing, digits and unknown words are kept', () => {
   assert.equal(translate('shell hello'), 'shell ahoy'); // no replacement inside words
 });
 
-test('deterministic, and the table is big enough', () => {
-  const s = 'Hello my friend, where is your money and the treasure?';
-  assert.equal(translate(s), translate(s));
+test('a whole sentence, and the table is big enough', () => {
+  assert.equal(
+    translate('Hello my friend, where is your money and the treasure?'),
+    "Ahoy me matey, whar be yer doubloons an' th' booty?",
+  );
   assert.ok(Object.keys(PIRATE_WORDS).length >= 30);
   for (const [k, v] of Object.entries(PIRATE_WORDS)) {
     assert.equal(k, k.toLowerCase(), 'keys are lower case');
