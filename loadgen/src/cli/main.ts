@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { commands } from './commands/index.js';
-import { EXIT, LabError } from './errors.js';
+import { EXIT, LabError } from '../core/errors.js';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);

@@ -1,7 +1,7 @@
 // Turns two successive scrapes of one target into one live point: rates from counter deltas,
 // p99 from histogram bucket deltas (the same estimate as PromQL's histogram_quantile over a
 // rate), gauges as they are.
-import { bucketsOf, sumOf, type Sample } from './prom-text.js';
+import { bucketsOf, sumOf, type Sample } from '../core/prom-text.js';
 
 export interface LivePoint {
   /** Scrape time, ms since the epoch. */

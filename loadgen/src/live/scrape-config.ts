@@ -3,8 +3,8 @@
 // The services are the manifests' (loadgen/src/manifest/discover.ts), never a list of our own.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { discoverServices } from '../manifest/discover.js';
-import { repoRoot } from '../manifest/repoRoot.js';
+import { discoverServices } from '../core/manifest/discover.js';
+import { repoRoot } from '../core/manifest/repo-root.js';
 import type { ServiceManifest } from '../runtime/types.js';
 
 export interface ScrapeService {

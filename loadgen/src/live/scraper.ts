@@ -1,7 +1,7 @@
 // The lab's own scrape of every target's /metrics, once a second, the last five minutes kept in
 // memory. This is what the web dashboard draws when there is no Prometheus.
 import { derivePoint, downPoint, type LivePoint, type Scrape } from './derive.js';
-import { parsePrometheusText } from './prom-text.js';
+import { parsePrometheusText } from '../core/prom-text.js';
 import { RingBuffer } from './ring-buffer.js';
 
 export interface ScrapeTarget {

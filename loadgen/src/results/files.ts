@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT, LabError } from '../cli/errors.js';
+import { EXIT, LabError } from '../core/errors.js';
 import type { RunResults } from './types.js';
 import { resultsProblems } from './validate.js';
 

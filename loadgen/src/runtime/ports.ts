@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { discoverServices } from '../manifest/discover.js';
+import { discoverServices } from '../core/manifest/discover.js';
 import type { ServiceManifest } from './types.js';
 
 // Every service's ports are in its manifest (services/<row>/service.json); the lab's web port is 8080.

@@ -1,25 +1,9 @@
 // The contract between runtimes (local processes, Docker) and everything that drives them
 // (verify, executors, the web dashboard). Executors only ever see a LabRuntime.
 
-/** services/<name>/service.json, validated against services/service.schema.json. */
-export interface ServiceManifest {
-  name: string;
-  role: 'implementation' | 'upstream';
-  model: string;
-  language: 'python' | 'typescript';
-  reproduces: string;
-  concurrencyUnit?: 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises';
-  ports: { http: number; line?: number };
-  local: {
-    interpreter: 'python' | 'node';
-    args: string[];
-    pythonPath?: string[];
-    env?: Record<string, string>;
-    requires?: { pythonModules?: string[]; debianPackages?: string[] };
-  };
-  /** Absolute path of the service folder (added by discovery, not in the file). */
-  dir: string;
-}
+import type { ServiceManifest } from '../core/manifest/types.js';
+
+export type { ServiceManifest };
 
 /** One running implementation (or the upstream), as reachable from the lab process. */
 export interface Endpoint {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { EXIT, LabError } from '../cli/errors.js';
+import { EXIT, LabError } from '../core/errors.js';
 import { ScenarioError, type Problem } from './problems.js';
 import type { Scenario } from './types.js';
 import { validateScenario, type ValidateOptions } from './validate.js';

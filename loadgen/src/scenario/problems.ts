@@ -1,4 +1,4 @@
-import { EXIT, LabError } from '../cli/errors.js';
+import { EXIT, LabError } from '../core/errors.js';
 
 /** One thing wrong with a scenario, at a key path such as `steps[2]` or `request.foo`. */
 export interface Problem {

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { colourOf } from '../../src/charts/colours.js';
-import { repoRoot } from '../../src/manifest/repoRoot.js';
-import { startLabFixture, type LabFixture } from '../web/lab-fixture.js';
+import { repoRoot } from '../../src/core/manifest/repo-root.js';
+import { startLabFixture, type LabFixture } from '../web-server/lab-fixture.js';
 
 const CHROMIUM = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
 const ROWS = ['node-eventloop', 'python-threads'];

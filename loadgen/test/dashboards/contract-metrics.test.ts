@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../../src/manifest/repoRoot.js';
+import { repoRoot } from '../../src/core/manifest/repo-root.js';
 import { panelQueries, readDashboards } from './dashboard-files.js';
 
 const root = repoRoot();

@@ -2,7 +2,7 @@
 // for the run against a real Prometheus.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../src/manifest/repoRoot.js';
+import { repoRoot } from '../../src/core/manifest/repo-root.js';
 
 export interface PanelQuery {
   dashboard: string;

@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { renderPrometheusConfig } from '../../src/live/scrape-config.js';
 import { loadgenMetrics } from '../../src/metrics/registry.js';
 import { LAB_WEB_PORT } from '../../src/runtime/ports.js';
-import { startLabFixture, type LabFixture } from '../web/lab-fixture.js';
+import { startLabFixture, type LabFixture } from '../web-server/lab-fixture.js';
 import { expandGrafanaVariables, labelValuesQuery, panelQueries, readDashboards } from './dashboard-files.js';
 import { startPrometheus, type PrometheusProcess } from './prometheus-process.js';
 

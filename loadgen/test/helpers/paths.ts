@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { repoRoot } from '../../src/manifest/repoRoot.js';
+import { repoRoot } from '../../src/core/manifest/repo-root.js';
 
 export const REPO_ROOT = repoRoot();
 /** Test-only services (source, not compiled): loadgen/test/fixtures/services. */

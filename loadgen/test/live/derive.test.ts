@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bucketDeltas, counterDelta, derivePoint, histogramQuantile } from '../../src/live/derive.js';
-import { parsePrometheusText } from '../../src/live/prom-text.js';
+import { parsePrometheusText } from '../../src/core/prom-text.js';
 import { RingBuffer } from '../../src/live/ring-buffer.js';
 
 function scrape(t: number, ok: number, bad: number, buckets: [string, number][], cpu: number) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openLocalRuntime, type LabEvent } from '../../src/runtime/index.js';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import { probeStatus } from '../../src/runtime/local/health.js';
-import { LabError } from '../../src/cli/errors.js';
+import { LabError } from '../../src/core/errors.js';
 import { FIXTURE_SERVICES } from '../helpers/paths.js';
 import { assertGroupGone } from '../helpers/processes.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { EXIT, LabError } from '../errors.js';
+import { EXIT, LabError } from '../../core/errors.js';
 import { compareResults, formatComparison } from '../../report/compare.js';
 import { readResults } from '../../results/files.js';
 

@@ -1,5 +1,5 @@
 import { type Command, stringFlag } from '../command.js';
-import { LabError } from '../errors.js';
+import { LabError } from '../../core/errors.js';
 import { portOffset } from '../../runtime/ports.js';
 import { renderPrometheusConfig, type ScrapeMode } from '../../live/scrape-config.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { EXIT, LabError } from '../errors.js';
+import { EXIT, LabError } from '../../core/errors.js';
 import { renderReport } from '../../report/render.js';
 import { findingsToMarkdown } from '../../results/findings.js';
 import { readResults } from '../../results/files.js';

@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { Command } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { EXIT, LabError } from '../errors.js';
-import { discoverServices, implementationsOf } from '../../manifest/index.js';
+import { EXIT, LabError } from '../../core/errors.js';
+import { discoverServices, implementationsOf } from '../../core/manifest/index.js';
 import { serveLoadgenMetrics } from '../../metrics/server.js';
 import { fidelity, errorPercent } from '../../results/derived.js';
 import { stepOverheads, type ModedOverhead } from '../../results/overhead-modes.js';

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Command, CommandValues } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { EXIT, LabError } from '../errors.js';
+import { EXIT, LabError } from '../../core/errors.js';
 import { formatLabEvent, openLocalRuntime, openRuntime, type LabRuntime, type LocalRuntimeOptions } from '../../runtime/index.js';
 import type { RunProgress } from '../../run/run-scenario.js';
-import type { StartRun } from '../../web/run-controller.js';
-import { scenarioRunnerFor } from '../../web/scenario-runner.js';
-import { startWebServer, type WebServer } from '../../web/server.js';
+import type { StartRun } from '../../web-server/run-controller.js';
+import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
+import { startWebServer, type WebServer } from '../../web-server/server.js';
 import { formatVerifyReport, verifyTargets, type VerifyReport } from '../../verify/index.js';
 import { claimSignals } from '../../runtime/local/processGroup.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { EXIT, LabError } from '../errors.js';
+import { EXIT, LabError } from '../../core/errors.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { EXIT, LabError } from '../../cli/errors.js';
+import { EXIT, LabError } from '../../core/errors.js';
 import type { Endpoint, ServiceManifest } from '../types.js';
 import { COMPOSE_SERVICE_LABEL } from './discover.js';
 

@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { EXIT, LabError } from '../../cli/errors.js';
+import { EXIT, LabError } from '../../core/errors.js';
 
 // One Docker API client per runtime. DOCKER_HOST is honoured (unix:// or tcp://) the way the
 // docker CLI does; otherwise the default socket. A daemon that does not answer is a LabError

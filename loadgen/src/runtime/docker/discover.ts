@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { EXIT, LabError } from '../../cli/errors.js';
+import { EXIT, LabError } from '../../core/errors.js';
 
 // Rows are found by label, never by name: compose prefixes names with the project, and a row
 // started by hand (docker run --label lab.impl=...) must work too.

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
-import { EXIT, LabError } from '../../cli/errors.js';
-import { discoverServices, selectTargets, upstreamOf } from '../../manifest/index.js';
+import { EXIT, LabError } from '../../core/errors.js';
+import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
 import type { LabEvent, LabEventHandler } from '../local/events.js';
 import type { Endpoint, LabRuntime, ResourceLimits, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
 import { addressModeFromEnv, endpointOf, type AddressMode } from './address.js';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type Docker from 'dockerode';
-import { EXIT, LabError } from '../../cli/errors.js';
+import { EXIT, LabError } from '../../core/errors.js';
 import type { ResourceLimits } from '../types.js';
 
 // docker update's quirk: 0 means "leave unchanged", so a limit once set cannot be cleared

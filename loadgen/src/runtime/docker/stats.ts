@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type Docker from 'dockerode';
-import { parsePrometheusText, sumOf } from '../../live/prom-text.js';
+import { parsePrometheusText, sumOf } from '../../core/prom-text.js';
 import { readProcessTreeStats } from '../local/procTree.js';
 import type { ContainerUsage, ServiceStats } from '../types.js';
 

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { LabError, EXIT } from '../../cli/errors.js';
-import { discoverServices, selectTargets, upstreamOf } from '../../manifest/index.js';
-import { defaultServicesDir, repoRoot } from '../../manifest/repoRoot.js';
+import { LabError, EXIT } from '../../core/errors.js';
+import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
+import { defaultServicesDir, repoRoot } from '../../core/manifest/repo-root.js';
 import { portOffset as envPortOffset, portsOf } from '../ports.js';
 import type { Endpoint, LabRuntime, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
 import type { LabEvent, LabEventHandler } from './events.js';

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { sumOf } from '../../live/prom-text.js';
+import { sumOf } from '../../core/prom-text.js';
 import type { CheckGroup } from '../types.js';
 import { scrape } from './metrics.js';
 

@@ -1,5 +1,5 @@
 import { CONTRACT, sampleNames } from '@concurrency-lab/ts-common';
-import { parsePrometheusText, sumOf, type Sample } from '../../live/prom-text.js';
+import { parsePrometheusText, sumOf, type Sample } from '../../core/prom-text.js';
 import type { Endpoint } from '../../runtime/types.js';
 import type { CheckContext } from '../types.js';
 import { httpGet } from '../httpClient.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type Docker from 'dockerode';
-import { LabError } from '../../../src/cli/errors.js';
+import { LabError } from '../../../src/core/errors.js';
 import { addressModeFromEnv, endpointOf } from '../../../src/runtime/docker/address.js';
 import type { ServiceManifest } from '../../../src/runtime/types.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LabError } from '../../../src/cli/errors.js';
+import { LabError } from '../../../src/core/errors.js';
 import { openDockerRuntime } from '../../../src/runtime/docker/index.js';
 
 // No daemon needed: these prove the failure path every machine without Docker takes.

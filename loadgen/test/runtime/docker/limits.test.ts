@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LabError } from '../../../src/cli/errors.js';
+import { LabError } from '../../../src/core/errors.js';
 import { restoreUpdate, updateFor } from '../../../src/runtime/docker/limits.js';
 
 test('limits become one docker update with swap equal to memory', () => {

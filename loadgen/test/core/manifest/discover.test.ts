@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { discoverServices, selectTargets } from '../../src/manifest/index.js';
-import { LabError } from '../../src/cli/errors.js';
-import { FIXTURE_SERVICES, REPO_ROOT } from '../helpers/paths.js';
+import { discoverServices, selectTargets } from '../../../src/core/manifest/index.js';
+import { LabError } from '../../../src/core/errors.js';
+import { FIXTURE_SERVICES, REPO_ROOT } from '../../helpers/paths.js';
 
 const upstream = { name: 'upstream', role: 'upstream', model: 'm', language: 'typescript', reproduces: 'r', label: 'u', colour: '#000000', image: { recipe: 'node' }, ports: { http: 9000 }, local: { interpreter: 'node', args: ['main.js'] } };
 const impl = (name: string, http: number, line: number) => ({

@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LabError, EXIT } from '../cli/errors.js';
-import type { ServiceManifest } from '../runtime/types.js';
-import { defaultServicesDir, schemaPath } from './repoRoot.js';
+import { LabError, EXIT } from '../errors.js';
+import type { ServiceManifest } from './types.js';
+import { defaultServicesDir, schemaPath } from './repo-root.js';
 
 let cachedValidator: ValidateFunction | undefined;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketsOf, parsePrometheusText, sumOf } from '../../src/live/prom-text.js';
+import { bucketsOf, parsePrometheusText, sumOf } from '../../src/core/prom-text.js';
 
 const TEXT = `# HELP lab_requests_total Requests.
 # TYPE lab_requests_total counter

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The compiled file lives at loadgen/dist/src/manifest/ (or loadgen/src/manifest/ under a
+// The compiled file lives at loadgen/dist/src/core/manifest/ (or loadgen/src/core/manifest/ under a
 // TS loader), so a fixed number of `..` would break as soon as the layout moves. Walking up
 // to the folder that holds services/service.schema.json works from either place.
 let cachedRoot: string | undefined;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openRuntime } from '../../src/runtime/index.js';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import type { LabRuntime } from '../../src/runtime/types.js';
-import { startWebServer, type WebServer, type WebServerOptions } from '../../src/web/server.js';
+import { startWebServer, type WebServer, type WebServerOptions } from '../../src/web-server/server.js';
 
 export interface LabFixture {
   runtime: LabRuntime;

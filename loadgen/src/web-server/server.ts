@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
 import { rowColours } from '../charts/colours.js';
-import { repoRoot } from '../manifest/repoRoot.js';
+import { repoRoot } from '../core/manifest/repo-root.js';
 import { loadgenRegistry } from '../metrics/registry.js';
 import { LiveScraper, type ScrapeTarget } from '../live/scraper.js';
 import { LAB_WEB_PORT, portOffset } from '../runtime/ports.js';

@@ -1,2 +1,2 @@
 export { discoverServices, upstreamOf, implementationsOf, selectTargets } from './discover.js';
-export { repoRoot, defaultServicesDir, schemaPath } from './repoRoot.js';
+export { repoRoot, defaultServicesDir, schemaPath } from './repo-root.js';

@@ -1,0 +1,21 @@
+// A row's manifest as the lab reads it (services/service.schema.json is the file's schema).
+
+/** services/<name>/service.json, validated against services/service.schema.json. */
+export interface ServiceManifest {
+  name: string;
+  role: 'implementation' | 'upstream';
+  model: string;
+  language: 'python' | 'typescript';
+  reproduces: string;
+  concurrencyUnit?: 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises';
+  ports: { http: number; line?: number };
+  local: {
+    interpreter: 'python' | 'node';
+    args: string[];
+    pythonPath?: string[];
+    env?: Record<string, string>;
+    requires?: { pythonModules?: string[]; debianPackages?: string[] };
+  };
+  /** Absolute path of the service folder (added by discovery, not in the file). */
+  dir: string;
+}
