@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
-import { LabError } from '../src/cli/errors.js';
-import { discoverServices, implementationsOf, upstreamOf } from '../src/manifest/index.js';
+import { LabError } from '../src/core/errors.js';
+import { discoverServices, implementationsOf, upstreamOf } from '../src/core/manifest/index.js';
 import { openDockerRuntime } from '../src/runtime/docker/index.js';
 import type { LabRuntime } from '../src/runtime/types.js';
 
