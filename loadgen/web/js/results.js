@@ -1,0 +1,100 @@
+// The Results tab: the list of runs in the results folder and one run's view (charts, Findings,
+// steps table, the report's chart files).
+import { api } from './api.js';
+import { destroyResultCharts } from './charts.js';
+import { $, el } from './dom.js';
+import { fmt } from './format.js';
+import { resultChartSet } from './result-charts.js';
+import { colourOf } from './targets.js';
+
+export async function loadResultList() {
+  const { results } = await api('/api/results');
+  const ul = $('#result-list');
+  ul.textContent = '';
+  for (const r of results) {
+    ul.append(el('li', { 'data-id': r.id, onclick: () => { location.hash = `#results/${encodeURIComponent(r.id)}`; } },
+      el('div', {}, el('b', {}, r.scenario ?? '?'), ' ', el('span', { class: `status-${r.status}` }, r.status ?? '')),
+      el('div', { class: 'id' }, r.id),
+      r.error ? el('div', { class: 'bad' }, r.error) : el('div', { class: 'muted' }, `${r.targets.join(', ')}`)));
+  }
+  if (!results.length) ul.append(el('li', { class: 'muted' }, 'No runs yet: start one from Scenarios.'));
+  return results;
+}
+
+export async function loadResults(id) {
+  const list = await loadResultList();
+  const chosen = id ?? list.find((r) => !r.error)?.id;
+  for (const li of document.querySelectorAll('#result-list li')) li.classList.toggle('selected', li.dataset.id === chosen);
+  if (chosen) await showResult(chosen);
+}
+
+function stepTable(results) {
+  const table = el('table', { class: 'table steps' },
+    el('thead', {}, el('tr', {}, ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads', 'wrk req/s', 'lab/wrk', 'warnings'].map((h, i) => el('th', { class: i > 0 && i < 12 ? 'num' : '' }, h)))));
+  const body = el('tbody');
+  for (const t of results.targets) {
+    for (const s of t.steps) {
+      const errors = s.errors.timeouts + s.errors.non2xx + s.errors.connection;
+      body.append(el('tr', {},
+        el('td', {}, el('span', { class: 'swatch', style: `background:${colourOf(t.name)}` }), ' ', t.name),
+        el('td', { class: 'num' }, fmt.num(s.load)),
+        el('td', { class: 'num' }, fmt.num(s.rps, 1)),
+        el('td', { class: 'num' }, fmt.num(s.ideal_rps, 1)),
+        el('td', { class: 'num' }, fmt.ms(s.latency_ms.p50)),
+        el('td', { class: 'num' }, fmt.ms(s.latency_ms.p99)),
+        el('td', { class: 'num' }, fmt.ms(s.latency_ms.max)),
+        el('td', { class: 'num' }, fmt.num(errors)),
+        el('td', { class: 'num' }, fmt.bytes(s.server.rss_bytes_peak)),
+        el('td', { class: 'num' }, fmt.num(s.server.os_threads_peak)),
+        // The cross-check (wrk on the same step): a ratio under 0.9 is flagged.
+        el('td', { class: 'num' }, s.cross_check ? fmt.num(s.cross_check.rps, 1) : '–'),
+        el('td', { class: `num cross-check${s.cross_check?.flagged ? ' down-val' : ''}`, title: s.cross_check?.note ?? '' }, s.cross_check?.ratio == null ? '–' : `${s.cross_check.ratio.toFixed(2)}${s.cross_check.flagged ? ' ⚑' : ''}`),
+        el('td', {}, s.warnings.join('; '))));
+    }
+    if (t.failed) body.append(el('tr', {}, el('td', { colspan: 13, class: 'down-val' }, `${t.name} failed: ${t.failed}`)));
+  }
+  table.append(body);
+  return table;
+}
+
+/** The Findings the API computed from the run (the same text as summary.md's Findings). */
+function findingsView(f) {
+  const box = el('section', { id: 'findings' }, el('h3', { style: 'margin-top:16px' }, 'Findings'));
+  for (const k of f.rankings) {
+    box.append(el('div', { class: 'ranking' }, el('b', {}, k.question), el('span', { class: 'muted' }, ` (${k.unit}, ${k.order}; ${k.basis})`),
+      el('ol', {}, k.entries.map((e) => el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.row)}` }), ` ${e.row}: ${e.text}`)))));
+  }
+  for (const r of f.rows.filter((x) => x.items.length)) {
+    box.append(el('div', { class: 'row-findings' }, el('b', {}, el('span', { class: 'swatch', style: `background:${colourOf(r.row)}` }), ` ${r.row}`),
+      el('ul', {}, r.items.map((i) => el('li', {}, i.text)))));
+  }
+  if (f.notes.length) box.append(el('div', { class: 'muted' }, 'Not covered by this run:'), el('ul', { class: 'muted' }, f.notes.map((n) => el('li', {}, n))));
+  return box;
+}
+
+async function showResult(id) {
+  const view = $('#result-view');
+  destroyResultCharts();
+  view.textContent = '';
+  let data;
+  try {
+    data = await api(`/api/results/${encodeURIComponent(id)}`);
+  } catch (err) {
+    view.append(el('div', { class: 'notice error' }, `Cannot show ${id}: ${err.message}`));
+    return;
+  }
+  const r = data.results;
+  view.dataset.id = id;
+  view.append(
+    el('h3', {}, `${r.scenario.name} `, el('span', { class: `status-${r.status}` }, r.status)),
+    el('div', { class: 'meta' }, `${id} · ${r.scenario.executor} · ${r.environment.runtime} runtime · ${r.environment.cpus} CPUs · node ${r.environment.node}${r.environment.python ? ` · python ${r.environment.python}` : ''}${r.upstream_delay_ms !== null ? ` · upstream delay ${r.upstream_delay_ms} ms` : ''}`),
+  );
+  resultChartSet(r, view);
+  if (data.findings) view.append(findingsView(data.findings));
+  view.append(el('h3', { style: 'margin-top:16px' }, 'Steps'), stepTable(r));
+  if (data.charts.length) {
+    view.append(el('h3', { style: 'margin-top:16px' }, 'Report charts'));
+    view.append(el('div', { class: 'report-images' }, data.charts.filter((f) => f.endsWith('.svg') || !data.charts.includes(f.replace(/\.png$/, '.svg'))).map((f) =>
+      el('img', { src: `/api/results/${encodeURIComponent(id)}/files/${encodeURIComponent(f)}`, alt: f, loading: 'lazy' }))));
+  }
+}
