@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeFiles } from './compose.mjs';
+import { goDockerfiles } from './dockerfile-go.mjs';
 import { nodeDockerfiles } from './dockerfile-node.mjs';
 import { pythonDockerfiles } from './dockerfile-python.mjs';
 import { grafanaDashboards } from './grafana.mjs';
@@ -15,7 +16,7 @@ import { readmeTable } from './readme.mjs';
 import { rowColours } from './row-colours.mjs';
 import { rootTsconfig } from './tsconfig.mjs';
 
-const GENERATORS = [pythonDockerfiles, nodeDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig];
+const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig];
 
 /** Where two texts first differ, as a short hint: line number, the committed and the generated line. */
 function diffHint(current, wanted) {
