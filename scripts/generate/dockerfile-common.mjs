@@ -24,6 +24,12 @@ export function rowEnv(m, manifests) {
   ];
 }
 
+/** Where the Debian-based images keep the repo layout, so relative manifest paths still hold. */
+export const APP = '/app';
+
+/** One ENV instruction, a quoted pair a line. */
+export const envLine = (pairs) => `ENV ${pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' \\\n    ')}`;
+
 /** EXPOSE of the row's ports. */
 export const exposeLine = (m) => `EXPOSE ${[m.ports.http, m.ports.line].filter((p) => p !== undefined).join(' ')}`;
 

@@ -5,10 +5,9 @@
 // contract. local.args[0] is the binary's path relative to the row folder (the local runtime
 // builds the same path with the same command), the rest its arguments.
 import path from 'node:path';
-import { ADD_LAB_USER, HEALTHCHECK_TIMING, exposeLine, generatedHeader, rowEnv } from './dockerfile-common.mjs';
+import { ADD_LAB_USER, APP, HEALTHCHECK_TIMING, envLine, exposeLine, generatedHeader, rowEnv } from './dockerfile-common.mjs';
 import { GenerateError } from './manifests.mjs';
 
-const APP = '/app'; // the repo layout is kept under /app, as in the Python images
 
 /** The build command, the same in the image and for the local runtime (run in the package folder). */
 export const GO_ENV = [['GO111MODULE', 'off'], ['GOPATH', '/usr/share/gocode'], ['GOPROXY', 'off'], ['CGO_ENABLED', '0']];
@@ -30,7 +29,6 @@ function goPaths(m) {
 function dockerfileFor(m, manifests) {
   const { binary, pkg } = goPaths(m);
   const packages = ['golang-go', ...(m.local.requires?.debianPackages ?? [])];
-  const q = (s) => JSON.stringify(s);
   const env = [...rowEnv(m, manifests), ...Object.entries(m.local.env ?? {})];
   return [
     ...generatedHeader(m),
@@ -56,12 +54,12 @@ function dockerfileFor(m, manifests) {
     `COPY contract/contract.json ${APP}/contract/contract.json`,
     `COPY --from=build ${APP}/${binary} ${APP}/${binary}`,
     `WORKDIR ${APP}/${m.dir}`,
-    `ENV ${env.map(([k, v]) => `${k}=${q(v)}`).join(' \\\n    ')}`,
+    envLine(env),
     'USER lab',
     exposeLine(m),
     '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
     HEALTHCHECK_TIMING,
-    `  CMD ["bash", "-c", ${q('exec 3<>/dev/tcp/127.0.0.1/$PORT && printf \'GET /healthz HTTP/1.0\\r\\n\\r\\n\' >&3 && read -r -t 5 _ code _ <&3 && [ "$code" = 200 ]')}]`,
+    `  CMD ["bash", "-c", ${JSON.stringify('exec 3<>/dev/tcp/127.0.0.1/$PORT && printf \'GET /healthz HTTP/1.0\\r\\n\\r\\n\' >&3 && read -r -t 5 _ code _ <&3 && [ "$code" = 200 ]')}]`,
     '# The services drain in-flight work on SIGTERM and exit 0.',
     'STOPSIGNAL SIGTERM',
     `CMD ${JSON.stringify([`./${path.posix.normalize(m.local.args[0])}`, ...m.local.args.slice(1)])}`,

@@ -3,10 +3,9 @@
 // python3 with local.requires.debianPackages.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ADD_LAB_USER, HEALTHCHECK_TIMING, exposeLine, generatedHeader, rowEnv } from './dockerfile-common.mjs';
+import { ADD_LAB_USER, APP, HEALTHCHECK_TIMING, envLine, exposeLine, generatedHeader, rowEnv } from './dockerfile-common.mjs';
 import { pythonDebianPackages } from './manifests.mjs';
 
-const APP = '/app'; // the repo layout is kept under /app so relative manifest paths still hold
 
 /**
  * Every Python image installs the same Debian packages (every Python row's, together) in the
@@ -46,7 +45,6 @@ function dockerfileFor(repo, m, manifests) {
   }
   folders.delete(m.dir);
   const containerPythonPath = pythonPath.map((p) => path.posix.join(APP, m.dir, p));
-  const q = (s) => JSON.stringify(s);
   const envPairs = [
     ['PYTHONUNBUFFERED', '1'],
     ['PYTHONDONTWRITEBYTECODE', '1'],
@@ -71,7 +69,7 @@ function dockerfileFor(repo, m, manifests) {
     `COPY ${m.dir} ${APP}/${m.dir}`,
     '',
     `WORKDIR ${APP}/${m.dir}`,
-    `ENV ${envPairs.map(([k, v]) => `${k}=${q(v)}`).join(' \\\n    ')}`,
+    envLine(envPairs),
     'USER lab',
     exposeLine(m),
     '# The slim image has no curl: probe with the python that is there anyway.',

@@ -1,17 +1,7 @@
 import unittest
 
+from labtesting import hold_idle_connections
 from labtesting.contract import RowContract
-
-
-def hold_idle_connections(row, n):
-    conns = []
-    for _ in range(n):
-        c = row.line_conn()
-        conns.append(c)
-        c.send(b"\n")
-    for c in conns:
-        assert c.readline() == b"error: text is required\n"
-    return conns
 
 
 class GeventMonkeyTest(RowContract, unittest.TestCase):

@@ -151,6 +151,19 @@ class Row(Proc):
         return value
 
 
+def hold_idle_connections(row: "Row", n: int) -> List["LineClient"]:
+    """n line connections, each proven accepted and served (one answered line); the caller
+    closes them."""
+    conns = []
+    for _ in range(n):
+        c = row.line_conn()
+        conns.append(c)
+        c.send(b"\n")  # answered locally (text is required): no upstream traffic
+    for c in conns:
+        assert c.readline() == b"error: text is required\n"
+    return conns
+
+
 class LineClient:
     def __init__(self, port: int, timeout: float = 30.0):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)

@@ -1,18 +1,7 @@
 import unittest
 
+from labtesting import hold_idle_connections
 from labtesting.contract import RowContract
-
-
-def hold_idle_connections(row, n):
-    """n line connections, each proven accepted and served (one answered line)."""
-    conns = []
-    for _ in range(n):
-        c = row.line_conn()
-        conns.append(c)
-        c.send(b"\n")  # answered locally (text is required): no upstream traffic
-    for c in conns:
-        assert c.readline() == b"error: text is required\n"
-    return conns
 
 
 class PythonThreadsTest(RowContract, unittest.TestCase):
