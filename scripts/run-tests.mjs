@@ -1,20 +1,22 @@
 #!/usr/bin/env node
 // The README's test command after the build: node's own test runner over every compiled
-// *.test.js file (helpers beside them are not tests), one file at a time: tests start real
+// *.test.js file and the generator's *.test.mjs (helpers beside them are not tests), one file at a time: tests start real
 // services on real ports. Arguments narrow the run to files or folders.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { workspaceFolders } from './generate/manifests.mjs';
 
-// Every npm workspace (root package.json, `services/*` expanded) with compiled tests.
-const roots = workspaceFolders().map((r) => `${r}/dist/test`).filter((r) => existsSync(r));
+// Every npm workspace (root package.json, `services/*` expanded) with compiled tests, and the
+// generator's own tests (plain ESM, scripts/generate/test/*.test.mjs: it runs before tsc).
+const roots = [...workspaceFolders().map((r) => `${r}/dist/test`), 'scripts/generate/test'].filter((r) => existsSync(r));
+const isTest = (name) => name.endsWith('.test.js') || name.endsWith('.test.mjs');
 
 function testFiles(entry) {
   if (!existsSync(entry)) return [];
   if (statSync(entry).isFile()) return [entry];
   return readdirSync(entry, { withFileTypes: true })
-    .flatMap((d) => (d.isDirectory() ? testFiles(path.join(entry, d.name)) : d.name.endsWith('.test.js') ? [path.join(entry, d.name)] : []))
+    .flatMap((d) => (d.isDirectory() ? testFiles(path.join(entry, d.name)) : isTest(d.name) ? [path.join(entry, d.name)] : []))
     .sort();
 }
 
