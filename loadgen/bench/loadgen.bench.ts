@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { runWrk } from '../src/executors/wrk.js';
-import { runScenario } from '../src/run/run-scenario.js';
+import { runScenario } from '../src/scenario-run/run-scenario.js';
 import { openRuntime } from '../src/runtime/index.js';
 import { findFreePortOffset } from '../src/runtime/ports.js';
 import type { LabRuntime } from '../src/runtime/types.js';

@@ -18,7 +18,7 @@ import { openFileLimit } from '../src/executors/fd-limit.js';
 import { openRuntime } from '../src/runtime/index.js';
 import { findFreePortOffset } from '../src/runtime/ports.js';
 import type { Endpoint, LabRuntime } from '../src/runtime/types.js';
-import { ServerSampler } from '../src/sampling/server-sampler.js';
+import { ServerSampler } from '../src/observe/server-sampler.js';
 
 const TARGET = 'python-threads';
 const ROUNDS = Number(process.env.OBSERVER_ROUNDS ?? 3);

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { sampleServer, type ServerSample } from '../sampling/server-sampler.js';
+import { sampleServer, type ServerSample } from '../observe/server-sampler.js';
 import { openFileLimit, FD_HEADROOM } from './fd-limit.js';
 import { openAll } from './line-sweep.js';
 import { emptyErrors, NO_LATENCY, sleep, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';

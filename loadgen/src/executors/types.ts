@@ -1,11 +1,11 @@
-import type { LiveFigures } from '../metrics/registry.js';
+import type { LiveFigures } from '../observe/loadgen-metrics.js';
 import type { IdleMeasurement, LatencyMs, OverheadMeasurement, RunResults, StepErrors } from '../results/types.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
-import type { ExecutorName, Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/types.js';
 import type { WrkReport } from './wrk.js';
 
 // k6-style: a load model is a named executor behind this one small interface. The run loop
-// (run/run-scenario.ts) owns the phases and everything around them (sampling, progress,
+// (scenario-run/run-scenario.ts) owns the phases and everything around them (sampling, progress,
 // results); an executor only knows how to put its kind of load on one target for one step.
 
 export interface StepContext {
@@ -52,7 +52,8 @@ export interface StepRun {
 }
 
 export interface Executor {
-  name: ExecutorName;
+  /** The registry's key for this executor (executors/registry.ts holds the list). */
+  name: string;
   loadUnit: RunResults['load_unit'];
   /** Which protocol's server counters show this executor's traffic. */
   protocol: 'http' | 'line';

@@ -1,4 +1,4 @@
-import { formatBytes, formatMs } from '../scenario/units.js';
+import { formatBytes, formatMs } from '../core/units.js';
 import type { RunResults, StepResult } from '../results/types.js';
 
 // `lab compare A B`: B against A, per target and per step (matched by load), for the three

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { writeCharts, type ChartOutput } from '../charts/write.js';
-import { resultsToCsv } from '../results/csv.js';
+import { writeCharts, type ChartOutput } from './charts/write.js';
+import { resultsToCsv } from './csv.js';
 import { computeFindings, findingsToMarkdown, type Findings } from '../results/findings.js';
 import { readResults, writeFileAtomic } from '../results/files.js';
-import { resultsToMarkdown } from '../results/summary.js';
+import { resultsToMarkdown } from './summary.js';
 import type { RunResults } from '../results/types.js';
 import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
 

@@ -1,8 +1,7 @@
-import { formatBytes } from '../scenario/units.js';
+import { formatBytes, ratio } from '../core/units.js';
 import { modeCrossovers, type Crossover } from './crossover.js';
 import { fidelity, loadLabel } from './derived.js';
 import { runOverheadModes, stepOverhead } from './overhead-modes.js';
-import { ratio } from './summary.js';
 import type { OverheadMode, RunResults, StepResult } from './types.js';
 
 // Findings computed from results, never written by hand: pure functions over one or more runs

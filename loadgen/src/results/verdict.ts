@@ -1,5 +1,5 @@
 import { compare, parseThreshold, type Threshold } from '../scenario/thresholds.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../core/units.js';
 import { errorPercent } from './derived.js';
 import type { RunResults, StepResult } from './types.js';
 

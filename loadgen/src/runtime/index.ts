@@ -1,14 +1,14 @@
 // The one door to a lab: `openRuntime` gives a LabRuntime whichever way the services run.
 import type { LabRuntime } from './types.js';
 import type { LabEventHandler } from './local/events.js';
-import { openLocalRuntime, type LocalRuntimeOptions } from './local/localRuntime.js';
+import { openLocalRuntime, type LocalRuntimeOptions } from './local/local-runtime.js';
 import { openDockerRuntime } from './docker/index.js';
 
 export type { LabRuntime, Endpoint, ServiceManifest, ServiceStats, Unavailable, ResourceLimits } from './types.js';
 export { formatLabEvent, type LabEvent, type LabEventHandler } from './local/events.js';
-export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/localRuntime.js';
-export { readProcessTreeStats, pidListeningOn } from './local/procTree.js';
-export { claimSignals } from './local/processGroup.js';
+export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/local-runtime.js';
+export { readProcessTreeStats, pidListeningOn } from './local/proc-tree.js';
+export { claimSignals } from './local/process-group.js';
 
 export interface RuntimeOptions extends LocalRuntimeOptions {
   kind: 'local' | 'docker';

@@ -34,16 +34,18 @@ export function listScenarios(dir = SCENARIOS_DIR): ScenarioListing[] {
     });
 }
 
+/** The file of a scenario named like `quick` in dir (name.yaml, then name.yml); undefined when there is none. */
+export function scenarioFileByName(name: string, dir = SCENARIOS_DIR): string | undefined {
+  if (!/^[a-z0-9-]+$/.test(name)) return undefined;
+  return ['.yaml', '.yml'].map((ext) => path.join(dir, name + ext)).find((f) => existsSync(f));
+}
+
 /** A path to a YAML file, or a bare name resolved in loadgen/scenarios/. */
 export function resolveScenarioPath(arg: string, dir = SCENARIOS_DIR): string {
   // Only a file counts: a folder that happens to share a scenario's name (e.g. ./quick) must not shadow it.
   if (existsSync(arg) && statSync(arg).isFile()) return path.resolve(arg);
-  if (/^[a-z0-9-]+$/.test(arg)) {
-    for (const ext of ['.yaml', '.yml']) {
-      const candidate = path.join(dir, arg + ext);
-      if (existsSync(candidate)) return candidate;
-    }
-  }
+  const named = scenarioFileByName(arg, dir);
+  if (named) return named;
   const known = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')) : [];
   throw new LabError(`no scenario '${arg}': not a file, and not a name in ${dir} (known: ${known.join(', ') || 'none'})`, EXIT.badInput);
 }

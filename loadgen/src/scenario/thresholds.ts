@@ -1,4 +1,4 @@
-import { parseDurationSeconds } from './units.js';
+import { parseDurationSeconds } from '../core/units.js';
 
 // Thresholds are k6-style pass/fail rules over every measured step of every target:
 //   p50|p90|p99|p999|max <op> <duration>   latency, e.g. `p99 < 2s`, `p50 <= 150ms`

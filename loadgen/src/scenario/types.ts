@@ -1,8 +1,9 @@
 import type { OverheadMode } from '../results/types.js';
 import type { Threshold } from './thresholds.js';
 
-export const EXECUTOR_NAMES = ['connections-sweep', 'rate-sweep', 'line-sweep', 'idle-connections', 'overhead'] as const;
-export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
+import type { ExecutorName } from '../executors/registry.js';
+
+export type { ExecutorName };
 
 /** The YAML as written (validated), kept verbatim in results.json. */
 export interface ScenarioSource {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
+import { EXECUTOR_NAMES, isExecutorName } from '../executors/registry.js';
 import { OVERHEAD_MODES } from '../results/types.js';
 import { keyPath, pointerSegments, type Problem } from './problems.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
 import type { Scenario, ScenarioSource } from './types.js';
-import { parseDurationSeconds, parseSizeBytes } from './units.js';
+import { parseDurationSeconds, parseSizeBytes } from '../core/units.js';
 
 // Two passes, both collecting every problem: the JSON Schema checks structure (types, unknown
 // keys, enums); the semantic pass checks values whose meaning the schema cannot express.
@@ -76,6 +77,7 @@ function allowedKeys(segs: string[]): string[] {
 function semanticProblems(d: Record<string, unknown>, opts: ValidateOptions): Problem[] {
   const out: Problem[] = [];
   const executor = d.executor;
+  if (typeof executor === 'string' && !isExecutorName(executor)) out.push({ path: 'executor', message: `must be one of: ${EXECUTOR_NAMES.join(', ')}` });
 
   if (Array.isArray(d.steps)) {
     d.steps.forEach((s, i) => {

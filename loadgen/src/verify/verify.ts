@@ -3,9 +3,9 @@ import type { CheckContext, CheckGroup, CheckResult, CheckStatus, VerifyReport }
 import { healthChecks } from './checks/health.js';
 import { echoChecks } from './checks/echo.js';
 import { lineChecks } from './checks/line.js';
-import { badInputChecks } from './checks/badInput.js';
+import { badInputChecks } from './checks/bad-input.js';
 import { overheadChecks } from './checks/overhead.js';
-import { upstreamErrorChecks, upstreamTimeoutChecks } from './checks/upstreamFailure.js';
+import { upstreamErrorChecks, upstreamTimeoutChecks } from './checks/upstream-failure.js';
 import { disconnectChecks } from './checks/disconnect.js';
 import { nagleChecks } from './checks/nagle.js';
 import { metricsChecks, requestCounts, scrape, type RequestCounts } from './checks/metrics.js';

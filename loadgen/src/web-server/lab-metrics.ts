@@ -4,7 +4,7 @@
 // does not take /metrics down.
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { metricSpec } from '@concurrency-lab/ts-common';
-import type { LiveScraper } from '../live/scraper.js';
+import type { LiveScraper } from '../observe/scraper.js';
 
 export function webRegistry(live: LiveScraper): Registry {
   const registry = new Registry();

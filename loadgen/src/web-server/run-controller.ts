@@ -1,9 +1,8 @@
 // One scenario run at a time, started from the page. The run itself is whatever `startRun`
 // does (runScenario against the lab's runtime); this module only owns the rules around it:
 // validation (400), one at a time (409), and the progress the page polls.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario, scenarioFileByName } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { BadRequest } from './results-store.js';
 
@@ -66,7 +65,7 @@ export class RunController {
     const unknownKeys = Object.keys(rest);
     if (unknownKeys.length) throw new BadRequest(`unknown field(s) ${unknownKeys.join(', ')}: expected scenario and optional targets`);
     if (typeof name !== 'string' || !NAME_RE.test(name)) throw new BadRequest(`"scenario" must be a scenario name like "quick", got ${JSON.stringify(name)}`);
-    const file = ['.yaml', '.yml'].map((ext) => path.join(this.opts.scenariosDir, name + ext)).find((f) => existsSync(f));
+    const file = scenarioFileByName(name, this.opts.scenariosDir);
     if (!file) throw new BadRequest(`no scenario named '${name}' in ${this.opts.scenariosDir}`);
     let selected: string[] | undefined;
     if (targets !== undefined) {

@@ -1,6 +1,6 @@
 // The page's "Start" runs the same runScenario as `lab run`, writing into the web server's
 // results folder, so a run started from the page is a normal run folder afterwards.
-import { runScenario } from '../run/run-scenario.js';
+import { runScenario } from '../scenario-run/run-scenario.js';
 import type { LabRuntime } from '../runtime/types.js';
 import type { StartRun } from './run-controller.js';
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { colourOf } from '../../src/charts/colours.js';
+import { colourOf } from '../../src/report/charts/colours.js';
 import { repoRoot } from '../../src/core/manifest/repo-root.js';
 import { startLabFixture, type LabFixture } from '../web-server/lab-fixture.js';
 

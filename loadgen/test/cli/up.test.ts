@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import { probeStatus } from '../../src/runtime/local/health.js';
-import { pidListeningOn } from '../../src/runtime/local/procTree.js';
+import { pidListeningOn } from '../../src/runtime/local/proc-tree.js';
 import { FIXTURE_SERVICES } from '../helpers/paths.js';
 import { assertGroupGone, runLab, startLab } from '../helpers/processes.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import { FIXTURE_SERVICES } from '../helpers/paths.js';
-import { pidListeningOn } from '../../src/runtime/local/procTree.js';
+import { pidListeningOn } from '../../src/runtime/local/proc-tree.js';
 import { assertGroupGone, runLab, startLab } from '../helpers/processes.js';
 
 async function fixtureEnv(): Promise<NodeJS.ProcessEnv> {

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { discoverServices } from '../../src/core/manifest/discover.js';
 import { repoRoot } from '../../src/core/manifest/repo-root.js';
-import { committedConfigs, renderPrometheusConfig } from '../../src/live/scrape-config.js';
+import { committedConfigs, renderPrometheusConfig } from '../../src/observe/scrape-config.js';
 import { expandGrafanaVariables, panelQueries, readDashboards } from './dashboard-files.js';
 import { PROMTOOL_BIN, requireBinary, startPrometheus, type PrometheusProcess } from './prometheus-process.js';
 

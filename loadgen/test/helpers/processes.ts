@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { groupMembers } from '../../src/runtime/local/processGroup.js';
+import { groupMembers } from '../../src/runtime/local/process-group.js';
 import { LAB_BIN } from './paths.js';
 
 /** The group must be empty: kill(-pgid, 0) says ESRCH and /proc has no live member. */

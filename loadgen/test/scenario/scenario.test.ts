@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { listScenarios, loadScenario, parseScenarioText, resolveScenarioPath, SCENARIOS_DIR } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import { parseThreshold } from '../../src/scenario/thresholds.js';
-import { parseDurationSeconds, parseSizeBytes } from '../../src/scenario/units.js';
+import { parseDurationSeconds, parseSizeBytes } from '../../src/core/units.js';
 import { runLab } from '../helpers/processes.js';
 
 const VALID = `name: ok-one

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { BAD_INPUT_CASES } from '../../src/verify/checks/badInput.js';
+import { BAD_INPUT_CASES } from '../../src/verify/checks/bad-input.js';
 import { TOO_LONG_LINE_BYTES } from '../../src/verify/checks/line.js';
 import { requiredSamples } from '../../src/verify/checks/metrics.js';
 import type { Endpoint } from '../../src/runtime/types.js';

@@ -1,7 +1,7 @@
 import { type Command, stringFlag } from '../command.js';
 import { LabError } from '../../core/errors.js';
 import { portOffset } from '../../runtime/ports.js';
-import { renderPrometheusConfig, type ScrapeMode } from '../../live/scrape-config.js';
+import { renderPrometheusConfig, type ScrapeMode } from '../../observe/scrape-config.js';
 
 const usage = `Usage: lab prometheus-config [--mode local|compose|hostnet] [--offset N]
 

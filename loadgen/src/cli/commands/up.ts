@@ -3,12 +3,12 @@ import type { Command, CommandValues } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { EXIT, LabError } from '../../core/errors.js';
 import { formatLabEvent, openLocalRuntime, openRuntime, type LabRuntime, type LocalRuntimeOptions } from '../../runtime/index.js';
-import type { RunProgress } from '../../run/run-scenario.js';
+import type { RunProgress } from '../../scenario-run/run-scenario.js';
 import type { StartRun } from '../../web-server/run-controller.js';
 import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
 import { startWebServer, type WebServer } from '../../web-server/server.js';
 import { formatVerifyReport, verifyTargets, type VerifyReport } from '../../verify/index.js';
-import { claimSignals } from '../../runtime/local/processGroup.js';
+import { claimSignals } from '../../runtime/local/process-group.js';
 
 export interface StartLabOptions extends Omit<LocalRuntimeOptions, 'onEvent'> {
   /** Where progress lines go (default console.error; the table goes to console.log). */

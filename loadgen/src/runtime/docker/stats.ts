@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type Docker from 'dockerode';
 import { parsePrometheusText, sumOf } from '../../core/prom-text.js';
-import { readProcessTreeStats } from '../local/procTree.js';
+import { readProcessTreeStats } from '../local/proc-tree.js';
 import type { ContainerUsage, ServiceStats } from '../types.js';
 
 // A container's stats come from two places. The Docker API (cgroup) always knows CPU time,

@@ -1,5 +1,5 @@
 import type { CheckGroup } from '../types.js';
-import { httpGet, show } from '../httpClient.js';
+import { httpGet, show } from '../http-client.js';
 import { echoUrl, expectedEcho } from './expected.js';
 
 const UNICODE_TEXT = 'hello wörld ☠ 海賊 🏴‍☠️';

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../runtime/types.js';
-import { httpGet } from '../httpClient.js';
+import { httpGet } from '../http-client.js';
 
 /** The upstream's own translation of text: what every row must wrap in `echo: ...\n`. */
 export async function expectedEcho(upstream: Endpoint, text: string): Promise<string> {

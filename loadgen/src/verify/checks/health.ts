@@ -1,5 +1,5 @@
 import type { CheckGroup } from '../types.js';
-import { httpGet, show } from '../httpClient.js';
+import { httpGet, show } from '../http-client.js';
 
 export const healthChecks: CheckGroup = async ({ target, record }) => {
   const url = `${target.httpUrl}/healthz`;

@@ -1,7 +1,7 @@
 import { CONTRACT, MAX_LINE_BYTES } from '@concurrency-lab/ts-common';
 import type { CheckGroup } from '../types.js';
-import { show } from '../httpClient.js';
-import { LineConnection } from '../lineClient.js';
+import { show } from '../http-client.js';
+import { LineConnection } from '../line-client.js';
 import { expectedEcho } from './expected.js';
 
 /** The contract's line limit (contract/contract.json): the probe sends one byte more. */

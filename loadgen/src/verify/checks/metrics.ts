@@ -2,7 +2,7 @@ import { CONTRACT, sampleNames } from '@concurrency-lab/ts-common';
 import { parsePrometheusText, sumOf, type Sample } from '../../core/prom-text.js';
 import type { Endpoint } from '../../runtime/types.js';
 import type { CheckContext } from '../types.js';
-import { httpGet } from '../httpClient.js';
+import { httpGet } from '../http-client.js';
 
 // The contract's metric vocabulary (contract/contract.json): the exact sample names each row
 // must expose (a histogram's _bucket, _sum and _count), Node rows a few more.

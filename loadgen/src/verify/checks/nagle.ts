@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { CheckGroup } from '../types.js';
-import { httpRequest } from '../httpClient.js';
+import { httpRequest } from '../http-client.js';
 import { echoUrl } from './expected.js';
 
 const DELAY_MS = 20;

@@ -1,6 +1,6 @@
 import { LIMITS } from '@concurrency-lab/ts-common';
 import type { CheckGroup, CheckContext } from '../types.js';
-import { httpGet, show } from '../httpClient.js';
+import { httpGet, show } from '../http-client.js';
 
 const FIELDS = ['workers', 'tasks', 'sleep_ms', 'elapsed_s', 'ideal_s', 'overhead'] as const;
 const QUERY = 'workers=4&tasks=20&sleep_ms=5';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { summariseContainer } from '../../../src/runtime/docker/summary.js';
-import { summarise } from '../../../src/sampling/server-sampler.js';
+import { summarise } from '../../../src/observe/server-sampler.js';
 import type { ContainerUsage } from '../../../src/runtime/types.js';
 
 const usage = (cpuSeconds: number, memoryBytes: number, pids: number, id = 'aaaaaaaaaaaa'): ContainerUsage => ({

@@ -41,3 +41,8 @@ export function formatBytes(bytes: number | null | undefined): string {
   }
   return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
+
+/** A ratio as text: `1.23x`, or '-' when there is none. */
+export function ratio(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(2)}x`;
+}

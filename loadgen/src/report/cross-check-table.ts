@@ -1,5 +1,5 @@
-import { formatMs } from '../scenario/units.js';
-import type { StepResult } from './types.js';
+import { formatMs } from '../core/units.js';
+import type { StepResult } from '../results/types.js';
 
 /** summary.md: a connections-sweep's steps beside wrk's measurement of the same step (empty when not cross-checked). */
 export function crossCheckLines(steps: StepResult[], table: (header: string[], rows: unknown[][]) => string[]): string[] {

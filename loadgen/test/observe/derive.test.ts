@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketDeltas, counterDelta, derivePoint, histogramQuantile } from '../../src/live/derive.js';
+import { bucketDeltas, counterDelta, derivePoint, histogramQuantile } from '../../src/observe/derive.js';
 import { parsePrometheusText } from '../../src/core/prom-text.js';
-import { RingBuffer } from '../../src/live/ring-buffer.js';
+import { RingBuffer } from '../../src/observe/ring-buffer.js';
 
 function scrape(t: number, ok: number, bad: number, buckets: [string, number][], cpu: number) {
   const lines = [

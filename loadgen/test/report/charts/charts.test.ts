@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { chartSpecs } from '../../src/charts/specs.js';
-import { writeCharts } from '../../src/charts/write.js';
-import { fixtureOverhead, fixtureResults } from '../results/fixture.js';
+import { chartSpecs } from '../../../src/report/charts/specs.js';
+import { writeCharts } from '../../../src/report/charts/write.js';
+import { fixtureOverhead, fixtureResults } from '../../results/fixture.js';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../core/manifest/repo-root.js';
+import { repoRoot } from '../../core/manifest/repo-root.js';
 
 // Row colours come from dashboards/row-colours.json, which `npm run generate` writes from each
 // manifest's `colour` (as it writes the Grafana dashboards; the web page reads the same table),

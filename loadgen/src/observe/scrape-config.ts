@@ -1,6 +1,6 @@
 // What one scrapes, where: a typed door to dashboards/prometheus/render.mjs, the one renderer of
 // the committed Prometheus configs (written by `npm run generate`) and of `lab prometheus-config`.
-// The services are the manifests' (loadgen/src/manifest/discover.ts), never a list of our own.
+// The services are the manifests' (loadgen/src/core/manifest/discover.ts), never a list of our own.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { discoverServices } from '../core/manifest/discover.js';

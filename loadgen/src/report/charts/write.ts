@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../results/files.js';
-import type { RunResults } from '../results/types.js';
+import { writeFileAtomic } from '../../results/files.js';
+import type { RunResults } from '../../results/types.js';
 import { chartSpecs } from './specs.js';
 import { renderSvg, svgToPng } from './render.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FD_HEADROOM, openFileLimit } from '../../src/executors/fd-limit.js';
-import { runScenario } from '../../src/run/run-scenario.js';
+import { runScenario } from '../../src/scenario-run/run-scenario.js';
 import { openLocalRuntime } from '../../src/runtime/index.js';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import { parseScenarioText } from '../../src/scenario/load.js';

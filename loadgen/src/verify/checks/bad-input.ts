@@ -1,6 +1,6 @@
 import { LIMITS } from '@concurrency-lab/ts-common';
 import type { CheckGroup } from '../types.js';
-import { httpGet, show } from '../httpClient.js';
+import { httpGet, show } from '../http-client.js';
 
 // Each bad request must get a 400 with a one-line reason (contract/README.md: never a crash or a
 // hang). Each case is one step past a limit of contract/contract.json.

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findWrk, runWrk } from '../../src/executors/wrk.js';
-import { runScenario } from '../../src/run/run-scenario.js';
+import { runScenario } from '../../src/scenario-run/run-scenario.js';
 import { resultsProblems } from '../../src/results/validate.js';
 import { openRuntime } from '../../src/runtime/index.js';
 import { findFreePortOffset } from '../../src/runtime/ports.js';

@@ -1,6 +1,6 @@
-import { errorCount, errorPercent } from './derived.js';
-import { stepOverheads } from './overhead-modes.js';
-import type { RunResults } from './types.js';
+import { errorCount, errorPercent } from '../results/derived.js';
+import { stepOverheads } from '../results/overhead-modes.js';
+import type { RunResults } from '../results/types.js';
 
 const COLUMNS = [
   'target', 'model', 'load', 'requests', 'duration_s', 'rps', 'ideal_rps',

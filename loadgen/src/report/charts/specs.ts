@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { loadLabel } from '../results/derived.js';
-import { runOverheadModes, stepOverhead } from '../results/overhead-modes.js';
-import type { RunResults } from '../results/types.js';
+import { loadLabel } from '../../results/derived.js';
+import { runOverheadModes, stepOverhead } from '../../results/overhead-modes.js';
+import type { RunResults } from '../../results/types.js';
 import { colourOf, REFERENCE_COLOUR } from './colours.js';
 
 // Vega-Lite specs built from results.json alone ("keep raw data, render late"). Every chart has

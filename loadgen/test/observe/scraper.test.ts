@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { LiveScraper } from '../../src/live/scraper.js';
+import { LiveScraper } from '../../src/observe/scraper.js';
 
 let server: http.Server;
 let url = '';

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { loadgenRegistry } from './registry.js';
+import { loadgenRegistry } from './loadgen-metrics.js';
 
 /**
  * /metrics of the load generator on its own port, for `lab run` without `lab up`. Resolves

@@ -8,9 +8,9 @@ import type { Endpoint, LabRuntime, ServiceManifest, ServiceStats, Unavailable }
 import type { LabEvent, LabEventHandler } from './events.js';
 import { isHealthy, waitHealthy } from './health.js';
 import { checkAvailability, pythonInterpreter } from './interpreters.js';
-import { logTail } from './logTail.js';
-import { pidListeningOn, readProcessTreeStats } from './procTree.js';
-import { groupMembers, spawnInGroup, stopGroup, type SpawnedService } from './processGroup.js';
+import { logTail } from './log-tail.js';
+import { pidListeningOn, readProcessTreeStats } from './proc-tree.js';
+import { groupMembers, spawnInGroup, stopGroup, type SpawnedService } from './process-group.js';
 
 export interface LocalRuntimeOptions {
   /** Implementations to run; all discovered ones when absent. */

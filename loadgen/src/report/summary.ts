@@ -1,10 +1,10 @@
-import { formatBytes, formatMs } from '../scenario/units.js';
-import { modeCrossovers } from './crossover.js';
+import { formatBytes, formatMs, ratio } from '../core/units.js';
+import { modeCrossovers } from '../results/crossover.js';
 import { crossCheckLines } from './cross-check-table.js';
-import { errorPercent, fidelity, loadLabel } from './derived.js';
-import { LEGACY_OVERHEAD_MODE, runOverheadModes, stepOverhead, stepOverheads } from './overhead-modes.js';
-import { OVERHEAD_MODES, type OverheadMode, type RunResults, type StepResult } from './types.js';
-import type { ThresholdCheck } from './verdict.js';
+import { errorPercent, fidelity, loadLabel } from '../results/derived.js';
+import { LEGACY_OVERHEAD_MODE, runOverheadModes, stepOverhead, stepOverheads } from '../results/overhead-modes.js';
+import { OVERHEAD_MODES, type OverheadMode, type RunResults, type StepResult } from '../results/types.js';
+import type { ThresholdCheck } from '../results/verdict.js';
 
 /**
  * summary.md: what was run, where, the numbers per target, the verdict, and every warning.
@@ -110,10 +110,6 @@ function crossoverSection(r: RunResults): string[] {
 }
 
 /** elapsed / ideal, e.g. `1.18x`. */
-export function ratio(v: number | null | undefined): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(2)}x`;
-}
-
 function num(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
 }

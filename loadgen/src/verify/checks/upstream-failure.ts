@@ -1,6 +1,6 @@
 import type { CheckContext, CheckGroup } from '../types.js';
-import { httpGet, httpRequest, show } from '../httpClient.js';
-import { LineConnection } from '../lineClient.js';
+import { httpGet, httpRequest, show } from '../http-client.js';
+import { LineConnection } from '../line-client.js';
 import { echoUrl, expectedEcho } from './expected.js';
 
 async function currentUpstreamConfig(ctx: CheckContext): Promise<Record<string, unknown> | undefined> {

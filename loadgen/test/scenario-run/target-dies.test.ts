@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runScenario } from '../../src/run/run-scenario.js';
+import { runScenario } from '../../src/scenario-run/run-scenario.js';
 import { openRuntime, pidListeningOn } from '../../src/runtime/index.js';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import type { LabRuntime } from '../../src/runtime/types.js';
