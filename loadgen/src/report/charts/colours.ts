@@ -58,8 +58,8 @@ export function parseRowColours(raw: unknown, source: string): RowColours {
 
 /**
  * The colour of a row. Unknown rows hash their name (32-bit FNV-1a over UTF-16 code units) into
- * the spare list, so the choice does not depend on which other rows are drawn; loadgen/web/app.js
- * computes the same hash and the charts test checks a sample of names against it.
+ * the spare list, so the choice does not depend on which other rows are drawn. The web page
+ * computes no colour: it takes the table from /api/targets (`row_colours`).
  */
 export function colourOf(name: string, table: RowColours = rowColours()): string {
   return table.rows[name] ?? table.spare[spareIndex(name, table.spare.length)]!;
