@@ -1,7 +1,6 @@
-import type { OverheadMode } from '../results/types.js';
-import type { Threshold } from './thresholds.js';
-
+import type { OverheadConfig, OverheadConfigSource } from '../executors/overhead.js';
 import type { ExecutorName } from '../executors/registry.js';
+import type { Threshold } from './thresholds.js';
 
 export type { ExecutorName };
 
@@ -17,11 +16,11 @@ export interface ScenarioSource {
   warmup?: string;
   cooldown?: string;
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
-  /** modes: which /overhead modes each step measures, in this order (default [pool, spawn]). */
-  overhead?: { tasks: number; sleep_ms: number; modes?: OverheadMode[] };
+  /** The overhead executor's configuration (executors/overhead.ts owns it). */
+  overhead?: OverheadConfigSource;
   resources?: { cpus?: number; memory?: string };
   thresholds?: string[];
-  /** connections-sweep: after each step, the same step driven by wrk (StepResult.cross_check). */
+  /** The wrk cross-check step plugin (executors/cross-check.ts owns it): StepResult.cross_check. */
   cross_check?: boolean;
 }
 
@@ -38,10 +37,11 @@ export interface Scenario {
   warmupS: number;
   cooldownS: number;
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
-  overhead?: { tasks: number; sleep_ms: number; modes: OverheadMode[] };
+  /** Filled by the overhead executor's configure(). */
+  overhead?: OverheadConfig;
   resources?: { cpus?: number; memoryBytes?: number };
   thresholds: Threshold[];
-  /** Drive each step a second time with wrk (`cross_check: true` or `lab run --cross-check`). */
+  /** Drive each step a second time with wrk (`cross_check: true` or `lab run --cross-check`); filled by the cross-check plugin's configure(). */
   crossCheck: boolean;
   source: ScenarioSource;
   /** Absolute path of the file it came from, if any. */
@@ -52,8 +52,8 @@ export interface Scenario {
 export const UPSTREAM_DEFAULT_DELAY_MS = 50;
 
 /** The upstream delay each request waits for: the basis of the ideal (Little's law) line. */
-export function effectiveDelayMs(s: Pick<Scenario, 'request' | 'upstream' | 'executor'>): number {
+export function effectiveDelayMs(s: Pick<Scenario, 'request' | 'upstream'>, protocol: 'http' | 'line'): number {
   // The line protocol cannot carry delay_ms per request: only the upstream default applies.
-  if (s.executor !== 'line-sweep' && s.executor !== 'idle-connections' && s.request.delay_ms !== undefined) return s.request.delay_ms;
+  if (protocol === 'http' && s.request.delay_ms !== undefined) return s.request.delay_ms;
   return s.upstream?.delay_ms ?? UPSTREAM_DEFAULT_DELAY_MS;
 }
