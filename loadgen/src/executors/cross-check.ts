@@ -37,6 +37,16 @@ export interface CrossCheckFields {
   cross_check?: CrossCheck;
 }
 
+/** Its key in the scenario as written, and in the validated Scenario (configure()). */
+export interface CrossCheckScenarioKeys {
+  /** After each step, the same step driven by wrk (StepResult.cross_check). */
+  cross_check?: boolean;
+}
+export interface CrossCheckScenarioConfig {
+  /** Drive each step a second time with wrk (`cross_check: true` or `lab run --cross-check`). */
+  crossCheck: boolean;
+}
+
 const num = { $ref: '#/definitions/num' };
 const RESULT_SCHEMA = {
   cross_check: {
@@ -57,6 +67,7 @@ const RESULT_SCHEMA = {
 };
 
 export const crossCheckView: ResultView = {
+  name: 'cross-check',
   resultKeys: ['cross_check'],
   resultSchema: RESULT_SCHEMA,
   measuresRequests: true,
@@ -69,6 +80,13 @@ export const crossCheckView: ResultView = {
 
 export const crossCheck: StepPlugin = {
   name: 'cross_check',
+  flag: {
+    name: 'cross-check',
+    help: [
+      '  --cross-check  connections-sweep: after each step, drive the same step with wrk and record',
+      '                 lab/wrk (flagged under 0.9); the same as `cross_check: true` in the scenario',
+    ],
+  },
   configSchema: { cross_check: { type: 'boolean', description: 'drive every step a second time with wrk and record lab/wrk (executors that list cross_check in stepPlugins)' } },
   enabled: (s) => s.crossCheck,
   configure: (src) => ({ crossCheck: src.cross_check === true }),

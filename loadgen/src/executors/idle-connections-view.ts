@@ -48,6 +48,7 @@ const IDLE_SCHEMA = {
 const perConnection = (i: IdleMeasurement) => `${i.bytes_per_connection === null ? '-' : formatBytes(i.bytes_per_connection)}/conn, ${i.threads_per_connection?.toFixed(2) ?? '-'} threads/conn`;
 
 export const idleView: ResultView = {
+  name: 'idle-connections',
   resultKeys: ['idle'],
   resultSchema: IDLE_SCHEMA,
   owns: (s) => s.idle !== undefined,

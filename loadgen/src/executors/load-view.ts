@@ -13,6 +13,7 @@ import type { ResultView } from './view.js';
 const IDEAL = 'ideal (Little\'s law)';
 
 export const loadView: ResultView = {
+  name: 'load',
   resultKeys: [],
   measuresRequests: true,
   stepTable: (r, steps, table) => table(

@@ -49,6 +49,7 @@ const CONSOLE: ConsoleTable = {
 };
 
 export const overheadView: ResultView = {
+  name: 'overhead',
   resultKeys: ['overhead', 'overhead_modes'],
   resultSchema: {
     overhead: MEASUREMENT_SCHEMA,

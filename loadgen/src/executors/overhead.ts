@@ -20,6 +20,14 @@ export interface OverheadConfigSource {
 }
 export type OverheadConfig = Required<OverheadConfigSource>;
 
+/** Its key in the scenario as written, and in the validated Scenario (configure()). */
+export interface OverheadScenarioKeys {
+  overhead?: OverheadConfigSource;
+}
+export interface OverheadScenarioConfig {
+  overhead?: OverheadConfig;
+}
+
 export const overhead: Executor = {
   name: 'overhead',
   configSchema: {

@@ -1,8 +1,8 @@
 import { connectionsSweep } from './connections-sweep.js';
-import { crossCheck } from './cross-check.js';
+import { crossCheck, type CrossCheckScenarioConfig, type CrossCheckScenarioKeys } from './cross-check.js';
 import { idleConnections } from './idle-connections.js';
 import { lineSweep } from './line-sweep.js';
-import { overhead } from './overhead.js';
+import { overhead, type OverheadScenarioConfig, type OverheadScenarioKeys } from './overhead.js';
 import { rateSweep } from './rate-sweep.js';
 import type { Executor, ScenarioPart, StepPlugin } from './types.js';
 import type { StepResult } from '../results/types.js';
@@ -26,6 +26,10 @@ export const stepPlugins = {
 } satisfies Record<string, StepPlugin>;
 
 export type ExecutorName = keyof typeof executors;
+
+/** The scenario keys executors and plugins own, as written and as validated (scenario/types.ts extends these). */
+export interface PartScenarioKeys extends OverheadScenarioKeys, CrossCheckScenarioKeys {}
+export interface PartScenarioConfig extends OverheadScenarioConfig, CrossCheckScenarioConfig {}
 export type StepPluginName = keyof typeof stepPlugins;
 
 export const EXECUTOR_NAMES = Object.keys(executors) as ExecutorName[];
@@ -69,4 +73,14 @@ export function requestSteps<T extends StepResult>(steps: readonly T[]): T[] {
 /** false for a step owned by a view whose steps send no requests (idle connections, overhead experiments). */
 export function measuresRequests(step: StepResult): boolean {
   return !RESULT_VIEWS.some((v) => !v.measuresRequests && v.owns?.(step));
+}
+
+/** What the web page needs to know (GET /api/executors): names, load units and which view draws each. */
+export function describeExecutors() {
+  return {
+    executors: Object.values(executors).map((e: Executor) => ({ name: e.name, load_unit: e.loadUnit, protocol: e.protocol, view: e.view.name, step_plugins: e.stepPlugins ?? [] })),
+    step_plugins: STEP_PLUGINS.map((p) => ({ name: p.name, view: p.view.name })),
+    /** Every view once, in the order their columns appear. */
+    views: RESULT_VIEWS.map((v) => ({ name: v.name, result_keys: v.resultKeys, default: v === DEFAULT_VIEW })),
+  };
 }

@@ -92,6 +92,8 @@ export interface Executor extends ScenarioPart {
  */
 export interface StepPlugin extends ScenarioPart {
   name: string;
+  /** `lab run`'s boolean flag that switches it on, and its lines in the usage text. */
+  flag: { name: string; help: string[] };
   enabled(s: Scenario): boolean;
   /** The scenario with the plugin switched on (e.g. `lab run --cross-check`). */
   enable(s: Scenario): Scenario;

@@ -46,6 +46,8 @@ export interface FindingsPart {
 }
 
 export interface ResultView {
+  /** Its name, also the web page's module for it: loadgen/web/js/views/<name>.js. */
+  name: string;
   /** The StepResult keys this view's executor or plugin writes (schema_version 1 names); nobody else reads them. */
   resultKeys: readonly string[];
   /** JSON Schema of those keys, merged into results.schema.json's step properties (results/validate.ts). */

@@ -1,11 +1,10 @@
-import type { OverheadConfig, OverheadConfigSource } from '../executors/overhead.js';
-import type { ExecutorName } from '../executors/registry.js';
+import type { ExecutorName, PartScenarioConfig, PartScenarioKeys } from '../executors/registry.js';
 import type { Threshold } from './thresholds.js';
 
 export type { ExecutorName };
 
-/** The YAML as written (validated), kept verbatim in results.json. */
-export interface ScenarioSource {
+/** The YAML as written (validated), kept verbatim in results.json; executors and step plugins add their own keys (PartScenarioKeys). */
+export interface ScenarioSource extends PartScenarioKeys {
   name: string;
   description?: string;
   executor: ExecutorName;
@@ -16,16 +15,12 @@ export interface ScenarioSource {
   warmup?: string;
   cooldown?: string;
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
-  /** The overhead executor's configuration (executors/overhead.ts owns it). */
-  overhead?: OverheadConfigSource;
   resources?: { cpus?: number; memory?: string };
   thresholds?: string[];
-  /** The wrk cross-check step plugin (executors/cross-check.ts owns it): StepResult.cross_check. */
-  cross_check?: boolean;
 }
 
-/** A validated scenario with every default filled in and units parsed. */
-export interface Scenario {
+/** A validated scenario with every default filled in and units parsed; each executor and step plugin fills its part (PartScenarioConfig). */
+export interface Scenario extends PartScenarioConfig {
   name: string;
   description: string;
   executor: ExecutorName;
@@ -37,12 +32,8 @@ export interface Scenario {
   warmupS: number;
   cooldownS: number;
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
-  /** Filled by the overhead executor's configure(). */
-  overhead?: OverheadConfig;
   resources?: { cpus?: number; memoryBytes?: number };
   thresholds: Threshold[];
-  /** Drive each step a second time with wrk (`cross_check: true` or `lab run --cross-check`); filled by the cross-check plugin's configure(). */
-  crossCheck: boolean;
   source: ScenarioSource;
   /** Absolute path of the file it came from, if any. */
   file?: string;

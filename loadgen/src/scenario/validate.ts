@@ -185,9 +185,8 @@ function toScenario(src: ScenarioSource): Scenario {
     upstream: src.upstream,
     resources: src.resources ? { cpus: src.resources.cpus, memoryBytes } : undefined,
     thresholds,
-    crossCheck: false,
     source: src,
-    // Each executor and step plugin fills its own part (e.g. overhead, crossCheck).
+    // Each executor and step plugin fills its own part (configure()).
     ...Object.assign({}, ...SCENARIO_PARTS.map((p) => p.configure?.(src) ?? {})),
   };
 }

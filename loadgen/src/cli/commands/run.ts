@@ -4,7 +4,8 @@ import { listFlag, stringFlag } from '../command.js';
 import { EXIT, LabError } from '../../core/errors.js';
 import { discoverServices, implementationsOf } from '../../core/manifest/index.js';
 import { serveLoadgenMetrics } from '../../observe/loadgen-metrics-server.js';
-import { EXECUTOR_NAMES, executorFor, RESULT_VIEWS, stepPlugins, type StepPluginName } from '../../executors/registry.js';
+import { EXECUTOR_NAMES, executorFor, RESULT_VIEWS, STEP_PLUGINS } from '../../executors/registry.js';
+import type { StepPlugin } from '../../executors/types.js';
 import type { ConsoleTable } from '../../executors/view.js';
 import { consoleHeader, consoleRow } from '../../report/console-table.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
@@ -23,7 +24,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a load scenario (verify first), write results.json/csv/summary/charts after every step',
   usage: [
-    'Usage: lab run <scenario.yaml | name> [--runtime local|docker] [--targets a,b] [--out DIR] [--skip-verify] [--cross-check]',
+    `Usage: lab run <scenario.yaml | name> [--runtime local|docker] [--targets a,b] [--out DIR] [--skip-verify]${STEP_PLUGINS.map((p) => ` [--${p.flag.name}]`).join('')}`,
     '',
     'Runs a scenario (a file, or a name from loadgen/scenarios: io-ramp, line-ramp, overhead,',
     'idle-connections, cpu-bound, quick) against every target it names, verifying them first.',
@@ -31,8 +32,7 @@ export const runCommand: Command = {
     '  --targets      comma-separated implementation names; overrides the scenario\'s targets',
     '  --out          folder for the run folder <UTC time>_<scenario>/ (default: ./results)',
     '  --skip-verify  measure without checking the contract first (for quick experiments only)',
-    '  --cross-check  connections-sweep: after each step, drive the same step with wrk and record',
-    '                 lab/wrk (flagged under 0.9); the same as `cross_check: true` in the scenario',
+    ...STEP_PLUGINS.flatMap((p) => p.flag.help),
     'Exit codes: 0 ok, 1 a threshold failed or a target died, 2 bad input, 3 verify failed, 130 interrupted.',
   ].join('\n'),
   options: {
@@ -40,14 +40,14 @@ export const runCommand: Command = {
     targets: { type: 'string' },
     out: { type: 'string' },
     'skip-verify': { type: 'boolean' },
-    'cross-check': { type: 'boolean' },
+    ...Object.fromEntries(STEP_PLUGINS.map((p) => [p.flag.name, { type: 'boolean' as const }])),
   },
   allowPositionals: true,
   async run(values, positionals) {
     if (positionals.length !== 1) throw new LabError(`lab run takes exactly one scenario (a file or a name), got ${positionals.length}\n\n${runCommand.usage}`);
     const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
     const known = knownTargets();
-    const scenario = withPlugin(loadScenario(positionals[0]!, { knownTargets: known }), 'cross_check', values['cross-check'] === true);
+    const scenario = STEP_PLUGINS.reduce((s, p) => withPlugin(s, p, values[p.flag.name] === true), loadScenario(positionals[0]!, { knownTargets: known }));
     const override = listFlag(values, 'targets');
     if (override) {
       if (override.length === 0) throw new LabError('--targets needs at least one name');
@@ -128,11 +128,9 @@ export const runCommand: Command = {
  * A step plugin's flag (`--cross-check`) on top of the scenario's own key (`cross_check`); the
  * plugin's tool (wrk) must be there before anything starts.
  */
-function withPlugin(scenario: Scenario, name: StepPluginName, flag: boolean): Scenario {
-  const plugin = stepPlugins[name];
-  const flagName = `--${name.replace(/_/g, '-')}`;
-  if (flag && !executorFor(scenario.executor).stepPlugins?.includes(name)) {
-    throw new LabError(`${flagName} applies to ${executorsTaking(name).join(', ')} scenarios only (${scenario.name} uses ${scenario.executor})`);
+function withPlugin(scenario: Scenario, plugin: StepPlugin, flag: boolean): Scenario {
+  if (flag && !executorFor(scenario.executor).stepPlugins?.includes(plugin.name)) {
+    throw new LabError(`--${plugin.flag.name} applies to ${executorsTaking(plugin.name).join(', ')} scenarios only (${scenario.name} uses ${scenario.executor})`);
   }
   const s = flag ? plugin.enable(scenario) : scenario;
   if (plugin.enabled(s)) {
@@ -145,7 +143,7 @@ function withPlugin(scenario: Scenario, name: StepPluginName, flag: boolean): Sc
   return s;
 }
 
-function executorsTaking(name: StepPluginName): string[] {
+function executorsTaking(name: string): string[] {
   return EXECUTOR_NAMES.filter((n) => executorFor(n).stepPlugins?.includes(name));
 }
 
