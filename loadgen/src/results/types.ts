@@ -1,6 +1,7 @@
 // results.json, schema_version 1: the pinned contract that `lab report`, `lab compare`, the web
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
-// fields); anything else bumps schema_version. results.schema.json mirrors this file.
+// fields); anything else bumps schema_version. results.schema.json mirrors this file, and each
+// executor's view (executors/view.ts resultSchema) the step keys it declares.
 
 import type { CrossCheckFields } from '../executors/cross-check.js';
 import type { IdleFields } from '../executors/idle-connections-view.js';
