@@ -11,6 +11,9 @@ export interface ServiceManifest {
   ports: { http: number; line?: number };
   /** How `npm run generate` writes its Dockerfile; a go row's local build reads `package`. */
   image?: { recipe: 'python' | 'node' | 'go'; package?: string; workspaces?: string[] };
+  /** The /overhead method run outside any server (bench overhead-fidelity's cross-check);
+   *  absent = the row has none, which the bench and the witness test list by name. */
+  overheadWitness?: OverheadWitness;
   local: {
     interpreter: 'python' | 'node' | 'go';
     args: string[];
@@ -20,4 +23,15 @@ export interface ServiceManifest {
   };
   /** Absolute path of the service folder (added by discovery, not in the file). */
   dir: string;
+}
+
+/** services/<row>/service.json overheadWitness (services/service.schema.json describes it). */
+export interface OverheadWitness {
+  interpreter: 'python' | 'node' | 'go';
+  /** Script or binary first, relative to the row folder; the run's arguments are appended. */
+  args: string[];
+  /** go: the main package folder the binary args[0] is built from. */
+  package?: string;
+  /** Spawn mode runs at most max(spawnTasksCap, C) tasks per bench cell. */
+  spawnTasksCap?: number;
 }
