@@ -6,7 +6,12 @@
 #   host networking, the host's apt and npm configuration, and the repository's files without
 #   node_modules, dist or .git -> the README's commands, exactly as written -> `npx lab verify
 #   --targets python-threads,node-eventloop` inside it.
-# A step the README leaves out fails one of the last two stages, and the script names it.
+# A step the README leaves out fails one of the last two stages, and the script names it: e.g.
+#   sed 's/ python3-prometheus-client / /' README.md >/tmp/README-missing.md
+#   scripts/setup-check.sh --readme /tmp/README-missing.md
+# fails in stage 'lab verify' (python-threads unavailable: no module named 'prometheus_client',
+# fix: apt-get install -y python3-prometheus-client), and the README without `apt-get update`
+# failed in stage 'README set-up' (E: Unable to locate package python3).
 # Always removes the container and stops a dockerd it started (trap EXIT); prints the time of
 # every stage. The container reaches only what the host's apt and npm already use (Debian's
 # mirror, the npm registry); the lab inside binds 127.0.0.1 with LAB_PORT_OFFSET (default 6000).
@@ -47,7 +52,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --readme) [ $# -ge 2 ] || fail "--readme needs a file"; README="$(readlink -f "$2")"; shift ;;
     --print-commands) PRINT_ONLY=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) fail "unknown argument '$1' (try --help)" ;;
   esac
   shift
