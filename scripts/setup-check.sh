@@ -87,8 +87,8 @@ stage "read README"
 [ -f "$README" ] || fail "$README not found"
 # The lines of the ```sh block between the markers, exactly as the README shows them.
 awk '
-  /<!-- setup:begin -->/ { inside = 1; next }
-  /<!-- setup:end -->/   { inside = 0; next }
+  /^<!-- setup:begin -->$/ { inside = 1; next }
+  /^<!-- setup:end -->$/   { inside = 0; next }
   inside && /^```/       { fence = !fence; next }
   inside && fence && NF  { print }
 ' "$README" >"$WORK/readme-commands"
