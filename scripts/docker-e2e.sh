@@ -18,18 +18,9 @@ WORK="$(mktemp -d /tmp/lab-docker-e2e.XXXXXX)"
 PROJECT=lab-e2e
 COMPOSE_FILES=(-f docker-compose.yml -f docker-compose.hostnet.yml -f docker-compose.no-grafana.yml)
 HEALTH_TIMEOUT_S=240
-STAGE="start"
-STAGE_START=$SECONDS
-TIMINGS=()
-E2E_START=$SECONDS
-
-log() { echo "[docker-e2e $(date -u +%H:%M:%S)] $*"; }
-fail() { echo "[docker-e2e] FAILED in stage '$STAGE': $*" >&2; exit 1; }
-stage() {
-  TIMINGS+=("$(printf '%-22s %4ds' "$STAGE" $((SECONDS - STAGE_START)))")
-  STAGE="$1"; STAGE_START=$SECONDS
-  echo; log "== $STAGE"
-}
+STAGES_NAME=docker-e2e
+# shellcheck source=scripts/lib/stages.sh
+. "$REPO/scripts/lib/stages.sh"
 compose() { docker-compose -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"; }
 # shellcheck source=scripts/lib/private-dockerd.sh
 . "$REPO/scripts/lib/private-dockerd.sh"
@@ -56,17 +47,16 @@ finish() {
     docker ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}\t{{.Status}}' 2>/dev/null
     dump_logs "$([ "$STAGE" = "compose up" ] || [ "$STAGE" = "wait healthy" ] && echo unhealthy || echo all)"
   fi
+  end_stage "tear down"
   if [ "${E2E_KEEP:-0}" = 1 ]; then
     log "E2E_KEEP=1: stack and dockerd (pid ${PRIVATE_DOCKERD_PID:-not ours}) left running"
   else
-    STAGE="tear down"; STAGE_START=$SECONDS
     if docker info >/dev/null 2>&1; then compose down -v --remove-orphans >/dev/null 2>&1; fi
     stop_private_dockerd
-    TIMINGS+=("$(printf '%-22s %4ds' "$STAGE" $((SECONDS - STAGE_START)))")
+    time_stage "$STAGE"
   fi
   rm -rf "$WORK"
-  echo; echo "[docker-e2e] stage timings:"; printf '  %s\n' "${TIMINGS[@]}"
-  echo "[docker-e2e] total $((SECONDS - E2E_START))s, exit $code"
+  print_timings "$code"
   exit "$code"
 }
 trap finish EXIT

@@ -33,18 +33,9 @@ IN_REPO=/src/concurrency-lab   # where the repository lies inside the container
 CONTAINER="lab-setup-check-$$"
 CONTAINER_STARTED=0
 WORK="$(mktemp -d /tmp/lab-setup-check.XXXXXX)"
-STAGE="start"
-STAGE_START=$SECONDS
-TIMINGS=()
-CHECK_START=$SECONDS
-
-log() { echo "[setup-check $(date -u +%H:%M:%S)] $*"; }
-fail() { echo "[setup-check] FAILED in stage '$STAGE': $*" >&2; exit 1; }
-stage() {
-  TIMINGS+=("$(printf '%-22s %4ds' "$STAGE" $((SECONDS - STAGE_START)))")
-  STAGE="$1"; STAGE_START=$SECONDS
-  echo; log "== $STAGE"
-}
+STAGES_NAME=setup-check
+# shellcheck source=scripts/lib/stages.sh
+. "$REPO/scripts/lib/stages.sh"
 # shellcheck source=scripts/lib/private-dockerd.sh
 . "$REPO/scripts/lib/private-dockerd.sh"
 
@@ -63,18 +54,16 @@ if [ "$PRINT_ONLY" = 1 ]; then exec 3>&1 1>&2; fi
 finish() {
   local code=$?
   set +e
-  [ "$STAGE" = "done" ] || TIMINGS+=("$(printf '%-22s %4ds' "$STAGE (failed)" $((SECONDS - STAGE_START)))")
+  end_stage "clean up"
   if [ "$CONTAINER_STARTED" = 1 ] && [ "${SETUP_CHECK_KEEP:-0}" = 1 ]; then
     log "SETUP_CHECK_KEEP=1: container $CONTAINER left running (docker exec -it $CONTAINER bash)"
   else
-    STAGE="clean up"; STAGE_START=$SECONDS
     [ "$CONTAINER_STARTED" = 1 ] && docker rm -f "$CONTAINER" >/dev/null 2>&1 && log "removed container $CONTAINER"
     stop_private_dockerd
-    TIMINGS+=("$(printf '%-22s %4ds' "$STAGE" $((SECONDS - STAGE_START)))")
+    time_stage "$STAGE"
   fi
   rm -rf "$WORK"
-  echo; echo "[setup-check] stage timings:"; printf '  %s\n' "${TIMINGS[@]}"
-  echo "[setup-check] total $((SECONDS - CHECK_START))s, exit $code"
+  print_timings "$code"
   exit "$code"
 }
 trap finish EXIT
