@@ -32,7 +32,6 @@ PORT_OFFSET="${LAB_PORT_OFFSET:-6000}"
 IN_REPO=/src/concurrency-lab   # where the repository lies inside the container
 CONTAINER="lab-setup-check-$$"
 CONTAINER_STARTED=0
-WORK="$(mktemp -d /tmp/lab-setup-check.XXXXXX)"
 STAGES_NAME=setup-check
 # shellcheck source=scripts/lib/stages.sh
 . "$REPO/scripts/lib/stages.sh"
@@ -50,6 +49,7 @@ while [ $# -gt 0 ]; do
 done
 # --print-commands: the commands alone on stdout, the rest on stderr.
 if [ "$PRINT_ONLY" = 1 ]; then exec 3>&1 1>&2; fi
+WORK="$(mktemp -d /tmp/lab-setup-check.XXXXXX)"   # removed by finish()
 
 finish() {
   local code=$?
