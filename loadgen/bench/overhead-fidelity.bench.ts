@@ -13,6 +13,7 @@
 // range, because one pair on a shared 2-core machine can be off by 2x either way.
 // Env: FIDELITY_ROWS=a,b (default every row), FIDELITY_TASKS=N (default 10000), FIDELITY_REPEAT=R.
 import os from 'node:os';
+import { LabError } from '../src/core/errors.js';
 import { discoverServices, selectTargets } from '../src/core/manifest/index.js';
 import type { OverheadWitness, ServiceManifest } from '../src/core/manifest/types.js';
 import { openRuntime } from '../src/runtime/index.js';
@@ -155,4 +156,11 @@ async function main(): Promise<void> {
   console.log(`\n${outside} of ${measured} cells outside ${TOLERANCE * 100}% (goal: 0); ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  // Bad input (an unknown FIDELITY_ROWS name, an invalid manifest): its message, not a stack.
+  if (!(e instanceof LabError)) throw e;
+  console.error(`overhead-fidelity: ${e.message}`);
+  process.exitCode = e.exitCode;
+}
