@@ -15,6 +15,8 @@ export class BadRequest extends Error {
 }
 
 const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
+/** The run's shareable page (report/html), linked from the Results tab. */
+const REPORT_FILE = 'report.html';
 const CHART_FILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.(svg|png)$/;
 
 export interface ResultListing {
@@ -25,6 +27,8 @@ export interface ResultListing {
   started_at: string | null;
   targets: string[];
   steps: number;
+  /** The run folder holds report.html (GET /api/results/<id>/report.html). */
+  report?: boolean;
   /** Set when results.json is missing or does not match the schema. */
   error?: string;
 }
@@ -65,6 +69,7 @@ export class ResultsStore {
         started_at: r.started_at,
         targets: r.targets.map((t) => t.name),
         steps: Math.max(0, ...r.targets.map((t) => t.steps.length)),
+        report: existsSync(path.join(this.dir, id, REPORT_FILE)),
       };
     } catch (err) {
       return { id, scenario: null, executor: null, status: null, started_at: null, targets: [], steps: 0, error: (err as Error).message.split('\n')[0] };
@@ -72,7 +77,7 @@ export class ResultsStore {
   }
 
   /** results.json of one run, the chart files the report wrote beside it, and the run's Findings (as in summary.md). */
-  get(id: unknown): { id: string; results: RunResults; charts: string[]; summary: boolean; findings: Findings } {
+  get(id: unknown): { id: string; results: RunResults; charts: string[]; summary: boolean; report: boolean; findings: Findings } {
     const dir = this.runDir(id);
     let results: RunResults;
     try {
@@ -81,7 +86,7 @@ export class ResultsStore {
       throw new BadRequest((err as Error).message, 422);
     }
     const files = readdirSync(dir);
-    return { id: id as string, results, charts: files.filter((f) => CHART_FILE_RE.test(f)).sort(), summary: files.includes('summary.md'), findings: computeFindings([results]) };
+    return { id: id as string, results, charts: files.filter((f) => CHART_FILE_RE.test(f)).sort(), summary: files.includes('summary.md'), report: files.includes(REPORT_FILE), findings: computeFindings([results]) };
   }
 
   /** Absolute path of one chart file of one run, validated. */
@@ -92,6 +97,13 @@ export class ResultsStore {
     }
     const full = path.join(dir, file);
     if (!existsSync(full)) throw new BadRequest(`no file '${file}' in run '${id as string}'`, 404);
+    return full;
+  }
+
+  /** Absolute path of one run's report.html (`lab report` / `lab run` write it), validated. */
+  reportFile(id: unknown): string {
+    const full = path.join(this.runDir(id), REPORT_FILE);
+    if (!existsSync(full)) throw new BadRequest(`no ${REPORT_FILE} in run '${id as string}': \`lab report <its folder>\` writes it`, 404);
     return full;
   }
 

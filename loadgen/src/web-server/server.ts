@@ -134,6 +134,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     // Served through @fastify/static's sendFile from the run folder (validated above).
     return reply.sendFile(path.basename(full), path.dirname(full));
   });
+  app.get('/api/results/:id/report.html', async (req, reply) => {
+    const full = store.reportFile((req.params as { id: string }).id);
+    return reply.sendFile(path.basename(full), path.dirname(full));
+  });
   app.get('/api/compare', async (req) => {
     const q = req.query as Record<string, unknown>;
     return store.compare(q.a, q.b);
