@@ -4,7 +4,7 @@ import type { RunResults } from '../../results/types.js';
 import type { ThresholdCheck } from '../../results/verdict.js';
 import { colourOf } from '../charts/colours.js';
 import { machineText, runSectionLines, stepTableLines, thresholdLines, warningLines } from '../summary.js';
-import { blocksHtml, escapeHtml, htmlTables } from './blocks.js';
+import { blocksHtml, escapeHtml, htmlTables, inline } from './blocks.js';
 import { inlineSvg } from './inline-svg.js';
 import { REPORT_CSS } from './style.js';
 
@@ -89,7 +89,7 @@ function headerHtml(r: RunResults): string {
     '<header class="top">',
     `<p class="kicker">${escapeHtml(QUESTION)}</p>`,
     `<h1>${escapeHtml(r.scenario.name)} <span class="executor">${escapeHtml(r.scenario.executor)}</span></h1>`,
-    description ? `<p class="lead">${escapeHtml(description)}</p>` : '',
+    description ? `<p class="lead">${inline(description)}</p>` : '',
     `<dl>${meta.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl>`,
     '</header>',
   ].join('\n');

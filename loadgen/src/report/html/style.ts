@@ -1,6 +1,6 @@
 // report.html's only style sheet, inlined: system fonts (nothing is downloaded), readable
-// tables that scroll sideways on a narrow screen, charts scaled to the column (two side by side
-// only where each keeps about its drawn size, so their text stays readable), and print rules.
+// tables that scroll sideways on a narrow screen, charts at about their drawn
+// size (side by side only on a screen wide enough, so their text stays readable), and print rules.
 
 export const REPORT_CSS = `
 :root { --fg: #1d2430; --muted: #5b6472; --line: #dfe3ea; --head: #f4f6f9; --accent: #2f6fdf; }
@@ -17,7 +17,7 @@ header.top dt { color: #9fb3d6; }
 header.top dd { margin: 0; }
 nav.toc { position: sticky; top: 0; z-index: 1; background: #fff; border-bottom: 1px solid var(--line); padding: 8px 32px; font-size: 13px; }
 nav.toc a { color: var(--accent); text-decoration: none; margin-right: 16px; white-space: nowrap; }
-main { padding: 8px 32px 40px; max-width: 1500px; }
+main { padding: 8px 32px 40px; max-width: 1840px; }
 h2 { font-size: 21px; margin: 30px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 17px; margin: 20px 0 8px; }
 h4 { font-size: 15px; margin: 16px 0 6px; }
@@ -27,9 +27,9 @@ code { font: 13px ui-monospace, "DejaVu Sans Mono", monospace; background: var(-
 .status { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; background: #2e7d32; color: #fff; }
 .status.aborted, .status.running { background: #b26a00; }
 .status.failed { background: #c62828; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 700px), 1fr)); gap: 16px; }
-figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fff; }
-figure.chart svg { display: block; width: 100%; max-width: 960px; height: auto; margin: 0 auto; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; }
+figure.chart { flex: 0 1 880px; max-width: 100%; margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fff; }
+figure.chart svg { display: block; width: 100%; height: auto; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 8px; vertical-align: -1px; }
 article.target { margin: 18px 0 26px; }
 article.target .model { color: var(--muted); margin: -4px 0 8px; }
