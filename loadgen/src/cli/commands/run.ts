@@ -22,7 +22,7 @@ export const EXIT_INTERRUPTED = 130;
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a load scenario (verify first), write results.json/csv/summary/charts after every step',
+  summary: 'run a load scenario (verify first), write results.json/csv/summary/charts/report.html after every step',
   usage: [
     `Usage: lab run <scenario.yaml | name> [--runtime local|docker] [--targets a,b] [--out DIR] [--skip-verify]${STEP_PLUGINS.map((p) => ` [--${p.flag.name}]`).join('')}`,
     '',
