@@ -28,7 +28,7 @@ export async function loadResults(id) {
   if (chosen) await showResult(chosen);
 }
 
-function stepTable(results) {
+export function stepTable(results) {
   const table = el('table', { class: 'table steps' },
     el('thead', {}, el('tr', {}, ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads', 'wrk req/s', 'lab/wrk', 'warnings'].map((h, i) => el('th', { class: i > 0 && i < 12 ? 'num' : '' }, h)))));
   const body = el('tbody');
@@ -58,7 +58,7 @@ function stepTable(results) {
 }
 
 /** The Findings the API computed from the run (the same text as summary.md's Findings). */
-function findingsView(f) {
+export function findingsView(f) {
   const box = el('section', { id: 'findings' }, el('h3', { style: 'margin-top:16px' }, 'Findings'));
   for (const k of f.rankings) {
     box.append(el('div', { class: 'ranking' }, el('b', {}, k.question), el('span', { class: 'muted' }, ` (${k.unit}, ${k.order}; ${k.basis})`),

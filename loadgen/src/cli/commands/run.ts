@@ -14,6 +14,8 @@ import type { LabRuntime } from '../../runtime/types.js';
 import { runScenario, type RunProgress } from '../../scenario-run/run-scenario.js';
 import { findWrk, WRK_INSTALL_HINT } from '../../executors/wrk.js';
 import { loadScenario } from '../../scenario/load.js';
+import { isTourFile, loadTour } from '../../scenario/tour.js';
+import { runTour } from '../../scenario-run/run-tour.js';
 import type { Scenario } from '../../scenario/types.js';
 import { formatBytes, formatMs } from '../../core/units.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
@@ -29,6 +31,7 @@ export const runCommand: Command = {
     '',
     'Runs a scenario (a file, or a name from loadgen/scenarios: io-ramp, line-ramp, overhead,',
     'idle-connections, cpu-bound, quick) against every target it names, verifying them first.',
+    'A tour (tour: a file with `parts`, each a scenario) runs its parts in order into one folder.',
     '  --runtime      local (default: processes on 127.0.0.1) or docker',
     '  --targets      comma-separated implementation names; overrides the scenario\'s targets',
     '  --out          folder for the run folder <UTC time>_<scenario>/ (default: ./results)',
@@ -49,7 +52,10 @@ export const runCommand: Command = {
     if (positionals.length !== 1) throw new LabError(`lab run takes exactly one scenario (a file or a name), got ${positionals.length}\n\n${runCommand.usage}`);
     const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
     const known = knownTargets();
-    const scenario = withCrossCheck(loadScenario(positionals[0]!, { knownTargets: known }), values['cross-check'] === true);
+    // A tour is a list of scenarios run in order (loadgen/scenarios/tour.yaml); each part says its own cross_check.
+    const tour = isTourFile(positionals[0]!) ? loadTour(positionals[0]!, { knownTargets: known }) : undefined;
+    if (tour && values['cross-check'] === true) throw new LabError(`--cross-check applies to a scenario, not to the tour ${tour.name}: set cross_check: true in its connections-sweep part`);
+    const scenario = tour ?? withCrossCheck(loadScenario(positionals[0]!, { knownTargets: known }), values['cross-check'] === true);
     const override = listFlag(values, 'targets');
     if (override) {
       if (override.length === 0) throw new LabError('--targets needs at least one name');
@@ -94,18 +100,24 @@ export const runCommand: Command = {
       }
       if (abort.signal.aborted) return EXIT_INTERRUPTED;
 
-      const table = scenario.executor === 'overhead' ? OVERHEAD_TABLE : LOAD_TABLE;
-      const display = new ProgressDisplay(table);
-      console.log(`\n${scenario.name}: ${scenario.executor}, steps ${scenario.steps.join(', ')}, ${scenario.durationS}s each (+${scenario.warmupS}s warmup, ${scenario.cooldownS}s cooldown)`);
-      console.log(table.header);
-      const outcome = await runScenario(runtime, scenario, {
+      let display: ProgressDisplay | undefined;
+      const announce = (s: Scenario) => {
+        display?.stop();
+        const table = s.executor === 'overhead' ? OVERHEAD_TABLE : LOAD_TABLE;
+        display = new ProgressDisplay(table);
+        console.log(`\n${s.name}: ${s.executor}, steps ${s.steps.join(', ')}, ${s.durationS}s each (+${s.warmupS}s warmup, ${s.cooldownS}s cooldown)`);
+        console.log(table.header);
+      };
+      const runOpts = {
         outDir: stringFlag(values, 'out'),
         targets,
         signal: abort.signal,
-        onProgress: (p) => display.update(p),
-        onNote: (m) => console.error(`note: ${m}`),
-      });
-      display.stop();
+        onProgress: (p: RunProgress) => display?.update(p),
+        onNote: (m: string) => console.error(`note: ${m}`),
+      };
+      if (!tour) announce(scenario as Scenario);
+      const outcome = tour ? await runTour(runtime, tour, { ...runOpts, onPart: announce }) : await runScenario(runtime, scenario as Scenario, runOpts);
+      display?.stop();
 
       console.log(`\nresults: ${outcome.dir}`);
       for (const c of outcome.checks) {
