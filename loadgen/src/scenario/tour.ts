@@ -76,15 +76,12 @@ export function parseTourText(text: string, file?: string, opts: ValidateOptions
     else {
       const names = new Set<string>();
       d.parts.forEach((p, i) => {
+        const name = (p as { name?: unknown } | null)?.name;
+        if (typeof name === 'string' && names.has(name)) problems.push({ path: `parts[${i}].name`, message: `'${name}' is used by an earlier part: each part needs its own name (it names the part's run folder)` });
+        if (typeof name === 'string') names.add(name);
         const result = validateScenario(p, opts);
-        if (!result.ok) {
-          for (const q of result.problems) problems.push({ path: `parts[${i}]${q.path ? (q.path.startsWith('[') ? q.path : `.${q.path}`) : ''}`, message: q.message });
-          return;
-        }
-        const name = result.scenario.name;
-        if (names.has(name)) problems.push({ path: `parts[${i}].name`, message: `'${name}' is used by an earlier part: each part needs its own name (it names the part's run folder)` });
-        names.add(name);
-        parts.push(result.scenario);
+        if (result.ok) parts.push(result.scenario);
+        else for (const q of result.problems) problems.push({ path: `parts[${i}]${q.path ? `.${q.path}` : ''}`, message: q.message });
       });
     }
   }
