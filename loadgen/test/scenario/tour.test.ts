@@ -11,15 +11,15 @@ import { isTourFile, listRunnables, loadTour, parseTourText } from '../../src/sc
 test('the shipped tour: a connections sweep, pool-mode overhead and idle connections, each a valid scenario', () => {
   const tour = loadTour('tour');
   assert.equal(tour.name, 'tour');
-  assert.deepEqual(tour.parts.map((p) => p.executor), ['connections-sweep', 'overhead', 'idle-connections']);
-  assert.deepEqual(tour.parts[1]!.overhead?.modes, ['pool']);
-  assert.ok(tour.parts[1]!.steps.includes(1000), 'the overhead ranking asks at 1000 workers');
+  assert.deepEqual(tour.parts.map((p) => p.executor), ['idle-connections', 'connections-sweep', 'overhead']);
+  assert.deepEqual(tour.parts[2]!.overhead?.modes, ['pool']);
+  assert.ok(tour.parts[2]!.steps.includes(1000), 'the overhead ranking asks at 1000 workers');
   assert.equal(tour.targets, 'all');
   assert.equal(isTourFile('tour'), true);
   assert.equal(isTourFile('io-ramp'), false);
   const listed = listRunnables().find((s) => s.name === 'tour');
   assert.equal(listed?.executor, 'tour');
-  assert.match(listed!.description, /parts: tour-connections, connections-sweep/);
+  assert.match(listed!.description, /parts: tour-idle, idle-connections; tour-connections, connections-sweep/);
 });
 
 test('a tour with problems in several parts reports all of them, with key path and line', () => {
