@@ -6,6 +6,7 @@ import { destroyResultCharts } from './charts.js';
 import { $, el } from './dom.js';
 import { resultChartSet } from './result-charts.js';
 import { findingsView, loadResultList, loadResults, stepTable } from './results.js';
+import { resultViews } from './views.js';
 
 /** Opens a result by id (default: the newest), as a tour or as one run. */
 export async function openResult(id) {
@@ -42,13 +43,14 @@ async function showTour(id) {
     el('p', { class: 'muted' }, tour.description),
     findingsView(data.findings),
   );
+  const views = await resultViews();
   for (const [i, part] of parts.entries()) {
     const section = el('section', { class: 'tour-part', 'data-part': part.name },
       el('h3', { style: 'margin-top:20px' }, `${i + 1}. ${part.name} `, el('span', { class: 'muted' }, `${part.results.scenario.executor} · ${part.results.status}`)),
       el('p', { class: 'muted' }, part.results.scenario.description ?? ''));
     view.append(section);
-    resultChartSet(part.results, section, `part${i}-`);
-    section.append(el('details', {}, el('summary', {}, `Steps of ${part.name}`), stepTable(part.results)));
+    await resultChartSet(part.results, section, `part${i}-`);
+    section.append(el('details', {}, el('summary', {}, `Steps of ${part.name}`), stepTable(part.results, views)));
   }
   const missing = tour.parts.filter((p) => !parts.some((q) => q.name === p.name));
   if (missing.length) view.append(el('div', { class: 'muted' }, `Not run: ${missing.map((p) => `${p.name} (${p.status})`).join(', ')}`));
