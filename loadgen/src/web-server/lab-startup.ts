@@ -4,7 +4,7 @@
 // `lab up` serves the page before it starts the rows, so this state is filled from the
 // runtime's events and verify's callbacks as they happen; nothing here waits for anything.
 import type { LabEvent, LabRuntime, ServiceManifest } from '../runtime/index.js';
-import type { CheckResult, VerifyReport } from '../verify/index.js';
+import type { CheckResult } from '../verify/index.js';
 
 export type RowState = 'starting' | 'started' | 'verifying' | 'ready' | 'failed' | 'unavailable';
 export type LabPhase = 'starting' | 'verifying' | 'ready' | 'failed';
@@ -128,7 +128,8 @@ export class LabStartup {
     if (row) row.checks.push({ check: result.check, status: result.status, message: result.message, url: result.url });
   }
 
-  verified(_report: VerifyReport): void {
+  /** Verify is over: every row's end state came through onVerifyTarget. */
+  verified(): void {
     this.phase = 'ready';
     this.verifyFinishedAt = Date.now();
   }

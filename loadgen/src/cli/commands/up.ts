@@ -10,7 +10,7 @@ import type { RunProgress } from '../../scenario-run/run-scenario.js';
 import type { StartRun } from '../../web-server/run-controller.js';
 import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
 import { startWebServer } from '../../web-server/server.js';
-import { formatVerifyReport, verifyTargets, type VerifyReport } from '../../verify/index.js';
+import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
 
 function pad(rows: string[][]): string {
@@ -147,7 +147,7 @@ async function upWithDashboard(values: CommandValues, scenarioName: string, resu
       onCheck: (c) => startup.onCheck(c),
       onTarget: (name, phase, checks) => startup.onVerifyTarget(name, phase, checks),
     });
-    startup.verified(report);
+    startup.verified();
     console.log(`\n${formatVerifyReport(report, { colour: process.stdout.isTTY === true })}`);
     const passed = report.targets.filter((t) => t.checks.every((c) => c.status !== 'fail')).map((t) => t.name);
     if (autorun) {
