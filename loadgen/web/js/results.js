@@ -38,7 +38,7 @@ export async function loadResults(id) {
 const STEP_HEADERS = ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads'];
 
 /** The fields every step has, then each view's columns (e.g. the cross-check's wrk req/s and lab/wrk), then warnings. */
-function stepTable(results, views) {
+export function stepTable(results, views) {
   const extra = views.flatMap((v) => v.stepColumns ?? []);
   const headers = [...STEP_HEADERS, ...extra.map((c) => c.header), 'warnings'];
   const table = el('table', { class: 'table steps' },
@@ -68,7 +68,7 @@ function stepTable(results, views) {
 }
 
 /** The Findings the API computed from the run (the same text as summary.md's Findings). */
-function findingsView(f) {
+export function findingsView(f) {
   const box = el('section', { id: 'findings' }, el('h3', { style: 'margin-top:16px' }, 'Findings'));
   for (const k of f.rankings) {
     box.append(el('div', { class: 'ranking' }, el('b', {}, k.question), el('span', { class: 'muted' }, ` (${k.unit}, ${k.order}; ${k.basis})`),
