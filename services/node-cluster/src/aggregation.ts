@@ -58,27 +58,34 @@ export function answerCollects(registry: client.Registry): void {
 /** In the primary: the row's exposition, from the workers it is given and its own row-level metrics. */
 export function createRowExposition(own: LabMetrics, timeoutMs: number): (workers: Worker[]) => Promise<string> {
   let next = 0;
-  const pending = new Map<number, (m: WorkerMessage) => void>();
-  const onMessage = (_w: Worker, m: unknown) => {
+  type Collected = Extract<WorkerMessage, { type: 'lab:collected' }>;
+  const pending = new Map<number, { worker: Worker; settle: (m: Collected) => void }>();
+  cluster.on('message', (_w, m: unknown) => {
     if (!isLabMessage(m) || m.type !== 'lab:collected') return;
-    const collected = m as Extract<WorkerMessage, { type: 'lab:collected' }>;
-    pending.get(collected.id)?.(collected);
-  };
-  cluster.on('message', onMessage);
+    const collected = m as Collected;
+    pending.get(collected.id)?.settle(collected);
+  });
+  // A worker that dies while asked fails this scrape now, not after the timeout.
+  cluster.on('exit', (worker) => {
+    for (const [id, p] of pending) if (p.worker === worker) p.settle({ type: 'lab:collected', id, error: 'exited while sending its metrics' });
+  });
 
   const collectOne = (worker: Worker): Promise<object[]> =>
     new Promise((resolve, reject) => {
+      if (!worker.isConnected()) return reject(new Error(`worker ${worker.process.pid} is going away`));
       const id = next++;
       const timer = setTimeout(() => {
         pending.delete(id);
         reject(new Error(`worker ${worker.process.pid} did not send its metrics within ${timeoutMs} ms`));
       }, timeoutMs);
-      pending.set(id, (m) => {
-        pending.delete(id);
-        clearTimeout(timer);
-        const c = m as Extract<WorkerMessage, { type: 'lab:collected' }>;
-        if (c.metrics) resolve(c.metrics);
-        else reject(new Error(`worker ${worker.process.pid}: ${c.error}`));
+      pending.set(id, {
+        worker,
+        settle: (c) => {
+          pending.delete(id);
+          clearTimeout(timer);
+          if (c.metrics) resolve(c.metrics);
+          else reject(new Error(`worker ${worker.process.pid}: ${c.error}`));
+        },
       });
       worker.send({ type: 'lab:collect', id } satisfies PrimaryMessage);
     });

@@ -28,7 +28,8 @@ try {
   process.exit(2);
 }
 
-// Tree rooted here: lab_os_threads, CPU and RSS count the primary and every worker.
+// Only its row-level metrics are exported (aggregation.ts), but they are the same definitions
+// as every row's. Tree rooted here: lab_os_threads, CPU and RSS count the primary and every worker.
 const own = createLabMetrics({ ...metricsOptions(workers), rootPid: process.pid });
 const rowExposition = createRowExposition(own, COLLECT_TIMEOUT_MS);
 const ready = new Set<Worker>();

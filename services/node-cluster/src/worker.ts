@@ -19,13 +19,16 @@ answerCollects(metrics.registry);
 const ask = createAsker(ASK_TIMEOUT_MS);
 const experiments: ExperimentLock = {
   tryAcquire: (params) => ask({ type: 'lab:overhead-acquire', params }),
-  release: async () => void (await ask({ type: 'lab:overhead-release' })),
+  release: async () => {
+    await ask({ type: 'lab:overhead-release' });
+  },
 };
 const pid = String(process.pid);
 
 const row = await serveEchoRow({
   name: `${NAME} worker ${process.pid}`,
   config,
+  // This worker's metrics count its own requests; its /metrics answers the row's.
   metrics: { ...metrics, exposition: async () => (await ask({ type: 'lab:row-metrics' }))! },
   experiments,
   beforeListen(http) {
