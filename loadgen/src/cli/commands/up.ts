@@ -18,7 +18,8 @@ export interface StartLabOptions extends Omit<LocalRuntimeOptions, 'onEvent'> {
 /** Starts (or attaches to) the upstream and the chosen implementations as local processes. */
 export async function startLab(opts: StartLabOptions = {}): Promise<LabRuntime> {
   const log = opts.log ?? ((line: string) => console.error(line));
-  return openLocalRuntime({ ...opts, onEvent: (e) => log(formatLabEvent(e)) });
+  // A row that dies while the lab is up comes back (runtime/local/supervisor.ts).
+  return openLocalRuntime({ supervise: true, ...opts, onEvent: (e) => log(formatLabEvent(e)) });
 }
 
 function pad(rows: string[][]): string {
