@@ -1,0 +1,93 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { colourOf } from '../../report/charts/colours.js';
+import type { EventRecord } from '../events/types.js';
+import type { TimelineSecond } from './types.js';
+
+// A step's timeline as charts: one per measure, every row of the step overlaid in its colour,
+// x = seconds from the start of the measure phase (warmup left of 0), each event a vertical
+// rule at the second it was applied (and a shaded band while it lasted), labelled by kind.
+
+export interface StepTimelines {
+  /** Step index (0-based) and its load, for titles and file names. */
+  index: number;
+  load: number;
+  rows: { target: string; seconds: TimelineSecond[]; events: EventRecord[] }[];
+}
+
+export const TIMELINE_MEASURES: { key: string; title: string; value: (s: TimelineSecond) => number | null }[] = [
+  { key: 'rps', title: 'right answers per second (req/s)', value: (s) => s.rps },
+  { key: 'p99', title: 'p99 latency of the second (ms)', value: (s) => s.p99_ms },
+  { key: 'errors', title: 'failed requests per second', value: (s) => Object.values(s.errors).reduce((a, b) => a + b, 0) / s.dur_s },
+  { key: 'inflight', title: 'in-flight requests (server)', value: (s) => s.inflight },
+  { key: 'threads', title: 'OS threads', value: (s) => s.threads },
+  { key: 'rss', title: 'RSS (MiB)', value: (s) => (s.rss_bytes === null ? null : s.rss_bytes / 2 ** 20) },
+  { key: 'cpu', title: 'server CPU (cores)', value: (s) => s.cpu },
+];
+
+export function timelineChartName(stepIndex: number, measure: string): string {
+  return `timeline-step${stepIndex + 1}-${measure}`;
+}
+
+export function timelineCharts(step: StepTimelines, title: (what: string) => string): { name: string; spec: TopLevelSpec }[] {
+  const targets = step.rows.map((r) => r.target);
+  // One set of marks per event kind and offset: rows measured one after another had the same events.
+  const marks = new Map<string, { t: number; end: number | null; label: string }>();
+  for (const r of step.rows) {
+    for (const e of r.events) {
+      if (e.outcome !== 'ok' || e.t_s === null) continue;
+      const key = `${e.index}`;
+      const seen = marks.get(key);
+      // `kill: target` names each row in turn: one mark, "kill (each row)".
+      if (seen && e.kind !== 'upstream' && !seen.label.endsWith(e.service)) seen.label = `${e.kind} (each row)`;
+      if (!seen) marks.set(key, { t: e.at_s, end: e.for_s !== undefined ? e.at_s + e.for_s : null, label: eventLabel(e) });
+    }
+  }
+  const rules = [...marks.values()];
+  return TIMELINE_MEASURES.map((m) => {
+    const values = step.rows.flatMap((r) => r.seconds.flatMap((s) => {
+      const v = m.value(s);
+      return v === null || !Number.isFinite(v) ? [] : [{ target: r.target, t: s.t_s, value: v }];
+    }));
+    return {
+      name: timelineChartName(step.index, m.key),
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+        title: { text: title(`${m.title}, step ${step.index + 1} (load ${step.load}), per second`), fontSize: 14 },
+        width: 640,
+        height: 280,
+        background: 'white',
+        layer: [
+          ...(rules.some((r) => r.end !== null) ? [{
+            data: { values: rules.filter((r) => r.end !== null) },
+            mark: { type: 'rect', color: '#999999', opacity: 0.15 },
+            encoding: { x: { field: 't', type: 'quantitative' }, x2: { field: 'end' } },
+          }] : []),
+          ...(rules.length ? [{
+            data: { values: rules },
+            mark: { type: 'rule', color: '#333333', strokeDash: [4, 3] },
+            encoding: { x: { field: 't', type: 'quantitative' } },
+          }, {
+            data: { values: rules },
+            mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#333333', y: 0 },
+            encoding: { x: { field: 't', type: 'quantitative' }, text: { field: 'label' } },
+          }] : []),
+          {
+            data: { values },
+            mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after' },
+            encoding: {
+              x: { field: 't', type: 'quantitative', title: 'seconds from the start of the measure phase (warmup < 0)' },
+              y: { field: 'value', type: 'quantitative', title: m.title, scale: { zero: true } },
+              color: { field: 'target', type: 'nominal', title: 'row', scale: { domain: targets, range: targets.map((t) => colourOf(t)) }, legend: { orient: 'right', labelLimit: 260 } },
+            },
+          },
+        ],
+        config: { font: 'DejaVu Sans', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
+      } as TopLevelSpec,
+    };
+  });
+}
+
+export function eventLabel(e: EventRecord): string {
+  if (e.kind === 'upstream') return `upstream ${Object.entries(e.upstream ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  return `${e.kind} ${e.service}`;
+}
