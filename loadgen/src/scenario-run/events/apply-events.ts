@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { liveEvents } from '../../observe/lab-events.js';
 import { probeStatus } from '../../runtime/local/health.js';
 import type { Endpoint, LabRuntime } from '../../runtime/types.js';
 import { applyUpstreamConfig } from '../upstream-config.js';
@@ -55,6 +56,18 @@ export function startEvents(events: StepEvent[], ctx: EventsContext): EventsRun 
   }
 
   async function apply(event: StepEvent, record: EventRecord): Promise<void> {
+    const label = event.kind === 'upstream' ? `upstream ${JSON.stringify(event.upstream)}` : `${event.kind} ${record.service}`;
+    const over = liveEvents.started(event.kind, record.service, label);
+    try {
+      await applyOne(event, record);
+    } finally {
+      // In effect until its end (a kill: until healthy again); an instantaneous one that never ends is over now.
+      if (record.end_s !== null || (event.kind !== 'upstream' && event.kind !== 'pause')) over();
+      else endings.push(async () => over());
+    }
+  }
+
+  async function applyOne(event: StepEvent, record: EventRecord): Promise<void> {
     record.t_s = now();
     record.wall = new Date().toISOString();
     const { runtime } = ctx;
