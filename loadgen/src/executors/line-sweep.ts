@@ -52,6 +52,7 @@ export const lineSweep: Executor = {
           } catch (err) {
             tally.errors.connection++;
             countKind(tally.errors, (err as { code?: string }).code ?? 'connect');
+            ctx.timeline?.error('connection');
             await new Promise((r) => setTimeout(r, 100));
             continue;
           }
@@ -61,6 +62,7 @@ export const lineSweep: Executor = {
           const answer = await c.ask(text, ANSWER_TIMEOUT_MS);
           const ms = performance.now() - t;
           tally.requests++;
+          ctx.timeline?.response(ms, answer === expected, answer.startsWith('error:') ? 'error answer' : 'mismatch');
           if (answer === expected) {
             tally.ok++;
             tally.okSecond++;
@@ -75,6 +77,7 @@ export const lineSweep: Executor = {
           if (code === 'TIMEOUT') tally.errors.timeouts++;
           else tally.errors.connection++;
           countKind(tally.errors, code === 'TIMEOUT' ? 'timeout' : code ?? 'connection');
+          ctx.timeline?.error(code === 'TIMEOUT' ? 'timeout' : 'connection');
         }
       }
     };

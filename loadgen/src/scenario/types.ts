@@ -1,5 +1,6 @@
 import type { OverheadMode } from '../results/types.js';
 import type { Threshold } from './thresholds.js';
+import type { StepEvent, StepEventSource } from '../scenario-run/events/types.js';
 
 import type { ExecutorName } from '../executors/registry.js';
 
@@ -23,6 +24,8 @@ export interface ScenarioSource {
   thresholds?: string[];
   /** connections-sweep: after each step, the same step driven by wrk (StepResult.cross_check). */
   cross_check?: boolean;
+  /** At offsets of each step's measure phase: upstream settings, kill, pause, restart (StepResult.events). */
+  events?: StepEventSource[];
 }
 
 /** A validated scenario with every default filled in and units parsed. */
@@ -43,6 +46,8 @@ export interface Scenario {
   thresholds: Threshold[];
   /** Drive each step a second time with wrk (`cross_check: true` or `lab run --cross-check`). */
   crossCheck: boolean;
+  /** Sorted by offset; [] without `events`. */
+  events: StepEvent[];
   source: ScenarioSource;
   /** Absolute path of the file it came from, if any. */
   file?: string;

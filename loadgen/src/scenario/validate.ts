@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { EXECUTOR_NAMES, isExecutorName } from '../executors/registry.js';
+import { EXECUTOR_NAMES, executorFor, isExecutorName } from '../executors/registry.js';
 import { OVERHEAD_MODES } from '../results/types.js';
 import { keyPath, pointerSegments, type Problem } from './problems.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
 import type { Scenario, ScenarioSource } from './types.js';
 import { parseDurationSeconds, parseSizeBytes } from '../core/units.js';
+import { validateEvents } from '../scenario-run/events/validate-events.js';
 
 // Two passes, both collecting every problem: the JSON Schema checks structure (types, unknown
 // keys, enums); the semantic pass checks values whose meaning the schema cannot express.
@@ -127,6 +128,12 @@ function semanticProblems(d: Record<string, unknown>, opts: ValidateOptions): Pr
 
   if (d.cross_check === true && executor !== undefined && executor !== 'connections-sweep') out.push({ path: 'cross_check', message: `only applies to the connections-sweep executor (this scenario uses ${String(executor)})` });
 
+  out.push(...validateEvents(d.events, {
+    durationS: typeof d.duration === 'string' ? parseDurationSeconds(d.duration) : undefined,
+    knownServices: opts.knownTargets,
+    requestSetsDelay: typeof (d.request as { delay_ms?: unknown } | undefined)?.delay_ms === 'number' && isExecutorName(executor) && executorFor(executor).protocol === 'http',
+  }).problems);
+
   const res = d.resources as Record<string, unknown> | undefined;
   if (res && typeof res === 'object' && typeof res.memory === 'string' && parseSizeBytes(res.memory) === undefined) {
     out.push({ path: 'resources.memory', message: `'${res.memory}' is not a size; use e.g. '512m', '1g'` });
@@ -162,6 +169,7 @@ function toScenario(src: ScenarioSource): Scenario {
     resources: src.resources ? { cpus: src.resources.cpus, memoryBytes } : undefined,
     thresholds,
     crossCheck: src.cross_check === true,
+    events: validateEvents(src.events).events,
     source: src,
   };
 }

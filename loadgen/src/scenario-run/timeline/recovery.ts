@@ -1,4 +1,6 @@
-import type { EventRecord } from '../events/types.js';
+import type { EventRecord, Recovery } from '../../results/story-types.js';
+
+export type { Recovery };
 import type { TimelineSecond } from './types.js';
 
 // How a row came through an event, computed from its step's timeline: the req/s before the
@@ -14,25 +16,6 @@ export const RECOVERY = {
   holdS: 3,
 };
 
-export interface Recovery {
-  event: number;
-  kind: EventRecord['kind'];
-  service: string;
-  /** When the event was applied, seconds from the start of the measure phase. */
-  t_s: number;
-  baseline_rps: number | null;
-  /** Seconds from the event until req/s was back; null: not by the end of the timeline (or no baseline). */
-  recovery_s: number | null;
-  recovered: boolean;
-  /** Requests that failed from the event until recovery (or the end). */
-  failed_requests: number;
-  /** Right answers in the same seconds, against what the pre-event level would have given. */
-  ok_requests: number;
-  peak_threads: number | null;
-  peak_rss_bytes: number | null;
-  peak_inflight: number | null;
-  note?: string;
-}
 
 export function recoveryOf(seconds: TimelineSecond[], event: EventRecord): Recovery {
   const t = event.t_s ?? event.at_s;

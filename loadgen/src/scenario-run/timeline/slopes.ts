@@ -1,10 +1,11 @@
-import type { TimelineSecond } from './types.js';
+import type { Slope, SlopeMeasure, TimelineSecond } from '../../results/story-types.js';
+
+export type { Slope, SlopeMeasure };
 
 // A soak's leak witness: the least-squares slope of RSS, OS threads and open file descriptors
 // over the measure phase, per minute. A slope above its bound (and a fit that explains the
 // data, r^2) is a Finding named "possible leak"; a window too short to tell says so instead.
 
-export type SlopeMeasure = 'rss_bytes' | 'threads' | 'open_fds';
 
 /** Growth per minute above which a steady load is suspected of leaking. */
 export const LEAK_BOUNDS_PER_MIN: Record<SlopeMeasure, number> = {
@@ -18,18 +19,6 @@ const MIN_POINTS = 10;
 /** A trend must explain at least this much of the variance to count (a sawtooth GC is not a leak). */
 const MIN_R2 = 0.5;
 
-export interface Slope {
-  measure: SlopeMeasure;
-  per_min: number | null;
-  r2: number | null;
-  points: number;
-  window_s: number;
-  first: number | null;
-  last: number | null;
-  bound_per_min: number;
-  /** null: too short or too few points to tell. */
-  possible_leak: boolean | null;
-}
 
 export function leastSquares(points: { x: number; y: number }[]): { slope: number; intercept: number; r2: number } | undefined {
   const n = points.length;

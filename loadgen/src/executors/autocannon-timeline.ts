@@ -1,10 +1,10 @@
 import type { EventEmitter } from 'node:events';
-import type { TimelineRecorder } from './recorder.js';
+import type { RequestTimeline } from './types.js';
 
 // autocannon's per-request events into a step's timeline. Its worker threads emit none of
 // these: with workers the timeline keeps the server's side only (threads, RSS, in-flight...).
 
-export function feedAutocannon(instance: EventEmitter, recorder: TimelineRecorder): () => void {
+export function feedAutocannon(instance: EventEmitter, recorder: RequestTimeline): () => void {
   // autocannon emits a mismatch right after the response it belongs to, for non-2xx answers
   // too (their body is never the echo): only a 2xx one was counted ok and must be taken back.
   let lastOk = false;
