@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Registry } from 'prom-client';
 import { rowColours } from '../report/charts/colours.js';
 import { repoRoot } from '../core/manifest/repo-root.js';
+import { describeExecutors } from '../executors/registry.js';
 import { liveEvents } from '../observe/lab-events.js';
 import { loadgenRegistry } from '../observe/loadgen-metrics.js';
 import { LiveScraper, type ScrapeTarget } from '../observe/scraper.js';
@@ -113,6 +114,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const life = (runtime?.lifeEvents(since) ?? []).map((e) => ({ t: e.at_ms, kind: e.kind, service: e.service, label: `${e.service} ${e.kind}`, message: e.message }));
     return { now: Date.now(), series: live.series(since), events: [...liveEvents.since(since), ...life] };
   });
+
+  // Which executors and step plugins exist and which view (web/js/views/<name>.js) draws their results.
+  app.get('/api/executors', async () => describeExecutors());
 
   app.get('/api/scenarios', async () => ({
     scenarios: listScenarios(scenariosDir).map((s) => ({ name: s.name, description: s.description, executor: s.executor })),

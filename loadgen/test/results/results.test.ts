@@ -3,11 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { overheadCrossovers } from '../../src/results/crossover.js';
-import { resultsToCsv } from '../../src/report/csv.js';
-import { runOverheadModes, stepOverheads } from '../../src/results/overhead-modes.js';
+import { overheadCrossovers } from '../../src/executors/overhead-crossover.js';
+import { runOverheadModes, stepOverheads } from '../../src/executors/overhead-modes.js';
 import { readResults, runDirName, writeResults } from '../../src/results/files.js';
-import { resultsToMarkdown } from '../../src/report/summary.js';
 import { resultsProblems } from '../../src/results/validate.js';
 import { evaluateThresholds } from '../../src/results/verdict.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -42,12 +40,8 @@ describe('results model', () => {
     assert.equal(runDirName('io-ramp', new Date('2026-01-02T03:04:05.678Z')), '2026-01-02T03-04-05Z_io-ramp');
   });
 
-  it('CSV has one row per target and step', () => {
-    const csv = resultsToCsv(fixtureResults()).trim().split('\n');
-    assert.equal(csv.length, 1 + 6);
-    assert.match(csv[0]!, /^target,model,load,requests/);
-    assert.match(csv[6]!, /^python-threads,threads,100,/);
-  });
+
+
 
   it('thresholds fail on the step that breaks them, and only there', () => {
     const checks = evaluateThresholds(fixtureResults());
@@ -56,25 +50,6 @@ describe('results model', () => {
     assert.deepEqual(p99.failures, ['python-threads @ 100: p99 = 2.40s']);
     assert.equal(p99.checked, 6);
     assert.equal(checks.find((c) => c.threshold === 'errors < 1%')!.passed, true);
-    const md = resultsToMarkdown(fixtureResults(), checks);
-    assert.match(md, /FAIL `p99 < 2s`/);
-    assert.match(md, /\| 100 \| 1400 \| 700\.0 \| 1000\.0 \| 0\.70 \|/);
-  });
-
-  it('overhead crossover: the worker count from which a cheaper row stays dearer (noise does not count), per mode', () => {
-    // pool: threads 1.01/1.05/1.9 vs greenlets 1.02/1.04/1.1: 1.05 > 1.04 at 10 workers is within the 10% margin.
-    // spawn: greenlets 1.05/1.8/4.0 vs threads 1.1/1.5/2.5: greenlets start cheaper, dearer from 10 on.
-    const xs = overheadCrossovers(fixtureOverhead());
-    assert.deepEqual(xs.map((x) => [x.mode, x.rising, x.other, x.workers]), [['pool', 'python-threads', 'gevent-explicit', 100], ['spawn', 'gevent-explicit', 'python-threads', 10]]);
-    const md = resultsToMarkdown(fixtureOverhead(), []);
-    const pool = md.slice(md.indexOf('### pool mode'), md.indexOf('### spawn mode'));
-    const spawn = md.slice(md.indexOf('### spawn mode'));
-    assert.match(pool, /python-threads crosses gevent-explicit at 100 workers \(1\.90x vs 1\.10x\)/);
-    assert.match(pool, /\| 100 \| 1\.90x \| 1\.10x \|/);
-    assert.match(spawn, /gevent-explicit crosses python-threads at 10 workers \(1\.80x vs 1\.50x\)/);
-    assert.ok(!spawn.includes('python-threads crosses'));
-    // A step table per mode in each target's section.
-    assert.match(md, /## python-threads[\s\S]*\*\*pool\*\* \(C long-lived workers[\s\S]*\| 100 \| 100 \| 5 \| [\d.]+ \| 0\.005 \| 1\.90x \|[\s\S]*\*\*spawn\*\*[\s\S]*\| 100 \| 100 \| 5 \| [\d.]+ \| 0\.005 \| 2\.50x \|/);
   });
 
   it('overhead modes: the schema takes mode and overhead_modes; results without a mode read as spawn', () => {
@@ -89,17 +64,6 @@ describe('results model', () => {
     assert.ok(overheadCrossovers(legacy).every((x) => x.mode === 'spawn'));
   });
 
-  it('CSV: a row per mode of an overhead step, with its mode', () => {
-    const csv = resultsToCsv(fixtureOverhead()).trim().split('\n');
-    const header = csv[0]!.split(',');
-    const mode = header.indexOf('overhead_mode');
-    assert.equal(header[mode + 3], 'overhead');
-    assert.equal(csv.length, 1 + 2 * 3 * 2);
-    const rows = csv.slice(1).map((l) => l.split(','));
-    assert.deepEqual(rows.filter((r) => r[0] === 'python-threads' && r[2] === '100').map((r) => [r[mode], r[mode + 3]]), [['pool', '1.9'], ['spawn', '2.5']]);
-    // Other executors keep one row per step, with an empty mode.
-    assert.ok(resultsToCsv(fixtureResults()).trim().split('\n').slice(1).every((l) => l.split(',')[mode] === ''));
-  });
 
   it('the schema file is valid JSON and pins schema_version 1', () => {
     const schema = JSON.parse(readFileSync(new URL('../../../src/results/results.schema.json', import.meta.url), 'utf8'));

@@ -1,9 +1,27 @@
-import { OVERHEAD_MODES, type OverheadMeasurement, type OverheadMode, type RunResults, type StepResult } from './types.js';
+import { OVERHEAD_MODES, type OverheadMode, type OverheadResult } from '@concurrency-lab/ts-common';
+import type { RunResults, StepResult } from '../results/types.js';
 
-// Every reader of overhead results (summary, CSV, charts, crossovers, findings) goes through
-// these two functions, so that they agree on one rule: a step's modes are overhead_modes, else
+// Every reader of overhead results (summary, CSV, charts, crossovers, findings: the overhead
+// executor's view) goes through these functions, so that they agree on one rule: a step's modes are overhead_modes, else
 // [overhead]; a measurement without a mode predates modes, when every row spawned a unit per
 // task, so it is 'spawn'.
+
+export { OVERHEAD_MODES, type OverheadMode };
+
+/**
+ * A row's /overhead answer, as the services report it (elapsed_s / ideal_s; null when ideal is 0).
+ * `mode` is absent in results written before modes existed: read it as 'spawn' (those rows
+ * spawned a unit per task); stepOverheads does that for every reader.
+ */
+export type OverheadMeasurement = Omit<OverheadResult, 'mode'> & { mode?: OverheadMode };
+
+/** The StepResult keys the overhead executor writes. */
+export interface OverheadFields {
+  /** The first mode the step measured. */
+  overhead?: OverheadMeasurement;
+  /** Every mode the step measured, in the scenario's order, each with its mode; readers fall back to [overhead]. */
+  overhead_modes?: OverheadMeasurement[];
+}
 
 export type ModedOverhead = OverheadMeasurement & { mode: OverheadMode };
 
