@@ -3,6 +3,7 @@ import { ownerView, RESULT_VIEWS } from '../executors/registry.js';
 import type { RunResults } from '../results/types.js';
 import type { ThresholdCheck } from '../results/verdict.js';
 import { table } from './markdown.js';
+import { storySections } from './story-summary.js';
 
 export { table };
 
@@ -34,6 +35,7 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
   }
   const steps = r.targets.flatMap((t) => t.steps);
   for (const v of RESULT_VIEWS) if (v.runSection && v.owns && steps.some((s) => v.owns!(s))) out.push(...v.runSection(r, table));
+  out.push(...storySections(r, table));
   if (findings.length) out.push(...findings, '');
   out.push('## Thresholds', '');
   if (checks.length === 0) out.push('_none set_', '');

@@ -84,8 +84,13 @@ export interface Recovery {
   /** Seconds from the event until req/s was back; null: not by the end of the timeline (or no baseline). */
   recovery_s: number | null;
   recovered: boolean;
-  /** Requests that failed from the event until recovery (or the end). */
+  /** Answers that were errors, and timeouts, from the event until recovery (or the end). */
   failed_requests: number;
+  /**
+   * Connections refused or reset in the same seconds: while a row is down its clients retry at
+   * once, so these count attempts, not requests.
+   */
+  connection_errors: number;
   /** Right answers in the same seconds, against what the pre-event level would have given. */
   ok_requests: number;
   peak_threads: number | null;

@@ -136,7 +136,7 @@ function semanticProblems(d: Record<string, unknown>, opts: ValidateOptions): Pr
     requestSetsDelay: typeof (d.request as { delay_ms?: unknown } | undefined)?.delay_ms === 'number' && isExecutorName(executor) && executorFor(executor).protocol === 'http',
     // Events need a step that puts request load: its timeline is what they are read against.
     executorRefuses: isExecutorName(executor) && !executorFor(executor).view.measuresRequests
-      ? `events need a step that sends requests; ${executor} does not (use connections-sweep, rate-sweep or line-sweep)` : undefined,
+      ? `events need a step that sends requests; ${executor} does not (use ${EXECUTOR_NAMES.filter((n) => executorFor(n).view.measuresRequests).join(', ')})` : undefined,
   }).problems);
 
   const res = d.resources as Record<string, unknown> | undefined;

@@ -68,6 +68,9 @@ export function startEvents(events: StepEvent[], ctx: EventsContext): EventsRun 
   }
 
   async function applyOne(event: StepEvent, record: EventRecord): Promise<void> {
+    // Node's timers may fire a millisecond early: never apply an event before its offset.
+    await waitUntil(event.atS, ctx.t0, () => finished);
+    if (finished) return; // stays 'skipped'
     record.t_s = now();
     record.wall = new Date().toISOString();
     const { runtime } = ctx;
@@ -171,7 +174,7 @@ async function waitUntil(offsetS: number, t0: number, stop: () => boolean): Prom
   while (!stop()) {
     const left = offsetS * 1000 - (performance.now() - t0);
     if (left <= 0) return;
-    await sleep(Math.min(left, 100));
+    await sleep(Math.min(Math.ceil(left), 100));
   }
 }
 

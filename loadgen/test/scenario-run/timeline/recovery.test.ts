@@ -22,11 +22,25 @@ test('recovery: time back to 90% of the pre-event req/s for 3 s, failures and pe
   // 95 at 8 s is followed by 50: not yet back. From 10 s on: 92, 99, 100.
   assert.equal(r.recovery_s, 4.98);
   assert.equal(r.recovered, true);
-  assert.equal(r.failed_requests, 10);
+  assert.equal(r.failed_requests, 3, 'answers that were errors');
+  assert.equal(r.connection_errors, 7, 'connection attempts, apart');
   assert.equal(r.ok_requests, 100 + 0 + 40 + 95 + 50);
   assert.equal(r.peak_threads, 9);
   assert.equal(r.peak_rss_bytes, 3e6);
   assert.equal(r.peak_inflight, 40);
+});
+
+test('recovery with two events: the level before the second skips what the first disturbed, and the first is held until the second starts', () => {
+  const rps = [100, 100, 100, 10, 10, 100, 100, 0, 0, 100, 100, 100];
+  const seconds = rps.map((r, i) => second(i, r));
+  const slow: EventRecord = { index: 0, kind: 'upstream', service: 'upstream', at_s: 3, t_s: 3, end_s: 5, wall: null, for_s: 2, outcome: 'ok', message: '' };
+  const killAt7: EventRecord = { ...kill, index: 1, at_s: 7, t_s: 7, end_s: 8.5 };
+  const first = recoveryOf(seconds, slow, [slow, killAt7]);
+  assert.equal(first.recovered, true, '5 and 6 are back, and the kill at 7 ends the hold');
+  assert.equal(first.recovery_s, 2);
+  const second_ = recoveryOf(seconds, killAt7, [slow, killAt7]);
+  assert.equal(second_.baseline_rps, 100, 'the slowdown and the second after it are not the pre-kill level');
+  assert.equal(second_.recovery_s, 2);
 });
 
 test('recovery: never back, no baseline, or a failed event are said so', () => {

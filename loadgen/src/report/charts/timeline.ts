@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { colourOf } from '../../report/charts/colours.js';
-import type { EventRecord } from '../events/types.js';
-import type { TimelineSecond } from './types.js';
+import type { EventRecord, TimelineSecond } from '../../results/story-types.js';
+import type { RunResults } from '../../results/types.js';
+import { eventLabel } from '../../results/story-findings.js';
+import { colourOf } from './colours.js';
 
 // A step's timeline as charts: one per measure, every row of the step overlaid in its colour,
 // x = seconds from the start of the measure phase (warmup left of 0), each event a vertical
@@ -31,15 +32,15 @@ export function timelineChartName(stepIndex: number, measure: string): string {
 export function timelineCharts(step: StepTimelines, title: (what: string) => string): { name: string; spec: TopLevelSpec }[] {
   const targets = step.rows.map((r) => r.target);
   // One set of marks per event kind and offset: rows measured one after another had the same events.
-  const marks = new Map<string, { t: number; end: number | null; label: string }>();
+  const marks = new Map<string, { t: number; end: number | null; label: string; service: string }>();
   for (const r of step.rows) {
     for (const e of r.events) {
       if (e.outcome !== 'ok' || e.t_s === null) continue;
       const key = `${e.index}`;
       const seen = marks.get(key);
       // `kill: target` names each row in turn: one mark, "kill (each row)".
-      if (seen && e.kind !== 'upstream' && !seen.label.endsWith(e.service)) seen.label = `${e.kind} (each row)`;
-      if (!seen) marks.set(key, { t: e.at_s, end: e.for_s !== undefined ? e.at_s + e.for_s : null, label: eventLabel(e) });
+      if (seen && seen.service !== e.service) seen.label = `${e.kind} (each row)`;
+      if (!seen) marks.set(key, { t: e.at_s, end: e.for_s !== undefined ? e.at_s + e.for_s : null, label: eventLabel(e), service: e.service });
     }
   }
   const rules = [...marks.values()];
@@ -87,7 +88,17 @@ export function timelineCharts(step: StepTimelines, title: (what: string) => str
   });
 }
 
-export function eventLabel(e: EventRecord): string {
-  if (e.kind === 'upstream') return `upstream ${Object.entries(e.upstream ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')}`;
-  return `${e.kind} ${e.service}`;
+/** Every step's timeline charts of a run (steps by index across targets). */
+export function runTimelineCharts(r: RunResults): { name: string; spec: TopLevelSpec }[] {
+  const n = Math.max(0, ...r.targets.map((t) => t.steps.length));
+  const title = (what: string) => `${what} — ${r.scenario.name} (${r.environment.cpus} CPUs, ${r.environment.runtime})`;
+  const out: { name: string; spec: TopLevelSpec }[] = [];
+  for (let i = 0; i < n; i++) {
+    const rows = r.targets.flatMap((t) => {
+      const s = t.steps[i];
+      return s?.timeline?.seconds.length ? [{ target: t.name, seconds: s.timeline.seconds, events: s.events ?? [] }] : [];
+    });
+    if (rows.length) out.push(...timelineCharts({ index: i, load: r.targets.find((t) => t.steps[i])!.steps[i]!.load, rows }, title));
+  }
+  return out;
 }
