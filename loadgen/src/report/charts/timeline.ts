@@ -43,12 +43,19 @@ export function timelineCharts(step: StepTimelines, title: (what: string) => str
       if (!seen) marks.set(key, { t: e.at_s, end: e.for_s !== undefined ? e.at_s + e.for_s : null, label: eventLabel(e), service: e.service });
     }
   }
-  const rules = [...marks.values()];
+  // Labels on three staggered lines, so that events close in time stay readable.
+  const rules = [...marks.values()].sort((a, b) => a.t - b.t).map((m, i) => ({ ...m, ly: 10 + 12 * (i % 3) }));
   return TIMELINE_MEASURES.map((m) => {
-    const values = step.rows.flatMap((r) => r.seconds.flatMap((s) => {
-      const v = m.value(s);
-      return v === null || !Number.isFinite(v) ? [] : [{ target: r.target, t: s.t_s, value: v }];
-    }));
+    // A second without a value (no answer, no sample: a row down) breaks its line: each run of
+    // valid seconds is its own segment (`detail`), in the row's colour.
+    const values = step.rows.flatMap((r) => {
+      let segment = 0;
+      return r.seconds.flatMap((s) => {
+        const v = m.value(s);
+        if (v === null || !Number.isFinite(v)) { segment++; return []; }
+        return [{ target: r.target, segment: `${r.target}#${segment}`, t: s.t_s, value: v }];
+      });
+    });
     return {
       name: timelineChartName(step.index, m.key),
       spec: {
@@ -69,8 +76,8 @@ export function timelineCharts(step: StepTimelines, title: (what: string) => str
             encoding: { x: { field: 't', type: 'quantitative' } },
           }, {
             data: { values: rules },
-            mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#333333', y: 0 },
-            encoding: { x: { field: 't', type: 'quantitative' }, text: { field: 'label' } },
+            mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#333333' },
+            encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'ly', type: 'quantitative', scale: null }, text: { field: 'label' } },
           }] : []),
           {
             data: { values },
@@ -78,6 +85,7 @@ export function timelineCharts(step: StepTimelines, title: (what: string) => str
             encoding: {
               x: { field: 't', type: 'quantitative', title: 'seconds from the start of the measure phase (warmup < 0)' },
               y: { field: 'value', type: 'quantitative', title: m.title, scale: { zero: true } },
+              detail: { field: 'segment', type: 'nominal' },
               color: { field: 'target', type: 'nominal', title: 'row', scale: { domain: targets, range: targets.map((t) => colourOf(t)) }, legend: { orient: 'right', labelLimit: 260 } },
             },
           },
