@@ -86,6 +86,8 @@ function drawStep(results, index, box) {
       axes: [{ ...AXIS, label: 's from measure start', labelSize: 20 }, { ...AXIS, size: 52, values: (u, vals) => vals.map(fmt.tick) }],
       series: [{ label: 's', value: (u, v) => fmt.num(v, 1) }, ...rows.map((r) => ({ label: r.name, stroke: colourOf(r.name), width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), spanGaps: false }))],
     }, data, div));
+    // For tests and curious users: how many values this chart is drawing.
+    div.dataset.points = String(data.slice(1).reduce((n, v) => n + v.filter((x) => x !== null && x !== undefined).length, 0));
   }
   const events = rows.flatMap((r) => (r.step.events ?? []).map((e) => ({ row: r.name, e, rec: (r.step.recovery ?? []).find((x) => x.event === e.index) })));
   if (events.length) {
