@@ -7,7 +7,7 @@ import type { RunResults, StepResult } from '../results/types.js';
 import { loadView } from './load-view.js';
 import type { ResultView } from './view.js';
 
-// What the idle-connections executor adds to a step (StepResult.idle) and how every reader shows it.
+// What the idle-connections executor adds to a step (StepResult.idle_connections) and how every reader shows it.
 
 export interface IdleMeasurement {
   connections_requested: number;
@@ -22,16 +22,16 @@ export interface IdleMeasurement {
   threads_per_connection: number | null;
 }
 
-/** The StepResult key the idle-connections executor writes. */
+/** The StepResult key the idle-connections executor writes (named after it; results written before it was used `idle`). */
 export interface IdleFields {
-  idle?: IdleMeasurement;
+  idle_connections?: IdleMeasurement;
 }
 
 export type IdleFinding = { kind: 'idle'; run: string; connections: number; threads_per_connection: number | null; bytes_per_connection: number | null; text: string };
 
 const num0 = { $ref: '#/definitions/num' };
 const IDLE_SCHEMA = {
-  idle: {
+  idle_connections: {
     type: 'object',
     required: ['rss_bytes_before', 'rss_bytes_after', 'bytes_per_connection', 'threads_per_connection'],
     properties: {
@@ -49,25 +49,29 @@ const perConnection = (i: IdleMeasurement) => `${i.bytes_per_connection === null
 
 export const idleView: ResultView = {
   name: 'idle-connections',
-  resultKeys: ['idle'],
+  resultKeys: ['idle_connections'],
+  upgrade(step) {
+    if (step.idle !== undefined && step.idle_connections === undefined) step.idle_connections = step.idle;
+    delete step.idle;
+  },
   resultSchema: IDLE_SCHEMA,
-  owns: (s) => s.idle !== undefined,
+  owns: (s) => s.idle_connections !== undefined,
   measuresRequests: false,
-  csv: { columns: ['idle_bytes_per_connection', 'idle_threads_per_connection'], rows: (s) => [[round3(s.idle?.bytes_per_connection), round3(s.idle?.threads_per_connection)]] },
+  csv: { columns: ['idle_bytes_per_connection', 'idle_threads_per_connection'], rows: (s) => [[round3(s.idle_connections?.bytes_per_connection), round3(s.idle_connections?.threads_per_connection)]] },
   stepTable: (r, steps, table) => table(
     [loadLabel(r.load_unit), 'open', 'RSS before', 'RSS after', 'bytes/conn', 'threads/conn', 'units after'],
-    steps.map((s) => (s.idle ? [s.load, s.idle.connections_open, formatBytes(s.idle.rss_bytes_before), formatBytes(s.idle.rss_bytes_after),
-      s.idle.bytes_per_connection === null ? '-' : formatBytes(s.idle.bytes_per_connection), num(s.idle.threads_per_connection, 3), num(s.idle.units_after, 0)]
+    steps.map((s) => (s.idle_connections ? [s.load, s.idle_connections.connections_open, formatBytes(s.idle_connections.rss_bytes_before), formatBytes(s.idle_connections.rss_bytes_after),
+      s.idle_connections.bytes_per_connection === null ? '-' : formatBytes(s.idle_connections.bytes_per_connection), num(s.idle_connections.threads_per_connection, 3), num(s.idle_connections.units_after, 0)]
       : [s.load, '-', '-', '-', '-', '-', '-'])),
   ),
   charts(r) {
     const { logX, targets, title, pick } = chartFrame(r);
     return [
-      { name: 'memory-per-connection', spec: lineChart(title('Memory per idle connection'), pick((x) => x.s.idle?.bytes_per_connection && x.s.idle.bytes_per_connection / 1024), targets,
+      { name: 'memory-per-connection', spec: lineChart(title('Memory per idle connection'), pick((x) => x.s.idle_connections?.bytes_per_connection && x.s.idle_connections.bytes_per_connection / 1024), targets,
         { x: 'idle connections', y: 'RSS per connection (KiB)', logX }) },
-      { name: 'rss-vs-load', spec: lineChart(title('Server memory vs idle connections'), pick((x) => x.s.idle?.rss_bytes_after && x.s.idle.rss_bytes_after / 2 ** 20), targets,
+      { name: 'rss-vs-load', spec: lineChart(title('Server memory vs idle connections'), pick((x) => x.s.idle_connections?.rss_bytes_after && x.s.idle_connections.rss_bytes_after / 2 ** 20), targets,
         { x: 'idle connections', y: 'RSS (MiB)', logX }) },
-      { name: 'threads-vs-load', spec: lineChart(title('OS threads vs idle connections'), pick((x) => x.s.idle?.threads_after), targets, { x: 'idle connections', y: 'OS threads', logX }) },
+      { name: 'threads-vs-load', spec: lineChart(title('OS threads vs idle connections'), pick((x) => x.s.idle_connections?.threads_after), targets, { x: 'idle connections', y: 'OS threads', logX }) },
     ];
   },
   findings: {
@@ -79,16 +83,16 @@ export const idleView: ResultView = {
   },
   // An idle step is read with the load table, its idle figures after it.
   console: loadView.console,
-  consoleExtra: (s) => (s.idle ? `  idle: ${s.idle.connections_open} open, ${perConnection(s.idle)}` : ''),
-  rssBytes: (s) => s.idle?.rss_bytes_after,
+  consoleExtra: (s) => (s.idle_connections ? `  idle: ${s.idle_connections.connections_open} open, ${perConnection(s.idle_connections)}` : ''),
+  rssBytes: (s) => s.idle_connections?.rss_bytes_after,
 };
 
 /** The step with the most connections open: the fixed cost of the process weighs least there. */
 function idleFinding(s: FindingSource, steps: StepResult[]): RowFinding | undefined {
-  const usable = steps.filter((x) => x.idle && x.idle.connections_open > 0 && (x.idle.bytes_per_connection !== null || x.idle.threads_per_connection !== null));
-  const top = usable.reduce<StepResult | undefined>((a, b) => (!a || b.idle!.connections_open > a.idle!.connections_open ? b : a), undefined);
+  const usable = steps.filter((x) => x.idle_connections && x.idle_connections.connections_open > 0 && (x.idle_connections.bytes_per_connection !== null || x.idle_connections.threads_per_connection !== null));
+  const top = usable.reduce<StepResult | undefined>((a, b) => (!a || b.idle_connections!.connections_open > a.idle_connections!.connections_open ? b : a), undefined);
   if (!top) return undefined;
-  const i = top.idle!;
+  const i = top.idle_connections!;
   return { kind: 'idle', run: s.ref.run, connections: i.connections_open, threads_per_connection: i.threads_per_connection, bytes_per_connection: i.bytes_per_connection,
     text: `${i.threads_per_connection === null ? '-' : fmt(i.threads_per_connection, 3)} threads and ${i.bytes_per_connection === null ? '-' : formatBytes(i.bytes_per_connection)} per idle connection (at ${i.connections_open} open; ${s.ref.run})` };
 }
@@ -104,5 +108,5 @@ function idleRanking(rows: Map<string, RowFinding[]>): Ranking {
 }
 
 function isIdleRun(r: RunResults): boolean {
-  return r.targets.some((t) => t.steps.some((x) => x.idle));
+  return r.targets.some((t) => t.steps.some((x) => x.idle_connections));
 }

@@ -59,7 +59,7 @@ export const idleConnections: Executor = {
           errors,
           loadgenThreads: 1,
           warnings,
-          fields: { idle: idleFigures(ctx.load, opened, before, after) },
+          fields: { idle_connections: idleFigures(ctx.load, opened, before, after) },
         };
       },
       close: async () => {

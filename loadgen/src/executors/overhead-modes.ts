@@ -2,9 +2,9 @@ import { OVERHEAD_MODES, type OverheadMode, type OverheadResult } from '@concurr
 import type { RunResults, StepResult } from '../results/types.js';
 
 // Every reader of overhead results (summary, CSV, charts, crossovers, findings: the overhead
-// executor's view) goes through these functions, so that they agree on one rule: a step's modes are overhead_modes, else
-// [overhead]; a measurement without a mode predates modes, when every row spawned a unit per
-// task, so it is 'spawn'.
+// executor's view) goes through these functions, so that they agree on one rule: a step's modes
+// are overhead.modes; a measurement without a mode predates modes, when every row spawned a
+// unit per task, so it is 'spawn'.
 
 export { OVERHEAD_MODES, type OverheadMode };
 
@@ -15,12 +15,9 @@ export { OVERHEAD_MODES, type OverheadMode };
  */
 export type OverheadMeasurement = Omit<OverheadResult, 'mode'> & { mode?: OverheadMode };
 
-/** The StepResult keys the overhead executor writes. */
+/** The StepResult key the overhead executor writes: every mode the step measured, in the scenario's order. */
 export interface OverheadFields {
-  /** The first mode the step measured. */
-  overhead?: OverheadMeasurement;
-  /** Every mode the step measured, in the scenario's order, each with its mode; readers fall back to [overhead]. */
-  overhead_modes?: OverheadMeasurement[];
+  overhead?: { modes: OverheadMeasurement[] };
 }
 
 export type ModedOverhead = OverheadMeasurement & { mode: OverheadMode };
@@ -30,8 +27,20 @@ export const LEGACY_OVERHEAD_MODE: OverheadMode = 'spawn';
 
 /** Every mode a step measured, each with its mode filled in (empty for non-overhead steps). */
 export function stepOverheads(s: StepResult): ModedOverhead[] {
-  const list = s.overhead_modes?.length ? s.overhead_modes : s.overhead ? [s.overhead] : [];
-  return list.map((o) => ({ ...o, mode: o.mode ?? LEGACY_OVERHEAD_MODE }));
+  return (s.overhead?.modes ?? []).map((o) => ({ ...o, mode: o.mode ?? LEGACY_OVERHEAD_MODE }));
+}
+
+/**
+ * Results written before the overhead executor kept one key: `overhead` was the first mode's
+ * measurement and `overhead_modes` (when there) every mode; both become overhead.modes.
+ */
+export function upgradeOverheadStep(step: Record<string, unknown>): void {
+  const o = step.overhead as { modes?: unknown } | undefined;
+  if (o && !Array.isArray(o.modes)) {
+    const modes = step.overhead_modes;
+    step.overhead = { modes: Array.isArray(modes) && modes.length ? modes : [o] };
+  }
+  delete step.overhead_modes;
 }
 
 /** One mode's measurement of a step, if the step measured it. */

@@ -5,10 +5,10 @@ import { num, round3 } from '../report/markdown.js';
 import type { RunResults, StepResult } from '../results/types.js';
 import { overheadFindings } from './overhead-findings.js';
 import { modeCrossovers } from './overhead-crossover.js';
-import { LEGACY_OVERHEAD_MODE, OVERHEAD_MODES, runOverheadModes, stepOverhead, stepOverheads, type ModedOverhead, type OverheadMode } from './overhead-modes.js';
+import { LEGACY_OVERHEAD_MODE, OVERHEAD_MODES, runOverheadModes, stepOverhead, stepOverheads, upgradeOverheadStep, type ModedOverhead, type OverheadMode } from './overhead-modes.js';
 import type { ConsoleTable, ResultView, Table } from './view.js';
 
-// What the overhead executor adds to a step (StepResult.overhead, overhead_modes) and how every
+// What the overhead executor adds to a step (StepResult.overhead.modes) and how every
 // reader shows it: a table, a chart pair and a CSV row per /overhead mode (pool and spawn answer
 // different questions and are never mixed), and the crossovers of the rows' curves.
 
@@ -50,10 +50,14 @@ const CONSOLE: ConsoleTable = {
 
 export const overheadView: ResultView = {
   name: 'overhead',
-  resultKeys: ['overhead', 'overhead_modes'],
+  resultKeys: ['overhead'],
+  upgrade: upgradeOverheadStep,
   resultSchema: {
-    overhead: MEASUREMENT_SCHEMA,
-    overhead_modes: { type: 'array', description: 'every mode the step measured; overhead is the first of them', items: MEASUREMENT_SCHEMA },
+    overhead: {
+      type: 'object',
+      required: ['modes'],
+      properties: { modes: { type: 'array', minItems: 1, description: 'every mode the step measured, in the scenario\'s order', items: MEASUREMENT_SCHEMA } },
+    },
   },
   owns: (s) => stepOverheads(s).length > 0,
   measuresRequests: false,
@@ -106,7 +110,7 @@ export const overheadView: ResultView = {
 function crossoverSection(r: RunResults, table: Table): string[] {
   const out = ['## Overhead crossovers', '',
     'Overhead is elapsed / ideal (1.00 = a perfect pool). Row A crosses row B at C workers when A\'s overhead was at most B\'s at the smallest worker count and, from C on, stays more than 10% above B\'s. Each mode is its own set of curves.', ''];
-  if (r.targets.some((t) => t.steps.some((s) => s.overhead && !s.overhead.mode))) {
+  if (r.targets.some((t) => t.steps.some((s) => s.overhead?.modes.some((o) => !o.mode)))) {
     out.push(`_These results predate /overhead modes: read as ${LEGACY_OVERHEAD_MODE} (the rows then spawned a unit per task)._`, '');
   }
   for (const mode of runOverheadModes(r)) {

@@ -87,7 +87,7 @@ export const overhead: Executor = {
           errors,
           loadgenThreads: 1,
           warnings,
-          ...(measured.length ? { fields: { overhead: measured[0], overhead_modes: measured } } : {}),
+          ...(measured.length ? { fields: { overhead: { modes: measured } } } : {}),
         };
       },
       close: async () => {},

@@ -48,8 +48,14 @@ export interface FindingsPart {
 export interface ResultView {
   /** Its name, also the web page's module for it: loadgen/web/js/views/<name>.js. */
   name: string;
-  /** The StepResult keys this view's executor or plugin writes (schema_version 1 names); nobody else reads them. */
+  /** The StepResult key(s) this view's executor or plugin writes, named after it; nobody else reads them. */
   resultKeys: readonly string[];
+  /**
+   * Reads a step written before executors kept their fields under one key (results.json of
+   * schema_version 1 as first written: idle, overhead + overhead_modes) into this layout, in
+   * place; results/files.ts readResults runs it on every step before validating.
+   */
+  upgrade?(step: Record<string, unknown>): void;
   /** JSON Schema of those keys, merged into results.schema.json's step properties (results/validate.ts). */
   resultSchema?: Record<string, unknown>;
   /**

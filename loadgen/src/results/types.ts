@@ -1,6 +1,7 @@
 // results.json, schema_version 2: the pinned contract that `lab report`, `lab compare`, the web
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
-// fields); anything else bumps schema_version. results.schema.json mirrors this file.
+// fields); anything else bumps schema_version. results.schema.json mirrors this file, and each
+// executor's view (executors/view.ts resultSchema) the step keys it declares.
 
 import type { CrossCheckFields } from '../executors/cross-check.js';
 import type { IdleFields } from '../executors/idle-connections-view.js';
@@ -48,8 +49,9 @@ export interface LoadgenUsage {
 
 /**
  * One step of one target. The fields every executor fills are here; each executor and step
- * plugin declares the keys it adds (IdleFields: idle, OverheadFields: overhead + overhead_modes,
- * CrossCheckFields: cross_check) beside its code, and only its view reads them.
+ * plugin keeps what it adds under one key named after it, declared beside its code
+ * (IdleFields: idle_connections, OverheadFields: overhead, CrossCheckFields: cross_check); only
+ * its view reads it. Files in the first layout of schema 1 are read into this one (results/upgrade.ts).
  */
 export interface StepResult extends IdleFields, OverheadFields, CrossCheckFields {
   /** Connections, arrival rate (req/s) or workers, depending on the executor. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { EXECUTOR_NAMES, RESULT_VIEWS, STEP_PLUGINS } from '../../src/executors/registry.js';
+import { EXECUTOR_NAMES, executors, PLUGIN_VIEWS, RESULT_VIEWS, SCENARIO_PARTS, STEP_PLUGINS, stepPlugins } from '../../src/executors/registry.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const LOADGEN = path.join(REPO_ROOT, 'loadgen');
@@ -49,7 +49,7 @@ test('no module outside the executors names an executor or reads its result keys
   assert.ok(Object.keys(sources).length > 50, 'the scan found the sources');
   const names = [...EXECUTOR_NAMES, ...STEP_PLUGINS.map((p) => p.name)];
   const keys = RESULT_VIEWS.flatMap((v) => v.resultKeys);
-  assert.deepEqual([...keys].sort(), ['cross_check', 'idle', 'overhead', 'overhead_modes'], 'the views declare the step keys results.json has');
+  assert.deepEqual([...keys].sort(), ['cross_check', 'idle_connections', 'overhead'], 'the views declare the step keys results.json has');
   assert.deepEqual(ownershipProblems(sources, names, keys), []);
 });
 
@@ -61,4 +61,15 @@ test('the rule catches a name and a key, and leaves comments and calls alone', (
     'report/x.ts: reads .overhead',
     'report/x.ts: reads .idle',
   ]);
+});
+
+test('the registry: names are their keys, each step key and scenario key has one owner, each schema names its keys', () => {
+  for (const [key, e] of Object.entries(executors)) assert.equal(e.name, key);
+  for (const [key, p] of Object.entries(stepPlugins)) assert.equal(p.name, key);
+  const stepKeys = RESULT_VIEWS.flatMap((v) => v.resultKeys);
+  assert.equal(new Set(stepKeys).size, stepKeys.length, `a step key has two owners: ${stepKeys.join(', ')}`);
+  for (const v of RESULT_VIEWS) assert.deepEqual(Object.keys(v.resultSchema ?? {}), [...v.resultKeys], `${v.name}: resultSchema describes its resultKeys`);
+  const scenarioKeys = SCENARIO_PARTS.flatMap((p) => Object.keys(p.configSchema));
+  assert.equal(new Set(scenarioKeys).size, scenarioKeys.length, `a scenario key has two owners: ${scenarioKeys.join(', ')}`);
+  assert.equal(RESULT_VIEWS.filter((v) => !v.owns).length, PLUGIN_VIEWS.filter((v) => !v.owns).length + 1, 'one default view among the executors');
 });

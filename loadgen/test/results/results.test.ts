@@ -53,16 +53,36 @@ describe('results model', () => {
     assert.equal(checks.find((c) => c.threshold === 'errors < 1%')!.passed, true);
   });
 
-  it('overhead modes: the schema takes mode and overhead_modes; results without a mode read as spawn', () => {
+  it('overhead modes: the schema takes overhead.modes, each with its mode; results without a mode read as spawn', () => {
     assert.deepEqual(resultsProblems(fixtureOverhead()), []);
-    const bad = fixtureOverhead() as unknown as { targets: { steps: { overhead_modes: { mode: string }[] }[] }[] };
-    bad.targets[0]!.steps[0]!.overhead_modes[1]!.mode = 'fork';
-    assert.ok(resultsProblems(bad).some((p) => p.includes('/targets/0/steps/0/overhead_modes/1/mode')), resultsProblems(bad).join('\n'));
-    const legacy = readResults(path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs', 'overhead-2026-11'));
-    assert.ok(legacy.targets.every((t) => t.steps.every((s) => s.overhead && s.overhead.mode === undefined && s.overhead_modes === undefined)), 'the first README run predates modes');
+    const bad = fixtureOverhead() as unknown as { targets: { steps: { overhead: { modes: { mode: string }[] } }[] }[] };
+    bad.targets[0]!.steps[0]!.overhead.modes[1]!.mode = 'fork';
+    assert.ok(resultsProblems(bad).some((p) => p.includes('/targets/0/steps/0/overhead/modes/1/mode')), resultsProblems(bad).join('\n'));
+    const dir = path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs', 'overhead-2026-11');
+    const raw = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as { targets: { steps: Record<string, { mode?: string } | undefined>[] }[] };
+    assert.ok(raw.targets.every((t) => t.steps.every((s) => s.overhead && s.overhead.mode === undefined && s.overhead_modes === undefined)), 'the first README run predates modes and the one key');
+    const legacy = readResults(dir);
+    assert.ok(legacy.targets.every((t) => t.steps.every((s) => s.overhead!.modes.length === 1 && s.overhead!.modes[0]!.mode === undefined)), 'read as overhead.modes');
     assert.deepEqual(runOverheadModes(legacy), ['spawn']);
     assert.deepEqual(stepOverheads(legacy.targets[0]!.steps[0]!).map((o) => o.mode), ['spawn']);
     assert.ok(overheadCrossovers(legacy).every((x) => x.mode === 'spawn'));
+  });
+
+  it('results in the first layout of schema 1 (idle; overhead + overhead_modes) are read into one key per executor', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-results-'));
+    const m = (mode: string) => ({ workers: 4, tasks: 20, sleep_ms: 5, elapsed_s: 0.03, ideal_s: 0.025, overhead: 1.2, mode });
+    const idle = { connections_requested: 10, connections_open: 10, rss_bytes_before: 1, rss_bytes_after: 2, threads_before: 1, threads_after: 1, units_before: 1, units_after: 11, bytes_per_connection: 0.1, threads_per_connection: 0 };
+    const old = fixtureResults() as unknown as { targets: { steps: Record<string, unknown>[] }[] };
+    old.targets[0]!.steps[0]!.idle = idle;
+    Object.assign(old.targets[0]!.steps[1]!, { overhead: m('pool'), overhead_modes: [m('pool'), m('spawn')] });
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(old));
+    const r = readResults(dir);
+    const [a, b] = r.targets[0]!.steps as unknown as Record<string, unknown>[];
+    assert.deepEqual(a!.idle_connections, idle);
+    assert.equal(a!.idle, undefined);
+    assert.deepEqual(b!.overhead, { modes: [m('pool'), m('spawn')] });
+    assert.equal(b!.overhead_modes, undefined);
+    assert.deepEqual(resultsProblems(r), []);
   });
 
 

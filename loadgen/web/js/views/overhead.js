@@ -1,12 +1,12 @@
-// The overhead executor's results (StepResult.overhead, overhead_modes): one chart per /overhead
+// The overhead executor's results (StepResult.overhead.modes): one chart per /overhead
 // mode (pool and spawn are different experiments, never one line).
 import { loadChart } from '../charts.js';
 import { colourOf } from '../targets.js';
 import { byLoad, logLoads } from '../views.js';
 
-// A step's modes: overhead_modes, else [overhead]; results written before modes have none and
-// spawned a unit per task (as loadgen/src/executors/overhead-modes.ts).
-const overheadModes = (s) => (s.overhead_modes?.length ? s.overhead_modes : s.overhead ? [s.overhead] : []).map((o) => ({ ...o, mode: o.mode ?? 'spawn' }));
+// A step's modes (the API reads older layouts into overhead.modes); results written before
+// modes have none and spawned a unit per task (as loadgen/src/executors/overhead-modes.ts).
+const overheadModes = (s) => (s.overhead?.modes ?? []).map((o) => ({ ...o, mode: o.mode ?? 'spawn' }));
 
 export const owns = (s) => overheadModes(s).length > 0;
 
