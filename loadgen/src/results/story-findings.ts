@@ -47,7 +47,7 @@ export function storyFindings(s: FindingSource, t: TargetResult): RowFinding[] {
       out.push({
         kind: 'slopes', run: s.ref.run, load: step.load, window_s: Math.max(...judged.map((x) => x.window_s)), possible_leak: leaks.length > 0, slopes: judged,
         text: leaks.length
-          ? `possible leak: ${leaks.map((x) => `${PER_MIN[x.measure](x.per_min!)} (bound ${x.bound_per_min}${x.measure === 'rss_bytes' ? ' B' : ''}/min, r² ${x.r2})`).join('; ')} over ${window} min (${s.ref.run}, ${step.load})`
+          ? `possible leak: ${leaks.map((x) => `${PER_MIN[x.measure](x.per_min!)} (bound ${x.measure === 'rss_bytes' ? `${x.bound_per_min / 2 ** 20} MiB` : x.bound_per_min}/min, r² ${x.r2})`).join('; ')} over ${window} min (${s.ref.run}, ${step.load})`
           : `no leak over ${window} min: ${figures} (${s.ref.run}, ${step.load})`,
       });
     }
