@@ -4,6 +4,7 @@ import { effectiveDelayMs } from '../scenario/types.js';
 import { echoPath, probeEcho } from './echo-request.js';
 import { latencyHistogram, latencyOf, recordMs } from './histogram.js';
 import { runWrk } from './wrk.js';
+import { feedAutocannon } from './autocannon-timeline.js';
 import { loadView } from './load-view.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
@@ -85,6 +86,7 @@ function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, wo
     );
     const stop = () => instance.stop();
     ctx.signal.addEventListener('abort', stop, { once: true });
+    if (ctx.timeline && !workers) feedAutocannon(instance, ctx.timeline);
     if (!live || workers) return;
     // Worker threads emit no responses here; the run loop then takes the live rate from the
     // server. autocannon's own 'tick' counter races with its sampling reset, so count here.

@@ -22,6 +22,18 @@ export interface StepContext {
   signal: AbortSignal;
   /** Live figures, at least once per second while load runs. */
   onLive(f: LiveFigures): void;
+  /** The step's per-second timeline (scenario-run/timeline): every answer and failed request, warmup and measure. */
+  timeline?: RequestTimeline;
+}
+
+/** What an executor tells a step's timeline per request (scenario-run/timeline/recorder.ts implements it). */
+export interface RequestTimeline {
+  /** An answer: latency, whether it was right, the error kind when not (e.g. `status 502`). */
+  response(latencyMs: number, ok: boolean, errorKind?: string): void;
+  /** A request without an answer (`timeout`, `connection`...). */
+  error(kind: string): void;
+  /** The answer just counted ok had the wrong body. */
+  mismatch(): void;
 }
 
 export interface Measurement {

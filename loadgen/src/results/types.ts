@@ -1,4 +1,4 @@
-// results.json, schema_version 1: the pinned contract that `lab report`, `lab compare`, the web
+// results.json, schema_version 2: the pinned contract that `lab report`, `lab compare`, the web
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
 // fields); anything else bumps schema_version. results.schema.json mirrors this file, and each
 // executor's view (executors/view.ts resultSchema) the step keys it declares.
@@ -7,7 +7,10 @@ import type { CrossCheckFields } from '../executors/cross-check.js';
 import type { IdleFields } from '../executors/idle-connections-view.js';
 import type { OverheadFields } from '../executors/overhead-modes.js';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+import type { EventRecord, Recovery, ServiceLifeEvent, Slope, StepTimeline } from './story-types.js';
+
+/** 2 added the per-second timeline, events, recovery, supervision and slopes (all optional in a step); 1 still reads. */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export interface LatencyMs {
   p50: number | null;
@@ -66,6 +69,15 @@ export interface StepResult extends IdleFields, OverheadFields, CrossCheckFields
   warnings: string[];
   /** The time the counters cover; rates per second of server and loadgen CPU use real_s. */
   window?: StepWindow;
+  /** Schema 2 (results/story-types.ts): one entry per second of warmup, measure and cooldown. */
+  timeline?: StepTimeline;
+  /** Schema 2: the scenario's events as applied in this step, and how the row came through each. */
+  events?: EventRecord[];
+  recovery?: Recovery[];
+  /** Schema 2: crashes and restarts the runtime saw during the step. */
+  supervision?: ServiceLifeEvent[];
+  /** Schema 2: RSS, threads and open fds per minute over the measure phase (a soak's leak witness). */
+  slopes?: Slope[];
 }
 
 /** A step's planned measure time and the wall time its server counters really cover. */
@@ -99,7 +111,7 @@ export interface Environment {
 }
 
 export interface RunResults {
-  schema_version: 1;
+  schema_version: 1 | 2;
   scenario: Record<string, unknown> & { name: string; executor: string };
   environment: Environment;
   started_at: string;

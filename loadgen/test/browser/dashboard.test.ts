@@ -84,6 +84,11 @@ test('live charts draw, quick runs from the page with progress and a 409 shown, 
   assert.equal(points.length, 4, 'throughput, p99, memory, threads');
   for (const n of points) assert.ok(n >= 4, `a result chart drew ${n} points: ${points.join(',')}`);
   assert.equal(await page.locator('table.steps tbody tr').count(), 4);
+  // The step's 1-second timeline: one chart per measure, both rows overlaid.
+  await page.waitForSelector('#timeline .timeline-charts .chart[data-points]', { timeout: 10_000 });
+  const timeline = await page.locator('#timeline .timeline-charts .chart').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
+  assert.equal(timeline.length, 7, 'rps, p99, errors, in-flight, threads, RSS, CPU');
+  assert.ok(timeline[0]! >= 2 && timeline[4]! >= 2, `timeline charts drew ${timeline.join(',')}`);
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(SHOTS, 'results.png'), fullPage: true });
 

@@ -82,7 +82,7 @@ export const runCommand: Command = {
     console.error(metrics.note);
     let runtime: LabRuntime | undefined;
     try {
-      runtime = await openRuntime({ kind, targets, onEvent: (e) => console.error(formatLabEvent(e)) });
+      runtime = await openRuntime({ kind, targets, supervise: true, onEvent: (e) => console.error(formatLabEvent(e)) });
       for (const u of runtime.unavailable) console.error(`unavailable: ${u.name}: ${u.reason}${u.hint ? `\n  fix: ${u.hint}` : ''}`);
       if (runtime.targets.length === 0) throw new LabError('no target is running: nothing to measure', EXIT.verifyFailed);
       if (abort.signal.aborted) return EXIT_INTERRUPTED;

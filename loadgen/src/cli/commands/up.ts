@@ -117,7 +117,8 @@ async function openForUp(values: CommandValues, onEvent: (e: LabEvent) => void =
     console.error(formatLabEvent(e));
   };
   if (runtimeKind(values) === 'docker') return openRuntime({ kind: 'docker', targets, onEvent: log });
-  return openLocalRuntime({ targets, onEvent: log });
+  // A row that dies while the lab is up comes back (runtime/local/supervisor.ts).
+  return openLocalRuntime({ targets, supervise: true, onEvent: log });
 }
 
 /** The upstream and the rows `lab up` will start, from the manifests (an unknown --targets name fails here, before anything starts). */
