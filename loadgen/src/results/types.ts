@@ -131,7 +131,7 @@ export interface Environment {
   os: string;
   node: string;
   python: string | null;
-  runtime: 'local' | 'docker';
+  runtime: 'local' | 'docker' | 'swarm';
   cpu_model?: string;
   hostname?: string;
 }

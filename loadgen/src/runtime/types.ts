@@ -72,8 +72,12 @@ export interface ResourceLimits {
   memory?: number;
 }
 
+/** Where the services run: local processes, Docker containers on this daemon, a swarm's services. */
+export const RUNTIME_KINDS = ['local', 'docker', 'swarm'] as const;
+export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+
 export interface LabRuntime {
-  readonly kind: 'local' | 'docker';
+  readonly kind: RuntimeKind;
   /** The upstream as the lab process reaches it (for /admin/config). */
   readonly upstream: Endpoint;
   /** Implementations that are up and healthy. */

@@ -25,11 +25,11 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a load scenario (verify first), write results.json/csv/summary/charts after every step',
   usage: [
-    'Usage: lab run <scenario.yaml | name> [--runtime local|docker] [--targets a,b] [--out DIR] [--skip-verify] [--cross-check]',
+    'Usage: lab run <scenario.yaml | name> [--runtime local|docker|swarm] [--targets a,b] [--out DIR] [--skip-verify] [--cross-check]',
     '',
     'Runs a scenario (a file, or a name from loadgen/scenarios: io-ramp, line-ramp, overhead,',
     'idle-connections, cpu-bound, quick) against every target it names, verifying them first.',
-    '  --runtime      local (default: processes on 127.0.0.1) or docker',
+    '  --runtime      local (default: processes on 127.0.0.1), docker or swarm',
     '  --targets      comma-separated implementation names; overrides the scenario\'s targets',
     '  --out          folder for the run folder <UTC time>_<scenario>/ (default: ./results)',
     '  --skip-verify  measure without checking the contract first (for quick experiments only)',

@@ -9,6 +9,7 @@ import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
 import { startWebServer, type WebServer } from '../../web-server/server.js';
 import { formatVerifyReport, verifyTargets, type VerifyReport } from '../../verify/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
+import { parseRuntimeKind } from './verify.js';
 
 export interface StartLabOptions extends Omit<LocalRuntimeOptions, 'onEvent'> {
   /** Where progress lines go (default console.error; the table goes to console.log). */
@@ -114,11 +115,10 @@ function consoleReportingRunner(runtime: LabRuntime): StartRun {
 }
 
 async function openForUp(values: CommandValues): Promise<LabRuntime> {
-  const kind = stringFlag(values, 'runtime') ?? 'local';
-  if (kind !== 'local' && kind !== 'docker') throw new LabError(`--runtime must be local or docker, got '${kind}'`);
+  const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
   const targets = listFlag(values, 'targets');
-  if (kind === 'docker') {
-    return openRuntime({ kind: 'docker', targets, onEvent: (e) => console.error(formatLabEvent(e)) });
+  if (kind !== 'local') {
+    return openRuntime({ kind, targets, onEvent: (e) => console.error(formatLabEvent(e)) });
   }
   return startLab({ targets });
 }
@@ -127,7 +127,7 @@ export const upCommand: Command = {
   name: 'up',
   summary: 'start the lab: services, verify, web dashboard on :8080, the default scenario once; until Ctrl-C',
   usage: [
-    'Usage: lab up [--no-run] [--no-autorun] [--scenario NAME] [--runtime local|docker] [--targets a,b] [--out DIR]',
+    'Usage: lab up [--no-run] [--no-autorun] [--scenario NAME] [--runtime local|docker|swarm] [--targets a,b] [--out DIR]',
     '',
     'Starts the upstream and the implementations as local processes on 127.0.0.1 (ports + LAB_PORT_OFFSET),',
     'lists the unavailable ones with the command that installs what they miss, verifies them, serves the',
@@ -136,7 +136,7 @@ export const upCommand: Command = {
     '  --no-run      only the services (no verify, no dashboard, no default scenario)',
     '  --no-autorun  verify and serve the dashboard, but do not run the default scenario (also LAB_AUTORUN=0)',
     `  --scenario    the scenario to run once (default ${DEFAULT_SCENARIO}, or LAB_DEFAULT_SCENARIO)`,
-    '  --runtime     local (default: start processes) or docker (attach to the containers of docker compose)',
+    '  --runtime     local (default: start processes), docker (attach to the containers of docker compose) or swarm (to the services of docker-stack.yml, through a manager)',
     '  --targets     comma-separated implementation names (default: all)',
     '  --out         results folder (default results/)',
   ].join('\n'),
