@@ -11,7 +11,7 @@ const GRACE_MS = 30_000;
 
 function failedReport(job: WorkerJob, error: string): WorkerReport {
   return {
-    v: PROTOCOL_VERSION, index: job.index, host: 'localhost',
+    v: PROTOCOL_VERSION, index: job.index, startAtMs: job.startAtMs, host: 'localhost',
     measurement: { requests: 0, ok: 0, durationS: 0, latencyMs: { p50: null, p90: null, p99: null, p999: null, max: null }, errors: { timeouts: 0, non2xx: 0, connection: 0, by_kind: {} }, loadgenThreads: 1, warnings: [] },
     histogram: '', cpuSeconds: 0, measureStartMs: 0, measureEndMs: 0, error,
   };

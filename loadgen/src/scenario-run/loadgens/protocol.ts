@@ -7,13 +7,17 @@ import type { ScenarioSource } from '../../scenario/types.js';
 // The load generator worker protocol (`lab run --loadgens K`). The coordinator gives each of K
 // generator processes a job; each puts its share of a step's load on the target, then reports
 // its counters, its serialized HDR histogram and its own CPU. One job in, one report out:
-//   job:    JSON in the environment variable LAB_LOADGEN_JOB (a child process, or a swarm task:
-//           neither needs a channel back to the coordinator to start)
+//   job:    JSON in the environment variable LAB_LOADGEN_JOB (a child process), or every job in
+//           LAB_LOADGEN_JOBS and the task's slot (1..K) in LAB_LOADGEN_SLOT (a swarm service's
+//           tasks: `{{.Task.Slot}}`); neither needs a channel back to the coordinator to start
 //   report: one stdout line `LAB_LOADGEN_REPORT <json>` (a child's pipe, a task's log)
 // Phases line up by the clock: every generator starts warming up at `startAtMs` (epoch ms),
 // measures right after, so the K measure windows cover the same seconds.
 
 export const JOB_ENV = 'LAB_LOADGEN_JOB';
+/** A swarm service's tasks share one environment: every job, and each task picks its slot's. */
+export const JOBS_ENV = 'LAB_LOADGEN_JOBS';
+export const SLOT_ENV = 'LAB_LOADGEN_SLOT';
 export const REPORT_PREFIX = 'LAB_LOADGEN_REPORT ';
 export const PROTOCOL_VERSION = 1;
 
@@ -37,6 +41,8 @@ export interface WorkerJob {
 export interface WorkerReport {
   v: typeof PROTOCOL_VERSION;
   index: number;
+  /** The job's startAtMs: tells this step's reports from an earlier step's in a service log. */
+  startAtMs: number;
   /** Where it ran: a hostname (a swarm task reports its node's). */
   host: string;
   /** The measure phase's counters, as the executor returned them (latency recomputed on merge). */
@@ -86,6 +92,23 @@ export function parseJob(raw: string | undefined): WorkerJob {
   if (typeof job.scenario !== 'object' || job.scenario === null) problems.push('scenario must be the scenario source object');
   if (problems.length > 0) throw new Error(`${JOB_ENV}: ${problems.join('; ')}`);
   return job as WorkerJob;
+}
+
+/** This process's job: LAB_LOADGEN_JOB, or its slot's entry of LAB_LOADGEN_JOBS. */
+export function jobFromEnv(env: NodeJS.ProcessEnv): WorkerJob {
+  const all = env[JOBS_ENV];
+  if (all === undefined || all === '') return parseJob(env[JOB_ENV]);
+  const slot = Number(env[SLOT_ENV]);
+  let jobs: unknown;
+  try {
+    jobs = JSON.parse(all);
+  } catch (err) {
+    throw new Error(`${JOBS_ENV} is not JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(jobs) || !Number.isInteger(slot) || slot < 1 || slot > jobs.length) {
+    throw new Error(`${SLOT_ENV} must be a task slot from 1 to the ${Array.isArray(jobs) ? jobs.length : '?'} jobs of ${JOBS_ENV}, got '${env[SLOT_ENV] ?? ''}'`);
+  }
+  return parseJob(JSON.stringify(jobs[slot - 1]));
 }
 
 export function formatReport(r: WorkerReport): string {

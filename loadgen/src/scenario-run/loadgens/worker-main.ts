@@ -1,7 +1,7 @@
 // Entry point of a load generator process (`lab run --loadgens K` starts K of them: child
 // processes, or the stack's `loadgen` service tasks): the job from LAB_LOADGEN_JOB, one report
 // line on stdout, exit 0 when it measured, 1 when it failed (the report says why), 2 on a bad job.
-import { formatReport, JOB_ENV, parseJob } from './protocol.js';
+import { formatReport, jobFromEnv } from './protocol.js';
 import { runWorkerJob } from './worker.js';
 
 const controller = new AbortController();
@@ -9,7 +9,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => contro
 
 let job;
 try {
-  job = parseJob(process.env[JOB_ENV]);
+  job = jobFromEnv(process.env);
 } catch (err) {
   console.error(`Error: ${(err as Error).message}`);
   process.exit(2);

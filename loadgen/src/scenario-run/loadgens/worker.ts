@@ -27,7 +27,7 @@ function noRuntime(executor: string): LabRuntime {
 }
 
 export async function runWorkerJob(job: WorkerJob, signal: AbortSignal, servicesDir?: string): Promise<WorkerReport> {
-  const base = { v: PROTOCOL_VERSION, index: job.index, host: process.env.LAB_LOADGEN_HOST || os.hostname() } as const;
+  const base = { v: PROTOCOL_VERSION, index: job.index, startAtMs: job.startAtMs, host: process.env.LAB_LOADGEN_HOST || os.hostname() } as const;
   const failed = (error: string): WorkerReport => ({
     ...base, measurement: { requests: 0, ok: 0, durationS: 0, latencyMs: { p50: null, p90: null, p99: null, p999: null, max: null }, errors: { timeouts: 0, non2xx: 0, connection: 0, by_kind: {} }, loadgenThreads: 1, warnings: [] },
     histogram: '', cpuSeconds: 0, measureStartMs: 0, measureEndMs: 0, error,

@@ -11,7 +11,7 @@ function report(index: number, latenciesMs: number[], extra: Partial<WorkerRepor
   const h = latencyHistogram();
   for (const ms of latenciesMs) recordMs(h, ms);
   return {
-    v: PROTOCOL_VERSION, index, host: `gen${index}`,
+    v: PROTOCOL_VERSION, index, startAtMs: 500, host: `gen${index}`,
     measurement: {
       requests: latenciesMs.length + 3, ok: latenciesMs.length, durationS: 10 + index / 100, latencyMs: latencyOf(h),
       errors: { timeouts: 1, non2xx: 2, connection: 0, by_kind: { timeout: 1, 'status 502': 2 } }, loadgenThreads: 1, warnings: [], ...extra,
