@@ -22,12 +22,23 @@ from labcommon.validation import check_text, parse_echo_query, parse_overhead_qu
 import asyncio_overhead
 
 IMPL = "python-asyncio"
+MODEL = "asyncio coroutines (aiohttp)"
 # SIGTERM waits this long at most for requests in flight (the upstream timeout bounds each one).
 MAX_DRAIN_S = 10.0
 
-cfg = read_config_or_exit(IMPL)
-metrics = LabMetrics(impl=IMPL, model="asyncio coroutines (aiohttp)",
-                     runtime=python_runtime("aiohttp %s" % aiohttp.__version__), unit="coroutines")
+# Set by run() in the name of the row that runs this code: python-asyncio, or python-uvloop,
+# which runs this same file on its own event loop.
+cfg = None
+metrics = None
+
+
+def loop_runtime(loop):
+    """'' on asyncio's own loop, else ' + <library> <version>' of the loop that really runs
+    (python-uvloop: ' + uvloop 0.17.0'), so lab_info names the loop it measured."""
+    library = type(loop).__module__.split(".")[0]
+    if library == "asyncio":
+        return ""
+    return " + %s %s" % (library, getattr(sys.modules.get(library), "__version__", "(unknown version)"))
 
 
 class Upstream:
@@ -194,8 +205,11 @@ app_state = {}
 stopping = asyncio.Event()
 
 
-async def main():
+async def main(impl, model):
+    global metrics
     loop = asyncio.get_running_loop()
+    metrics = LabMetrics(impl=impl, model=model, unit="coroutines",
+                         runtime=python_runtime("aiohttp %s%s" % (aiohttp.__version__, loop_runtime(loop))))
     metrics.set_units_function(lambda: len(asyncio.all_tasks(loop)))
     app = web.Application()
     app["upstream"] = app_state["upstream"] = Upstream()
@@ -214,7 +228,7 @@ async def main():
         line_server = await asyncio.start_server(serve_line, cfg.bind, cfg.line_port, limit=MAX_LINE_BYTES,
                                                  backlog=1024)
     except OSError as err:
-        sys.stderr.write("%s: cannot listen: %s\n" % (IMPL, err))
+        sys.stderr.write("%s: cannot listen: %s\n" % (impl, err))
         await runner.cleanup()
         await app_state["upstream"].session.close()
         return 1
@@ -223,7 +237,7 @@ async def main():
     # One parseable line (stderr, like every Python row): with PORT=0 the tests read the
     # OS-chosen ports from it.
     sys.stderr.write("%s: listening http=%d line=%d bind=%s upstream=%s\n"
-                     % (IMPL, http_port, line_port, cfg.bind, cfg.upstream_url))
+                     % (impl, http_port, line_port, cfg.bind, cfg.upstream_url))
     sys.stderr.flush()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
@@ -239,5 +253,14 @@ async def main():
     return 0
 
 
+def run(impl=IMPL, model=MODEL, loop_factory=None):
+    """Serves until SIGTERM; returns the exit status. loop_factory None is asyncio's own loop
+    (what asyncio.run uses); python-uvloop passes its name, its model and uvloop.new_event_loop."""
+    global cfg
+    cfg = read_config_or_exit(impl)
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        return runner.run(main(impl, model))
+
+
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(run())
