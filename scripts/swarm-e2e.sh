@@ -8,6 +8,9 @@
 #   remove the stack, leave the swarm, stop the dockerd it started. Always, also on failure.
 # The stack binds the lab's fixed ports on 127.0.0.1 (LAB_BIND): nothing else may use them.
 # It refuses to run on a daemon already in a swarm: leaving it would break someone else's.
+# SWARM_E2E_NODES=2 adds a second node on this machine: a second dockerd (its own data root,
+# exec root, pidfile, socket) joins as a worker on 127.0.0.2, labelled lab.role=loadgen, and
+# the `--loadgens 2` run's generators run there. It is stopped and its folders removed after.
 # Env: E2E_KEEP=1 leaves the stack and the swarm up for a look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +20,10 @@ STACK=lab
 HEALTH_TIMEOUT_S=240
 DOCKERD_PID=""
 SWARM_OURS=0
+NODES="${SWARM_E2E_NODES:-1}"
+D2="/tmp/lab-swarm-e2e-node2"
+D2_SOCK="unix://$D2/docker.sock"
+D2_PID=""
 STAGE="start"
 STAGE_START=$SECONDS
 TIMINGS=()
@@ -54,6 +61,16 @@ finish() {
       sleep 1
     done
     docker swarm leave --force >/dev/null 2>&1 && log "left the swarm"
+  fi
+  if [ -n "$D2_PID" ] && [ "${E2E_KEEP:-0}" != 1 ]; then
+    docker -H "$D2_SOCK" swarm leave --force >/dev/null 2>&1
+    kill "$D2_PID" 2>/dev/null
+    for _ in $(seq 1 60); do kill -0 "$D2_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$D2_PID" 2>/dev/null
+    umount "$D2/exec/netns/default" 2>/dev/null
+    rm -rf "$D2"
+    for c in /sys/fs/cgroup/*/lab-swarm-e2e-node2; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null; done
+    log "stopped the second dockerd (pid $D2_PID) and removed $D2"
   fi
   if [ -n "$DOCKERD_PID" ] && [ "${E2E_KEEP:-0}" != 1 ]; then
     kill "$DOCKERD_PID" 2>/dev/null
@@ -119,9 +136,30 @@ node_id="$(docker info -f '{{.Swarm.NodeID}}')"
 docker node update --label-add lab.role=all "$node_id" >/dev/null
 log "swarm node $node_id (127.0.0.1), label lab.role=all"
 
+LOADGEN_ROLE=all
+if [ "$NODES" = 2 ]; then
+  stage "second node"
+  [ ! -e "$D2" ] || fail "$D2 exists: a second node of an earlier run was not cleaned up"
+  mkdir -p "$D2"
+  dockerd --data-root "$D2/data" --exec-root "$D2/exec" --pidfile "$D2/dockerd.pid" -H "$D2_SOCK" \
+    --cgroup-parent lab-swarm-e2e-node2 --bridge=none --iptables=false --ip-masq=false >"$WORK/dockerd2.log" 2>&1 &
+  D2_PID=$!
+  for _ in $(seq 1 60); do docker -H "$D2_SOCK" info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker -H "$D2_SOCK" info >/dev/null 2>&1 || { tail -n 15 "$WORK/dockerd2.log"; fail "the second dockerd did not start"; }
+  # Both daemons share this machine's network: the worker advertises 127.0.0.2. Its gossip
+  # listener cannot take 7946 there (the manager's holds it); host networking does not need it.
+  docker -H "$D2_SOCK" swarm join --token "$(docker swarm join-token -q worker)" \
+    --advertise-addr 127.0.0.2 --listen-addr 127.0.0.2:2377 127.0.0.1:2377 >/dev/null
+  worker="$(docker -H "$D2_SOCK" info -f '{{.Swarm.NodeID}}')"
+  docker node update --label-add lab.role=loadgen "$worker" >/dev/null
+  docker save concurrency-lab/lab:latest | docker -H "$D2_SOCK" load >/dev/null
+  LOADGEN_ROLE=loadgen
+  log "worker node $worker (second dockerd pid $D2_PID), label lab.role=loadgen, lab image loaded"
+fi
+
 # ---------------------------------------------------------------------------------------------
 stage "stack deploy"
-export LAB_TARGETS_ROLE=all LAB_CONTROL_ROLE=all LAB_LOADGEN_ROLE=all LAB_BIND=127.0.0.1 LAB_AUTORUN=0
+export LAB_TARGETS_ROLE=all LAB_CONTROL_ROLE=all LAB_LOADGEN_ROLE="$LOADGEN_ROLE" LAB_BIND=127.0.0.1 LAB_AUTORUN=0
 if docker image inspect "${GRAFANA_IMAGE:-grafana/grafana-oss:11.2.2}" >/dev/null 2>&1; then export LAB_GRAFANA_REPLICAS=1; else export LAB_GRAFANA_REPLICAS=0; fi
 # --resolve-image never: the images are this daemon's own, no registry has them.
 docker stack deploy --resolve-image never -c docker-stack.yml "$STACK"

@@ -35,7 +35,7 @@ function withJobs(spec: ServiceSpecJson, jobs: WorkerJob[]): ServiceSpecJson {
   const ours = [JOBS_ENV, SLOT_ENV, 'LAB_LOADGEN_HOST'];
   const env = (container.Env ?? []).filter((kv) => !ours.includes(kv.split('=')[0]!));
   // Swarm expands these templates per task: the slot picks the job, the node names the host.
-  env.push(`${JOBS_ENV}=${JSON.stringify(jobs)}`, `${SLOT_ENV}={{.Task.Slot}}`, 'LAB_LOADGEN_HOST={{.Node.Hostname}}');
+  env.push(`${JOBS_ENV}=${JSON.stringify(jobs)}`, `${SLOT_ENV}={{.Task.Slot}}`, 'LAB_LOADGEN_HOST={{.Node.Hostname}} (node {{.Node.ID}})');
   return {
     ...spec,
     Mode: { Replicated: { Replicas: jobs.length } },
