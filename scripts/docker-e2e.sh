@@ -18,20 +18,12 @@ WORK="$(mktemp -d /tmp/lab-docker-e2e.XXXXXX)"
 PROJECT=lab-e2e
 COMPOSE_FILES=(-f docker-compose.yml -f docker-compose.hostnet.yml -f docker-compose.no-grafana.yml)
 HEALTH_TIMEOUT_S=240
-DOCKERD_PID=""
-STAGE="start"
-STAGE_START=$SECONDS
-TIMINGS=()
-E2E_START=$SECONDS
-
-log() { echo "[docker-e2e $(date -u +%H:%M:%S)] $*"; }
-fail() { echo "[docker-e2e] FAILED in stage '$STAGE': $*" >&2; exit 1; }
-stage() {
-  TIMINGS+=("$(printf '%-22s %4ds' "$STAGE" $((SECONDS - STAGE_START)))")
-  STAGE="$1"; STAGE_START=$SECONDS
-  echo; log "== $STAGE"
-}
+STAGES_NAME=docker-e2e
+# shellcheck source=scripts/lib/stages.sh
+. "$REPO/scripts/lib/stages.sh"
 compose() { docker-compose -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"; }
+# shellcheck source=scripts/lib/private-dockerd.sh
+. "$REPO/scripts/lib/private-dockerd.sh"
 
 # Logs of every lab container that is not healthy (or all of them, with "all").
 dump_logs() {
@@ -55,22 +47,16 @@ finish() {
     docker ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}\t{{.Status}}' 2>/dev/null
     dump_logs "$([ "$STAGE" = "compose up" ] || [ "$STAGE" = "wait healthy" ] && echo unhealthy || echo all)"
   fi
+  end_stage "tear down"
   if [ "${E2E_KEEP:-0}" = 1 ]; then
-    log "E2E_KEEP=1: stack and dockerd (pid ${DOCKERD_PID:-not ours}) left running"
+    log "E2E_KEEP=1: stack and dockerd (pid ${PRIVATE_DOCKERD_PID:-not ours}) left running"
   else
-    STAGE="tear down"; STAGE_START=$SECONDS
     if docker info >/dev/null 2>&1; then compose down -v --remove-orphans >/dev/null 2>&1; fi
-    if [ -n "$DOCKERD_PID" ]; then
-      kill "$DOCKERD_PID" 2>/dev/null
-      for _ in $(seq 1 60); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
-      kill -9 "$DOCKERD_PID" 2>/dev/null
-      log "stopped the dockerd this script started (pid $DOCKERD_PID)"
-    fi
-    TIMINGS+=("$(printf '%-22s %4ds' "$STAGE" $((SECONDS - STAGE_START)))")
+    stop_private_dockerd
+    time_stage "$STAGE"
   fi
   rm -rf "$WORK"
-  echo; echo "[docker-e2e] stage timings:"; printf '  %s\n' "${TIMINGS[@]}"
-  echo "[docker-e2e] total $((SECONDS - E2E_START))s, exit $code"
+  print_timings "$code"
   exit "$code"
 }
 trap finish EXIT
@@ -90,31 +76,8 @@ log "$(docker --version); $(docker-compose --version)"
 
 # ---------------------------------------------------------------------------------------------
 stage "start dockerd"
-start_dockerd() {
-  local driver="$1"
-  # No bridge, no iptables: every container of the e2e uses host networking, and the machine's
-  # firewall and routes stay untouched.
-  dockerd --bridge=none --iptables=false --ip-masq=false --storage-driver="$driver" \
-    --pidfile "$WORK/dockerd.pid" >"$WORK/dockerd-$driver.log" 2>&1 &
-  DOCKERD_PID=$!
-  for _ in $(seq 1 60); do
-    if docker info >/dev/null 2>&1; then return 0; fi
-    kill -0 "$DOCKERD_PID" 2>/dev/null || break
-    sleep 0.5
-  done
-  kill "$DOCKERD_PID" 2>/dev/null; wait "$DOCKERD_PID" 2>/dev/null || true
-  DOCKERD_PID=""
-  log "dockerd with storage driver $driver did not come up:"; tail -n 15 "$WORK/dockerd-$driver.log" | sed 's/^/    | /'
-  return 1
-}
-if docker info >/dev/null 2>&1; then
-  # Not ours: use it, and leave it running afterwards.
-  log "a Docker daemon already answers on its socket: using it (it will not be stopped)"
-else
-  # overlay2 needs a filesystem that supports it under /var/lib/docker; vfs always works (slower).
-  start_dockerd overlay2 || start_dockerd vfs || fail "dockerd did not start with overlay2 nor vfs"
-  log "dockerd pid $DOCKERD_PID, storage driver $(docker info -f '{{.Driver}}')"
-fi
+# The daemon that answers is used and left running; else our own (scripts/lib/private-dockerd.sh).
+ensure_dockerd "$WORK" || fail "dockerd did not start with overlay2 nor vfs"
 
 # ---------------------------------------------------------------------------------------------
 stage "check ports free"

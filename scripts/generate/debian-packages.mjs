@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Prints the Debian packages every Python row needs (local.requires.debianPackages of every
-// manifest, and python3), one line, for .ci/run's apt-get install. Runs before `npm ci`.
-import { pythonDebianPackages, readManifests } from './manifests.mjs';
+// Prints the Debian packages the rows need (python3 and every Python row's
+// local.requires.debianPackages; golang-go and every Go row's, which `npm test` builds and
+// tests), one line, for .ci/run's apt-get install. Runs before `npm ci`.
+import { goDebianPackages, pythonDebianPackages, readManifests } from './manifests.mjs';
 
-console.log(pythonDebianPackages(await readManifests()).join(' '));
+const manifests = await readManifests();
+console.log([...pythonDebianPackages(manifests), ...goDebianPackages(manifests)].join(' '));

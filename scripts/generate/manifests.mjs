@@ -95,6 +95,14 @@ export function pythonDebianPackages(manifests) {
   return [...packages].sort();
 }
 
+/** Debian's golang-go and every package a Go row lists (its Go libraries under /usr/share/gocode), sorted; none without a Go row. */
+export function goDebianPackages(manifests) {
+  const rows = manifests.filter((x) => x.local.interpreter === 'go');
+  const packages = new Set(rows.length ? ['golang-go'] : []);
+  for (const m of rows) for (const p of m.local.requires?.debianPackages ?? []) packages.add(p);
+  return [...packages].sort();
+}
+
 export const upstreamOf = (manifests) => manifests.find((m) => m.role === 'upstream');
 export const implementationsOf = (manifests) => manifests.filter((m) => m.role === 'implementation');
 

@@ -1,7 +1,9 @@
-// The README's row table, between <!-- rows:begin --> and <!-- rows:end -->.
+// The README's row table, between <!-- rows:begin --> and <!-- rows:end -->, and its set-up
+// commands (readme-setup.mjs): one output per file, so both regions are filled here.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fillRegions } from './manifests.mjs';
+import { fillSetupRegion } from './readme-setup.mjs';
 
 const cell = (s) => String(s).replaceAll('|', '\\|');
 
@@ -12,5 +14,6 @@ export function readmeTable({ repo, manifests }) {
     ...manifests.map((m) => `| ${[m.name, m.label, m.model, m.reproduces, m.ports.http, m.ports.line ?? '-'].map(cell).join(' | ')} |`),
   ];
   const file = 'README.md';
-  return [{ file, text: fillRegions(readFileSync(path.join(repo, file), 'utf8'), file, { begin: '<!-- rows:begin -->', end: '<!-- rows:end -->' }, rows) }];
+  const text = fillRegions(readFileSync(path.join(repo, file), 'utf8'), file, { begin: '<!-- rows:begin -->', end: '<!-- rows:end -->' }, rows);
+  return [{ file, text: fillSetupRegion(text, repo, file) }];
 }

@@ -4,6 +4,7 @@ import { effectiveDelayMs } from '../scenario/types.js';
 import { echoPath, probeEcho } from './echo-request.js';
 import { latencyHistogram, latencyOf, recordMs } from './histogram.js';
 import { runWrk } from './wrk.js';
+import { loadView } from './load-view.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
 // Closed model: N keep-alive connections, each sending its next request when the previous
@@ -35,12 +36,15 @@ export function autocannonWorkers(connections: number, delayMs: number, cores = 
 
 export const connectionsSweep: Executor = {
   name: 'connections-sweep',
+  configSchema: {},
+  view: loadView,
+  stepPlugins: ['cross_check'],
   loadUnit: 'connections',
   protocol: 'http',
   idealRps: (connections, delayMs) => (delayMs > 0 ? connections / (delayMs / 1000) : null),
   async start(ctx: StepContext): Promise<StepRun> {
     const expectBody = await probeEcho(ctx.target.httpUrl, ctx.scenario.request);
-    const workers = autocannonWorkers(ctx.load, effectiveDelayMs(ctx.scenario));
+    const workers = autocannonWorkers(ctx.load, effectiveDelayMs(ctx.scenario, 'http'));
     return {
       warmup: async (seconds) => {
         if (seconds > 0) await runAutocannon(ctx, seconds, expectBody, workers, false);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { sampleServer, type ServerSample } from '../observe/server-sampler.js';
 import { openFileLimit, FD_HEADROOM } from './fd-limit.js';
+import { idleView } from './idle-connections-view.js';
 import { openAll } from './line-sweep.js';
 import { emptyErrors, NO_LATENCY, sleep, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
@@ -14,6 +15,8 @@ const SETTLE_POLL_MS = 250;
 
 export const idleConnections: Executor = {
   name: 'idle-connections',
+  configSchema: {},
+  view: idleView,
   loadUnit: 'connections',
   protocol: 'line',
   idealRps: () => null,
@@ -56,7 +59,7 @@ export const idleConnections: Executor = {
           errors,
           loadgenThreads: 1,
           warnings,
-          idle: idleFigures(ctx.load, opened, before, after),
+          fields: { idle_connections: idleFigures(ctx.load, opened, before, after) },
         };
       },
       close: async () => {

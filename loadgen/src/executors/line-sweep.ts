@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { latencyHistogram, latencyOf, recordMs, type LatencyHistogram } from './histogram.js';
 import { LineLoadConnection } from './line-connection.js';
+import { loadView } from './load-view.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 import type { StepErrors } from '../results/types.js';
 
@@ -27,6 +28,8 @@ function newTally(): Tally {
 
 export const lineSweep: Executor = {
   name: 'line-sweep',
+  configSchema: {},
+  view: loadView,
   loadUnit: 'connections',
   protocol: 'line',
   idealRps: (connections, delayMs) => (delayMs > 0 ? connections / (delayMs / 1000) : null),

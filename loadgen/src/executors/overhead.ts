@@ -1,4 +1,6 @@
-import type { OverheadMeasurement, OverheadMode } from '../results/types.js';
+import type { Problem } from '../scenario/problems.js';
+import { OVERHEAD_MODES, type OverheadMeasurement, type OverheadMode } from './overhead-modes.js';
+import { overheadView } from './overhead-view.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
 // The pool-overhead experiment (gevent-threading-comparison): each row runs `tasks` sleeps of
@@ -10,8 +12,49 @@ import { countKind, emptyErrors, type Executor, type Measurement, type StepConte
 
 const NUMBERS = ['workers', 'tasks', 'sleep_ms', 'elapsed_s', 'ideal_s', 'overhead'] as const;
 
+/** The scenario's `overhead:` key. modes: which /overhead modes each step measures, in this order (default [pool, spawn]). */
+export interface OverheadConfigSource {
+  tasks: number;
+  sleep_ms: number;
+  modes?: OverheadMode[];
+}
+export type OverheadConfig = Required<OverheadConfigSource>;
+
+/** Its key in the scenario as written, and in the validated Scenario (configure()). */
+export interface OverheadScenarioKeys {
+  overhead?: OverheadConfigSource;
+}
+export interface OverheadScenarioConfig {
+  overhead?: OverheadConfig;
+}
+
 export const overhead: Executor = {
   name: 'overhead',
+  configSchema: {
+    overhead: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['tasks', 'sleep_ms'],
+      properties: {
+        tasks: { type: 'integer', minimum: 1, maximum: 1000000 },
+        sleep_ms: { type: 'number', minimum: 0, maximum: 60000 },
+        modes: { type: 'array', minItems: 1, items: { enum: [...OVERHEAD_MODES] } },
+      },
+    },
+  },
+  validate(d) {
+    const out: Problem[] = [];
+    if (d.overhead === undefined) out.push({ path: 'overhead', message: 'is required by the overhead executor, e.g. { tasks: 10000, sleep_ms: 5 }' });
+    const modes = (d.overhead as { modes?: unknown } | undefined)?.modes;
+    if (Array.isArray(modes)) {
+      modes.forEach((m, i) => {
+        if (modes.indexOf(m) !== i) out.push({ path: `overhead.modes[${i}]`, message: `'${String(m)}' is listed twice (each mode is measured once per step)` });
+      });
+    }
+    return out;
+  },
+  configure: (src) => (src.overhead ? { overhead: { ...src.overhead, modes: [...(src.overhead.modes ?? OVERHEAD_MODES)] } } : {}),
+  view: overheadView,
   loadUnit: 'workers',
   protocol: 'http',
   idealRps: () => null,
@@ -44,7 +87,7 @@ export const overhead: Executor = {
           errors,
           loadgenThreads: 1,
           warnings,
-          ...(measured.length ? { overhead: measured[0], overheadModes: measured } : {}),
+          ...(measured.length ? { fields: { overhead: { modes: measured } } } : {}),
         };
       },
       close: async () => {},

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { echoPath, probeEcho } from './echo-request.js';
 import { latencyHistogram, latencyOf, recordMs, type LatencyHistogram } from './histogram.js';
+import { loadView } from './load-view.js';
 import { countKind, emptyErrors, sleep, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
 // Open model: requests arrive on a fixed schedule whether or not earlier ones were answered
@@ -18,6 +19,8 @@ const TICK_MS = 1;
 
 export const rateSweep: Executor = {
   name: 'rate-sweep',
+  configSchema: {},
+  view: loadView,
   loadUnit: 'rate_rps',
   protocol: 'http',
   idealRps: (rate) => rate,

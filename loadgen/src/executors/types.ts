@@ -1,7 +1,11 @@
 import type { LiveFigures } from '../observe/loadgen-metrics.js';
-import type { IdleMeasurement, LatencyMs, OverheadMeasurement, RunResults, StepErrors } from '../results/types.js';
+import type { LatencyMs, RunResults, StepErrors, StepResult } from '../results/types.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Problem } from '../scenario/problems.js';
+import type { Scenario, ScenarioSource } from '../scenario/types.js';
+import type { IdleFields } from './idle-connections-view.js';
+import type { OverheadFields } from './overhead-modes.js';
+import type { ResultView } from './view.js';
 import type { WrkReport } from './wrk.js';
 
 // k6-style: a load model is a named executor behind this one small interface. The run loop
@@ -31,10 +35,8 @@ export interface Measurement {
   /** Threads that generated load (autocannon workers); 1 by default. */
   loadgenThreads: number;
   warnings: string[];
-  idle?: IdleMeasurement;
-  /** The first mode measured; overheadModes has every mode, in the scenario's order. */
-  overhead?: OverheadMeasurement;
-  overheadModes?: OverheadMeasurement[];
+  /** The keys this executor adds to the step's result, copied as they are (its view reads them). */
+  fields?: IdleFields & OverheadFields;
   /** The live rate comes from the server's counters (the executor has no per-second view). */
   liveFromServer?: boolean;
 }
@@ -51,9 +53,28 @@ export interface StepRun {
   crossCheck?(warmupSeconds: number, seconds: number): Promise<WrkReport>;
 }
 
-export interface Executor {
+/** A scenario's configuration as it reaches an executor's or plugin's own checks (parsed YAML, shape not yet trusted). */
+export type RawScenario = Record<string, unknown>;
+
+/**
+ * What executors and step plugins share: the scenario keys they own and how a scenario's use of
+ * them is checked and read, and the view of the step-result keys they write.
+ */
+export interface ScenarioPart {
+  /** JSON Schema of the scenario keys it owns, merged into scenario.schema.json's properties (scenario/validate.ts). */
+  configSchema: Record<string, unknown>;
+  /** Problems the schema cannot express (only called when the scenario uses this part). */
+  validate?(d: RawScenario): Problem[];
+  /** Its part of the validated Scenario, from the YAML as written. */
+  configure?(src: ScenarioSource): Partial<Scenario>;
+  view: ResultView;
+}
+
+export interface Executor extends ScenarioPart {
   /** The registry's key for this executor (executors/registry.ts holds the list). */
   name: string;
+  /** The step plugins (registry keys) this executor's StepRun supports, e.g. cross_check. */
+  stepPlugins?: readonly string[];
   loadUnit: RunResults['load_unit'];
   /** Which protocol's server counters show this executor's traffic. */
   protocol: 'http' | 'line';
@@ -62,6 +83,27 @@ export interface Executor {
   /** Problems with a step that are known before it starts (e.g. above the fd limit). */
   preflight?(ctx: StepContext): string[];
   start(ctx: StepContext): Promise<StepRun>;
+}
+
+/**
+ * A step option that is not a load model (k6's "options" beside its executors): it rides on
+ * the executors that list it in stepPlugins and runs after each of their steps, e.g. the wrk
+ * cross-check. Its registry key is its scenario key.
+ */
+export interface StepPlugin extends ScenarioPart {
+  name: string;
+  /** `lab run`'s boolean flag that switches it on, and its lines in the usage text. */
+  flag: { name: string; help: string[] };
+  enabled(s: Scenario): boolean;
+  /** The scenario with the plugin switched on (e.g. `lab run --cross-check`). */
+  enable(s: Scenario): Scenario;
+  /** Before anything runs: throws with the install command when a tool is missing. */
+  preflight?(): void;
+  /** The run phase it adds after a step (RunProgress.phase), and its planned seconds. */
+  phase: string;
+  phaseSeconds(s: Scenario): number;
+  /** After the step's own measure, close() and the server sampler: adds its key to the step. */
+  afterStep(run: StepRun, step: StepResult, s: Scenario): Promise<void>;
 }
 
 export const NO_LATENCY: LatencyMs = { p50: null, p90: null, p99: null, p999: null, max: null };

@@ -1,4 +1,5 @@
 import { formatBytes, formatMs } from '../core/units.js';
+import { RESULT_VIEWS } from '../executors/registry.js';
 import type { RunResults, StepResult } from '../results/types.js';
 
 // `lab compare A B`: B against A, per target and per step (matched by load), for the three
@@ -45,8 +46,14 @@ export function compareResults(a: RunResults, b: RunResults): StepComparison[] {
   return out;
 }
 
+/** The memory a view measures best (idle connections: RSS after opening them), else the peak RSS. */
 function rssOf(s: StepResult | undefined): number | null | undefined {
-  return s?.idle?.rss_bytes_after ?? s?.server.rss_bytes_peak;
+  if (!s) return undefined;
+  for (const v of RESULT_VIEWS) {
+    const own = v.rssBytes?.(s);
+    if (own !== null && own !== undefined) return own;
+  }
+  return s.server.rss_bytes_peak;
 }
 
 function stepsByLoad(r: RunResults, name: string): Map<number, StepResult> {

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, LabError } from '../core/errors.js';
 import type { RunResults } from './types.js';
+import { upgradeResults } from './upgrade.js';
 import { resultsProblems } from './validate.js';
 
 /** Write via a temporary file and rename, so a reader (or a killed run) never sees half a file. */
@@ -40,7 +41,8 @@ export function readResults(dirOrFile: string): RunResults {
   } catch (err) {
     throw new LabError(`${file} is not valid JSON: ${(err as Error).message}`, EXIT.badInput);
   }
-  const problems = resultsProblems(data);
+  // Steps written in the first layout of schema 1 are read into today's (results/upgrade.ts).
+  const problems = resultsProblems(upgradeResults(data));
   if (problems.length) {
     throw new LabError(`${file} does not match results schema 1:\n  - ${problems.slice(0, 10).join('\n  - ')}`, EXIT.badInput);
   }

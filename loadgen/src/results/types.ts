@@ -1,8 +1,11 @@
 // results.json, schema_version 1: the pinned contract that `lab report`, `lab compare`, the web
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
-// fields); anything else bumps schema_version. results.schema.json mirrors this file.
+// fields); anything else bumps schema_version. results.schema.json mirrors this file, and each
+// executor's view (executors/view.ts resultSchema) the step keys it declares.
 
-import type { OverheadMode, OverheadResult } from '@concurrency-lab/ts-common';
+import type { CrossCheckFields } from '../executors/cross-check.js';
+import type { IdleFields } from '../executors/idle-connections-view.js';
+import type { OverheadFields } from '../executors/overhead-modes.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -41,30 +44,13 @@ export interface LoadgenUsage {
   saturated: boolean;
 }
 
-export interface IdleMeasurement {
-  connections_requested: number;
-  connections_open: number;
-  rss_bytes_before: number | null;
-  rss_bytes_after: number | null;
-  threads_before: number | null;
-  threads_after: number | null;
-  units_before: number | null;
-  units_after: number | null;
-  bytes_per_connection: number | null;
-  threads_per_connection: number | null;
-}
-
-/** /overhead's modes (contract/contract.json): C long-lived workers on a bounded queue (the seed's method), or a new unit per task. */
-export { OVERHEAD_MODES, type OverheadMode } from '@concurrency-lab/ts-common';
-
 /**
- * A row's /overhead answer, as the services report it (elapsed_s / ideal_s; null when ideal is 0).
- * `mode` is absent in results written before modes existed: read it as 'spawn' (those rows
- * spawned a unit per task); results/overhead-modes.ts does that for every reader.
+ * One step of one target. The fields every executor fills are here; each executor and step
+ * plugin keeps what it adds under one key named after it, declared beside its code
+ * (IdleFields: idle_connections, OverheadFields: overhead, CrossCheckFields: cross_check); only
+ * its view reads it. Files in the first layout of schema 1 are read into this one (results/upgrade.ts).
  */
-export type OverheadMeasurement = Omit<OverheadResult, 'mode'> & { mode?: OverheadMode };
-
-export interface StepResult {
+export interface StepResult extends IdleFields, OverheadFields, CrossCheckFields {
   /** Connections, arrival rate (req/s) or workers, depending on the executor. */
   load: number;
   requests: number;
@@ -78,13 +64,6 @@ export interface StepResult {
   /** Little's law for closed models (connections / upstream delay), the rate for open ones; null where meaningless. */
   ideal_rps: number | null;
   warnings: string[];
-  idle?: IdleMeasurement;
-  /** The first mode the step measured (overhead executor). */
-  overhead?: OverheadMeasurement;
-  /** Every mode the step measured, in the scenario's order, each with its mode; readers fall back to [overhead]. */
-  overhead_modes?: OverheadMeasurement[];
-  /** The same step driven a second time by wrk (`lab run --cross-check`), right after the lab's own measure. */
-  cross_check?: CrossCheck;
   /** The time the counters cover; rates per second of server and loadgen CPU use real_s. */
   window?: StepWindow;
 }
@@ -98,23 +77,6 @@ export interface StepWindow {
    * switches): the measure, an open model's drain of late answers, an idle step's closing.
    */
   real_s: number;
-}
-
-/** An independent witness of a connections-sweep step: wrk at the same connections, URL and duration. */
-export interface CrossCheck {
-  tool: 'wrk';
-  connections: number;
-  duration_s: number;
-  /** wrk's answers with status < 400 per second. */
-  rps: number;
-  latency_ms: { p50: number | null; p99: number | null };
-  /** connect, read, write, timeout and status >= 400 errors. */
-  errors: number;
-  /** lab rps / wrk rps; null when wrk got no answer. */
-  ratio: number | null;
-  /** ratio < 0.9: the lab measured less than wrk did. */
-  flagged: boolean;
-  note?: string;
 }
 
 export interface TargetResult {

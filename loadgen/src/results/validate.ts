@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import { RESULT_VIEWS } from '../executors/registry.js';
 import type { RunResults } from './types.js';
 
+// results.schema.json holds what every step has; each result view adds the keys it writes.
 const schema = JSON.parse(readFileSync(new URL('../../../src/results/results.schema.json', import.meta.url), 'utf8'));
+const stepProperties = schema.definitions.step.properties as Record<string, unknown>;
+for (const v of RESULT_VIEWS) {
+  for (const [key, fragment] of Object.entries(v.resultSchema ?? {})) {
+    if (Object.hasOwn(stepProperties, key)) throw new Error(`the step key '${key}' is declared twice in results.schema.json and the executors`);
+    stepProperties[key] = fragment;
+  }
+}
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 /** Error messages (path: message) of a results.json that does not match schema 1; empty if it does. */

@@ -1,5 +1,6 @@
 import { compare, parseThreshold, type Threshold } from '../scenario/thresholds.js';
 import { formatMs } from '../core/units.js';
+import { measuresRequests } from '../executors/registry.js';
 import { errorPercent } from './derived.js';
 import type { RunResults, StepResult } from './types.js';
 
@@ -31,7 +32,7 @@ export function evaluateThresholds(results: RunResults, thresholds?: Threshold[]
 }
 
 function metricOf(step: StepResult, t: Threshold): number | null {
-  if (step.idle || step.overhead) return null;
+  if (!measuresRequests(step)) return null;
   if (t.metric === 'errors') return errorPercent(step);
   if (t.metric === 'rps') return step.rps;
   return step.latency_ms[t.metric];

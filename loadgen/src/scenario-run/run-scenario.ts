@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { executorFor } from '../executors/registry.js';
-import { requireWrk } from '../executors/wrk.js';
+import { executorFor, STEP_PLUGINS } from '../executors/registry.js';
 import { emptyErrors, NO_LATENCY, sleep, type Measurement, type StepContext, type StepRun } from '../executors/types.js';
 import { loadgenMetrics, type LiveFigures } from '../observe/loadgen-metrics.js';
 import { renderReport, type ReportOutput } from '../report/render.js';
@@ -16,7 +15,6 @@ import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import { ServerSampler } from '../observe/server-sampler.js';
 import { effectiveDelayMs, type Scenario } from '../scenario/types.js';
 import { applyUpstreamConfig } from './upstream-config.js';
-import { crossCheckStep } from './cross-check.js';
 import { stepWarnings } from './warnings.js';
 
 // The run loop: for each target, for each step: start, warmup (discarded), measure (with the
@@ -72,12 +70,12 @@ export interface RunOutcome {
 const PROGRESS_EVERY_MS = 250;
 
 export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts: RunOptions = {}): Promise<RunOutcome> {
-  // Before anything runs: a cross-check without wrk says how to install it.
-  if (scenario.crossCheck) requireWrk();
+  // Before anything runs: a plugin without its tool (the cross-check without wrk) says how to install it.
+  for (const p of STEP_PLUGINS) if (p.enabled(scenario)) p.preflight?.();
   const signal = opts.signal ?? new AbortController().signal;
   const note = opts.onNote ?? (() => {});
   const executor = executorFor(scenario.executor);
-  const delayMs = effectiveDelayMs(scenario);
+  const delayMs = effectiveDelayMs(scenario, executor.protocol);
   const started = new Date();
   const dir = path.resolve(opts.outDir ?? 'results', runDirName(scenario.name, started));
   mkdirSync(dir, { recursive: true });
@@ -182,7 +180,7 @@ async function runStep(
   onProgress: RunOptions['onProgress'],
 ): Promise<{ step: StepResult; error?: string }> {
   const executor = executorFor(scenario.executor);
-  const delayMs = effectiveDelayMs(scenario);
+  const delayMs = effectiveDelayMs(scenario, executor.protocol);
   const ideal = executor.idealRps(load, delayMs);
   loadgenMetrics.stepStarted(scenario.name, scenario.executor, target.name, load, ideal);
   let live: { figures: LiveFigures; at: number } | undefined;
@@ -245,14 +243,14 @@ async function runStep(
     loadgen: { cpu_seconds: round3(loadgenCpu), threads: m.loadgenThreads, saturated: windowS > 0.5 && loadgenCpu / windowS > 0.9 * m.loadgenThreads },
     ideal_rps: ideal,
     warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
-    ...(m.idle ? { idle: m.idle } : {}),
-    ...(m.overhead ? { overhead: m.overhead } : {}),
-    ...(m.overheadModes ? { overhead_modes: m.overheadModes } : {}),
+    ...m.fields,
     ...(measurement ? { window: { scheduled_s: scenario.durationS, real_s: round3(windowS) } } : {}),
   };
-  step.warnings.push(...stepWarnings(step, { delayMs: ideal === null ? null : delayMs, closedModel: executor.loadUnit === 'connections' && !m.idle, cpus: availableParallelism() }));
-  if (scenario.crossCheck && run?.crossCheck && measurement && !signal.aborted) {
-    await phaseWithProgress('cross-check', scenario.warmupS + scenario.durationS, base, onProgress, () => undefined, crossCheckStep(run, step, scenario.warmupS, scenario.durationS));
+  step.warnings.push(...stepWarnings(step, { delayMs: ideal === null ? null : delayMs, closedModel: executor.loadUnit === 'connections' && executor.view.measuresRequests, cpus: availableParallelism() }));
+  // Step plugins (the wrk cross-check) after the step's own measure, close() and server sample.
+  for (const p of STEP_PLUGINS) {
+    if (!p.enabled(scenario) || !executor.stepPlugins?.includes(p.name) || !run || !measurement || signal.aborted) continue;
+    await phaseWithProgress(p.phase as RunPhase, p.phaseSeconds(scenario), base, onProgress, () => undefined, p.afterStep(run, step, scenario));
   }
   return { step, error };
 }

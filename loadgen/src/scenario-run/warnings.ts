@@ -1,3 +1,4 @@
+import { measuresRequests } from '../executors/registry.js';
 import { errorCount, errorPercent } from '../results/derived.js';
 import type { StepResult } from '../results/types.js';
 
@@ -8,7 +9,7 @@ const CPU_SLACK_S = 0.1;
 /** hyperfine-style: say when data look suspect, and what to do about it. */
 export function stepWarnings(step: StepResult, opts: { delayMs: number | null; closedModel: boolean; cpus?: number }): string[] {
   const out: string[] = [];
-  if (step.requests === 0 && errorCount(step.errors) === 0 && !step.idle && !step.overhead) {
+  if (step.requests === 0 && errorCount(step.errors) === 0 && measuresRequests(step)) {
     out.push('no answer at all during the measure phase: the target is stalled, or slower than the step (a longer duration would show how slow)');
   }
   const pct = errorPercent(step);

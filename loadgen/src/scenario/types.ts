@@ -1,12 +1,10 @@
-import type { OverheadMode } from '../results/types.js';
+import type { ExecutorName, PartScenarioConfig, PartScenarioKeys } from '../executors/registry.js';
 import type { Threshold } from './thresholds.js';
-
-import type { ExecutorName } from '../executors/registry.js';
 
 export type { ExecutorName };
 
-/** The YAML as written (validated), kept verbatim in results.json. */
-export interface ScenarioSource {
+/** The YAML as written (validated), kept verbatim in results.json; executors and step plugins add their own keys (PartScenarioKeys). */
+export interface ScenarioSource extends PartScenarioKeys {
   name: string;
   description?: string;
   executor: ExecutorName;
@@ -17,16 +15,12 @@ export interface ScenarioSource {
   warmup?: string;
   cooldown?: string;
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
-  /** modes: which /overhead modes each step measures, in this order (default [pool, spawn]). */
-  overhead?: { tasks: number; sleep_ms: number; modes?: OverheadMode[] };
   resources?: { cpus?: number; memory?: string };
   thresholds?: string[];
-  /** connections-sweep: after each step, the same step driven by wrk (StepResult.cross_check). */
-  cross_check?: boolean;
 }
 
-/** A validated scenario with every default filled in and units parsed. */
-export interface Scenario {
+/** A validated scenario with every default filled in and units parsed; each executor and step plugin fills its part (PartScenarioConfig). */
+export interface Scenario extends PartScenarioConfig {
   name: string;
   description: string;
   executor: ExecutorName;
@@ -38,11 +32,8 @@ export interface Scenario {
   warmupS: number;
   cooldownS: number;
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
-  overhead?: { tasks: number; sleep_ms: number; modes: OverheadMode[] };
   resources?: { cpus?: number; memoryBytes?: number };
   thresholds: Threshold[];
-  /** Drive each step a second time with wrk (`cross_check: true` or `lab run --cross-check`). */
-  crossCheck: boolean;
   source: ScenarioSource;
   /** Absolute path of the file it came from, if any. */
   file?: string;
@@ -52,8 +43,8 @@ export interface Scenario {
 export const UPSTREAM_DEFAULT_DELAY_MS = 50;
 
 /** The upstream delay each request waits for: the basis of the ideal (Little's law) line. */
-export function effectiveDelayMs(s: Pick<Scenario, 'request' | 'upstream' | 'executor'>): number {
+export function effectiveDelayMs(s: Pick<Scenario, 'request' | 'upstream'>, protocol: 'http' | 'line'): number {
   // The line protocol cannot carry delay_ms per request: only the upstream default applies.
-  if (s.executor !== 'line-sweep' && s.executor !== 'idle-connections' && s.request.delay_ms !== undefined) return s.request.delay_ms;
+  if (protocol === 'http' && s.request.delay_ms !== undefined) return s.request.delay_ms;
   return s.upstream?.delay_ms ?? UPSTREAM_DEFAULT_DELAY_MS;
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { EXECUTOR_NAMES, isExecutorName } from '../executors/registry.js';
-import { OVERHEAD_MODES } from '../results/types.js';
+import { EXECUTOR_NAMES, executorFor, isExecutorName, SCENARIO_PARTS, STEP_PLUGINS } from '../executors/registry.js';
 import { keyPath, pointerSegments, type Problem } from './problems.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
 import type { Scenario, ScenarioSource } from './types.js';
@@ -10,7 +9,19 @@ import { parseDurationSeconds, parseSizeBytes } from '../core/units.js';
 // Two passes, both collecting every problem: the JSON Schema checks structure (types, unknown
 // keys, enums); the semantic pass checks values whose meaning the schema cannot express.
 
-const schema = JSON.parse(readFileSync(new URL('../../../src/scenario/scenario.schema.json', import.meta.url), 'utf8'));
+// scenario.schema.json holds the keys every scenario has; each executor and step plugin adds
+// the keys it owns (configSchema), so the schema checks them and names them as allowed.
+const schema = withParts(JSON.parse(readFileSync(new URL('../../../src/scenario/scenario.schema.json', import.meta.url), 'utf8')));
+
+function withParts(base: { properties: Record<string, unknown> }) {
+  for (const p of SCENARIO_PARTS) {
+    for (const [key, fragment] of Object.entries(p.configSchema)) {
+      if (Object.hasOwn(base.properties, key)) throw new Error(`${p.name} declares the scenario key '${key}', which is already taken`);
+      base.properties[key] = fragment;
+    }
+  }
+  return base;
+}
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateShape = ajv.compile(schema);
 
@@ -116,20 +127,34 @@ function semanticProblems(d: Record<string, unknown>, opts: ValidateOptions): Pr
     });
   }
 
-  if (executor === 'overhead' && d.overhead === undefined) out.push({ path: 'overhead', message: 'is required by the overhead executor, e.g. { tasks: 10000, sleep_ms: 5 }' });
-  if (executor !== undefined && executor !== 'overhead' && d.overhead !== undefined) out.push({ path: 'overhead', message: `only applies to the overhead executor (this scenario uses ${String(executor)})` });
-  const modes = (d.overhead as { modes?: unknown } | undefined)?.modes;
-  if (Array.isArray(modes)) {
-    modes.forEach((m, i) => {
-      if (modes.indexOf(m) !== i) out.push({ path: `overhead.modes[${i}]`, message: `'${String(m)}' is listed twice (each mode is measured once per step)` });
-    });
-  }
-
-  if (d.cross_check === true && executor !== undefined && executor !== 'connections-sweep') out.push({ path: 'cross_check', message: `only applies to the connections-sweep executor (this scenario uses ${String(executor)})` });
+  out.push(...partProblems(d));
 
   const res = d.resources as Record<string, unknown> | undefined;
   if (res && typeof res === 'object' && typeof res.memory === 'string' && parseSizeBytes(res.memory) === undefined) {
     out.push({ path: 'resources.memory', message: `'${res.memory}' is not a size; use e.g. '512m', '1g'` });
+  }
+  return out;
+}
+
+/** The chosen executor's own checks; keys of another executor, or of a plugin it does not take, are errors. */
+function partProblems(d: Record<string, unknown>): Problem[] {
+  const out: Problem[] = [];
+  const executor = d.executor;
+  if (isExecutorName(executor)) out.push(...(executorFor(executor).validate?.(d) ?? []));
+  if (executor === undefined) return out;
+  for (const name of EXECUTOR_NAMES) {
+    if (name === executor) continue;
+    for (const key of Object.keys(executorFor(name).configSchema)) {
+      if (d[key] !== undefined) out.push({ path: key, message: `only applies to the ${name} executor (this scenario uses ${String(executor)})` });
+    }
+  }
+  for (const p of STEP_PLUGINS) {
+    const riders = EXECUTOR_NAMES.filter((n) => executorFor(n).stepPlugins?.includes(p.name));
+    for (const key of Object.keys(p.configSchema)) {
+      if (d[key] === undefined || d[key] === false) continue;
+      if (!riders.includes(executor as never)) out.push({ path: key, message: `only applies to the ${riders.join(' and ')} executor${riders.length > 1 ? 's' : ''} (this scenario uses ${String(executor)})` });
+      else out.push(...(p.validate?.(d) ?? []));
+    }
   }
   return out;
 }
@@ -158,10 +183,10 @@ function toScenario(src: ScenarioSource): Scenario {
     warmupS: src.warmup === undefined ? 0 : parseDurationSeconds(src.warmup)!,
     cooldownS: src.cooldown === undefined ? 0 : parseDurationSeconds(src.cooldown)!,
     upstream: src.upstream,
-    overhead: src.overhead && { ...src.overhead, modes: [...(src.overhead.modes ?? OVERHEAD_MODES)] },
     resources: src.resources ? { cpus: src.resources.cpus, memoryBytes } : undefined,
     thresholds,
-    crossCheck: src.cross_check === true,
     source: src,
+    // Each executor and step plugin fills its own part (configure()).
+    ...Object.assign({}, ...SCENARIO_PARTS.map((p) => p.configure?.(src) ?? {})),
   };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Registry } from 'prom-client';
 import { rowColours } from '../report/charts/colours.js';
 import { repoRoot } from '../core/manifest/repo-root.js';
+import { describeExecutors } from '../executors/registry.js';
 import { loadgenRegistry } from '../observe/loadgen-metrics.js';
 import { LiveScraper, type ScrapeTarget } from '../observe/scraper.js';
 import { LAB_WEB_PORT, portOffset } from '../runtime/ports.js';
@@ -110,6 +111,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     return { now: Date.now(), series: live.series(since) };
   });
+
+  // Which executors and step plugins exist and which view (web/js/views/<name>.js) draws their results.
+  app.get('/api/executors', async () => describeExecutors());
 
   app.get('/api/scenarios', async () => ({
     scenarios: listScenarios(scenariosDir).map((s) => ({ name: s.name, description: s.description, executor: s.executor })),

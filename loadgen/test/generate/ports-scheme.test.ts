@@ -2,8 +2,7 @@
 // line 82NN, reserved ports for the planned rows only, never the lab's own ports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -14,27 +13,13 @@ const PLANNED = { name: 'planned-row', http: 8150, line: 8250 };
 
 /** A repository of the contract (plus PLANNED), the manifest schema, the upstream and one row with `ports`. */
 async function readWithRow(name: string, ports: { http: number; line: number }): Promise<string> {
-  const repo = mkdtempSync(path.join(os.tmpdir(), 'lab-ports-scheme-'));
+  const row = JSON.parse(readFileSync(path.join(REPO_ROOT, 'services', 'python-asyncio', 'service.json'), 'utf8'));
+  const { withRow } = await import(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'generate', 'test', 'temp-repo.mjs')).href);
   try {
-    mkdirSync(path.join(repo, 'contract'));
-    const contract = JSON.parse(readFileSync(path.join(REPO_ROOT, 'contract', 'contract.json'), 'utf8'));
-    contract.ports.reserved[PLANNED.name] = { http: PLANNED.http, line: PLANNED.line };
-    writeFileSync(path.join(repo, 'contract', 'contract.json'), JSON.stringify(contract));
-    mkdirSync(path.join(repo, 'services', 'upstream'), { recursive: true });
-    copyFileSync(path.join(REPO_ROOT, 'services', 'service.schema.json'), path.join(repo, 'services', 'service.schema.json'));
-    copyFileSync(path.join(REPO_ROOT, 'services', 'upstream', 'service.json'), path.join(repo, 'services', 'upstream', 'service.json'));
-    const row = JSON.parse(readFileSync(path.join(REPO_ROOT, 'services', 'python-asyncio', 'service.json'), 'utf8'));
-    mkdirSync(path.join(repo, 'services', name));
-    writeFileSync(path.join(repo, 'services', name, 'service.json'), JSON.stringify({ ...row, name, ports }));
-    const { readManifests } = await import(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'generate', 'manifests.mjs')).href);
-    try {
-      await readManifests(repo);
-      return '';
-    } catch (err) {
-      return (err as Error).message;
-    }
-  } finally {
-    rmSync(repo, { recursive: true, force: true });
+    await withRow({ ...row, name, ports }, async () => {}, { reserve: { [PLANNED.name]: { http: PLANNED.http, line: PLANNED.line } } });
+    return '';
+  } catch (err) {
+    return (err as Error).message;
   }
 }
 

@@ -83,9 +83,9 @@ describe('findings', () => {
     const r = idleRun();
     const f = computeFindings([r]);
     for (const t of r.targets) {
-      const top = t.steps.reduce((a, b) => (b.idle!.connections_open > a.idle!.connections_open ? b : a));
+      const top = t.steps.reduce((a, b) => (b.idle_connections!.connections_open > a.idle_connections!.connections_open ? b : a));
       const i = item(f, t.name, 'idle')!;
-      assert.deepEqual([i.connections, i.bytes_per_connection, i.threads_per_connection], [top.idle!.connections_open, top.idle!.bytes_per_connection, top.idle!.threads_per_connection]);
+      assert.deepEqual([i.connections, i.bytes_per_connection, i.threads_per_connection], [top.idle_connections!.connections_open, top.idle_connections!.bytes_per_connection, top.idle_connections!.threads_per_connection]);
     }
     assert.ok(item(f, 'python-threads', 'idle')!.threads_per_connection! >= 0.9, 'a thread per connection');
     assert.equal(item(f, 'node-eventloop', 'idle')!.threads_per_connection, 0);

@@ -34,11 +34,11 @@ export function fixtureResults(): RunResults {
   };
 }
 
-/** An overhead run in both modes: each step's overhead is pool (the first mode), overhead_modes both. */
+/** An overhead run in both modes: each step's overhead.modes is pool, then spawn. */
 export function fixtureOverhead(): RunResults {
   const m = (mode: 'pool' | 'spawn', workers: number, overhead: number) => ({ workers, tasks: 100, sleep_ms: 5, elapsed_s: (0.5 / workers) * overhead, ideal_s: 0.5 / workers, overhead, mode });
   const o = (workers: number, pool: number, spawn: number): StepResult =>
-    step(workers, 1, 10, 1e6, 1, { ideal_rps: null, overhead: m('pool', workers, pool), overhead_modes: [m('pool', workers, pool), m('spawn', workers, spawn)] });
+    step(workers, 1, 10, 1e6, 1, { ideal_rps: null, overhead: { modes: [m('pool', workers, pool), m('spawn', workers, spawn)] } });
   return {
     ...fixtureResults(),
     scenario: { name: 'overhead', executor: 'overhead' },

@@ -3,11 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { overheadCrossovers } from '../../src/results/crossover.js';
-import { resultsToCsv } from '../../src/report/csv.js';
-import { runOverheadModes, stepOverheads } from '../../src/results/overhead-modes.js';
+import { overheadCrossovers } from '../../src/executors/overhead-crossover.js';
+import { runOverheadModes, stepOverheads } from '../../src/executors/overhead-modes.js';
 import { readResults, runDirName, writeResults } from '../../src/results/files.js';
-import { resultsToMarkdown } from '../../src/report/summary.js';
 import { resultsProblems } from '../../src/results/validate.js';
 import { evaluateThresholds } from '../../src/results/verdict.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -42,12 +40,8 @@ describe('results model', () => {
     assert.equal(runDirName('io-ramp', new Date('2026-01-02T03:04:05.678Z')), '2026-01-02T03-04-05Z_io-ramp');
   });
 
-  it('CSV has one row per target and step', () => {
-    const csv = resultsToCsv(fixtureResults()).trim().split('\n');
-    assert.equal(csv.length, 1 + 6);
-    assert.match(csv[0]!, /^target,model,load,requests/);
-    assert.match(csv[6]!, /^python-threads,threads,100,/);
-  });
+
+
 
   it('thresholds fail on the step that breaks them, and only there', () => {
     const checks = evaluateThresholds(fixtureResults());
@@ -56,50 +50,40 @@ describe('results model', () => {
     assert.deepEqual(p99.failures, ['python-threads @ 100: p99 = 2.40s']);
     assert.equal(p99.checked, 6);
     assert.equal(checks.find((c) => c.threshold === 'errors < 1%')!.passed, true);
-    const md = resultsToMarkdown(fixtureResults(), checks);
-    assert.match(md, /FAIL `p99 < 2s`/);
-    assert.match(md, /\| 100 \| 1400 \| 700\.0 \| 1000\.0 \| 0\.70 \|/);
   });
 
-  it('overhead crossover: the worker count from which a cheaper row stays dearer (noise does not count), per mode', () => {
-    // pool: threads 1.01/1.05/1.9 vs greenlets 1.02/1.04/1.1: 1.05 > 1.04 at 10 workers is within the 10% margin.
-    // spawn: greenlets 1.05/1.8/4.0 vs threads 1.1/1.5/2.5: greenlets start cheaper, dearer from 10 on.
-    const xs = overheadCrossovers(fixtureOverhead());
-    assert.deepEqual(xs.map((x) => [x.mode, x.rising, x.other, x.workers]), [['pool', 'python-threads', 'gevent-explicit', 100], ['spawn', 'gevent-explicit', 'python-threads', 10]]);
-    const md = resultsToMarkdown(fixtureOverhead(), []);
-    const pool = md.slice(md.indexOf('### pool mode'), md.indexOf('### spawn mode'));
-    const spawn = md.slice(md.indexOf('### spawn mode'));
-    assert.match(pool, /python-threads crosses gevent-explicit at 100 workers \(1\.90x vs 1\.10x\)/);
-    assert.match(pool, /\| 100 \| 1\.90x \| 1\.10x \|/);
-    assert.match(spawn, /gevent-explicit crosses python-threads at 10 workers \(1\.80x vs 1\.50x\)/);
-    assert.ok(!spawn.includes('python-threads crosses'));
-    // A step table per mode in each target's section.
-    assert.match(md, /## python-threads[\s\S]*\*\*pool\*\* \(C long-lived workers[\s\S]*\| 100 \| 100 \| 5 \| [\d.]+ \| 0\.005 \| 1\.90x \|[\s\S]*\*\*spawn\*\*[\s\S]*\| 100 \| 100 \| 5 \| [\d.]+ \| 0\.005 \| 2\.50x \|/);
-  });
-
-  it('overhead modes: the schema takes mode and overhead_modes; results without a mode read as spawn', () => {
+  it('overhead modes: the schema takes overhead.modes, each with its mode; results without a mode read as spawn', () => {
     assert.deepEqual(resultsProblems(fixtureOverhead()), []);
-    const bad = fixtureOverhead() as unknown as { targets: { steps: { overhead_modes: { mode: string }[] }[] }[] };
-    bad.targets[0]!.steps[0]!.overhead_modes[1]!.mode = 'fork';
-    assert.ok(resultsProblems(bad).some((p) => p.includes('/targets/0/steps/0/overhead_modes/1/mode')), resultsProblems(bad).join('\n'));
-    const legacy = readResults(path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs', 'overhead-2026-11'));
-    assert.ok(legacy.targets.every((t) => t.steps.every((s) => s.overhead && s.overhead.mode === undefined && s.overhead_modes === undefined)), 'the first README run predates modes');
+    const bad = fixtureOverhead() as unknown as { targets: { steps: { overhead: { modes: { mode: string }[] } }[] }[] };
+    bad.targets[0]!.steps[0]!.overhead.modes[1]!.mode = 'fork';
+    assert.ok(resultsProblems(bad).some((p) => p.includes('/targets/0/steps/0/overhead/modes/1/mode')), resultsProblems(bad).join('\n'));
+    const dir = path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs', 'overhead-2026-11');
+    const raw = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as { targets: { steps: Record<string, { mode?: string } | undefined>[] }[] };
+    assert.ok(raw.targets.every((t) => t.steps.every((s) => s.overhead && s.overhead.mode === undefined && s.overhead_modes === undefined)), 'the first README run predates modes and the one key');
+    const legacy = readResults(dir);
+    assert.ok(legacy.targets.every((t) => t.steps.every((s) => s.overhead!.modes.length === 1 && s.overhead!.modes[0]!.mode === undefined)), 'read as overhead.modes');
     assert.deepEqual(runOverheadModes(legacy), ['spawn']);
     assert.deepEqual(stepOverheads(legacy.targets[0]!.steps[0]!).map((o) => o.mode), ['spawn']);
     assert.ok(overheadCrossovers(legacy).every((x) => x.mode === 'spawn'));
   });
 
-  it('CSV: a row per mode of an overhead step, with its mode', () => {
-    const csv = resultsToCsv(fixtureOverhead()).trim().split('\n');
-    const header = csv[0]!.split(',');
-    const mode = header.indexOf('overhead_mode');
-    assert.equal(header[mode + 3], 'overhead');
-    assert.equal(csv.length, 1 + 2 * 3 * 2);
-    const rows = csv.slice(1).map((l) => l.split(','));
-    assert.deepEqual(rows.filter((r) => r[0] === 'python-threads' && r[2] === '100').map((r) => [r[mode], r[mode + 3]]), [['pool', '1.9'], ['spawn', '2.5']]);
-    // Other executors keep one row per step, with an empty mode.
-    assert.ok(resultsToCsv(fixtureResults()).trim().split('\n').slice(1).every((l) => l.split(',')[mode] === ''));
+  it('results in the first layout of schema 1 (idle; overhead + overhead_modes) are read into one key per executor', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-results-'));
+    const m = (mode: string) => ({ workers: 4, tasks: 20, sleep_ms: 5, elapsed_s: 0.03, ideal_s: 0.025, overhead: 1.2, mode });
+    const idle = { connections_requested: 10, connections_open: 10, rss_bytes_before: 1, rss_bytes_after: 2, threads_before: 1, threads_after: 1, units_before: 1, units_after: 11, bytes_per_connection: 0.1, threads_per_connection: 0 };
+    const old = fixtureResults() as unknown as { targets: { steps: Record<string, unknown>[] }[] };
+    old.targets[0]!.steps[0]!.idle = idle;
+    Object.assign(old.targets[0]!.steps[1]!, { overhead: m('pool'), overhead_modes: [m('pool'), m('spawn')] });
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(old));
+    const r = readResults(dir);
+    const [a, b] = r.targets[0]!.steps as unknown as Record<string, unknown>[];
+    assert.deepEqual(a!.idle_connections, idle);
+    assert.equal(a!.idle, undefined);
+    assert.deepEqual(b!.overhead, { modes: [m('pool'), m('spawn')] });
+    assert.equal(b!.overhead_modes, undefined);
+    assert.deepEqual(resultsProblems(r), []);
   });
+
 
   it('the schema file is valid JSON and pins schema_version 1', () => {
     const schema = JSON.parse(readFileSync(new URL('../../../src/results/results.schema.json', import.meta.url), 'utf8'));

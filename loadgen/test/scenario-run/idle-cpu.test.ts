@@ -54,7 +54,7 @@ describe('idle-connections server CPU agrees with /proc/<pid>/stat', () => {
 
     const step = outcome.results.targets[0]!.steps[0]!;
     t.diagnostic(`step: ${step.server.cpu_seconds} CPU-s in window ${JSON.stringify(step.window)}; /proc/${pid}/stat: ${kernel.toFixed(2)} CPU-s`);
-    assert.equal(step.idle?.connections_open, CONNECTIONS, JSON.stringify(step.idle));
+    assert.equal(step.idle_connections?.connections_open, CONNECTIONS, JSON.stringify(step.idle_connections));
     const cpu = step.server.cpu_seconds;
     assert.ok(cpu !== null, 'the step has a server CPU figure');
     assert.ok(step.window && step.window.scheduled_s === 2 && step.window.real_s >= 2, JSON.stringify(step.window));

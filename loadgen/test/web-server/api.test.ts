@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { EXECUTOR_NAMES, STEP_PLUGINS } from '../../src/executors/registry.js';
 import { startLabFixture, type LabFixture } from './lab-fixture.js';
 
 const TINY = `name: tiny
@@ -91,6 +92,19 @@ describe('web API', () => {
       const r = await call('GET', `/api/live?since=${bad}`);
       assert.equal(r.status, 400, `since=${bad}`);
       assert.match(r.json.error, /since/);
+    }
+  });
+
+  test('executors: the registry\'s executors and plugins, each naming a view the page has a module for', async () => {
+    const { json } = await call('GET', '/api/executors');
+    assert.deepEqual(json.executors.map((e: any) => e.name), EXECUTOR_NAMES);
+    assert.deepEqual(json.step_plugins.map((p: any) => p.name), STEP_PLUGINS.map((p) => p.name));
+    assert.equal(json.views.filter((v: any) => v.default).length, 1, 'one default view');
+    const views = new Set(json.views.map((v: any) => v.name));
+    for (const e of [...json.executors, ...json.step_plugins]) assert.ok(views.has(e.view), `${e.name}'s view ${e.view} is listed`);
+    for (const v of views) {
+      const mod = await call('GET', `/js/views/${v}.js`);
+      assert.equal(mod.status, 200, `web/js/views/${v}.js is served`);
     }
   });
 

@@ -6,6 +6,7 @@ import { $, el } from './dom.js';
 import { fmt } from './format.js';
 import { resultChartSet } from './result-charts.js';
 import { colourOf } from './targets.js';
+import { resultViews } from './views.js';
 
 export async function loadResultList() {
   const { results } = await api('/api/results');
@@ -28,9 +29,14 @@ export async function loadResults(id) {
   if (chosen) await showResult(chosen);
 }
 
-function stepTable(results) {
+const STEP_HEADERS = ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads'];
+
+/** The fields every step has, then each view's columns (e.g. the cross-check's wrk req/s and lab/wrk), then warnings. */
+function stepTable(results, views) {
+  const extra = views.flatMap((v) => v.stepColumns ?? []);
+  const headers = [...STEP_HEADERS, ...extra.map((c) => c.header), 'warnings'];
   const table = el('table', { class: 'table steps' },
-    el('thead', {}, el('tr', {}, ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads', 'wrk req/s', 'lab/wrk', 'warnings'].map((h, i) => el('th', { class: i > 0 && i < 12 ? 'num' : '' }, h)))));
+    el('thead', {}, el('tr', {}, headers.map((h, i) => el('th', { class: i > 0 && i < headers.length - 1 ? 'num' : '' }, h)))));
   const body = el('tbody');
   for (const t of results.targets) {
     for (const s of t.steps) {
@@ -46,12 +52,10 @@ function stepTable(results) {
         el('td', { class: 'num' }, fmt.num(errors)),
         el('td', { class: 'num' }, fmt.bytes(s.server.rss_bytes_peak)),
         el('td', { class: 'num' }, fmt.num(s.server.os_threads_peak)),
-        // The cross-check (wrk on the same step): a ratio under 0.9 is flagged.
-        el('td', { class: 'num' }, s.cross_check ? fmt.num(s.cross_check.rps, 1) : '–'),
-        el('td', { class: `num cross-check${s.cross_check?.flagged ? ' down-val' : ''}`, title: s.cross_check?.note ?? '' }, s.cross_check?.ratio == null ? '–' : `${s.cross_check.ratio.toFixed(2)}${s.cross_check.flagged ? ' ⚑' : ''}`),
+        ...extra.map((c) => c.cell(s)),
         el('td', {}, s.warnings.join('; '))));
     }
-    if (t.failed) body.append(el('tr', {}, el('td', { colspan: 13, class: 'down-val' }, `${t.name} failed: ${t.failed}`)));
+    if (t.failed) body.append(el('tr', {}, el('td', { colspan: headers.length, class: 'down-val' }, `${t.name} failed: ${t.failed}`)));
   }
   table.append(body);
   return table;
@@ -89,9 +93,10 @@ async function showResult(id) {
     el('h3', {}, `${r.scenario.name} `, el('span', { class: `status-${r.status}` }, r.status)),
     el('div', { class: 'meta' }, `${id} · ${r.scenario.executor} · ${r.environment.runtime} runtime · ${r.environment.cpus} CPUs · node ${r.environment.node}${r.environment.python ? ` · python ${r.environment.python}` : ''}${r.upstream_delay_ms !== null ? ` · upstream delay ${r.upstream_delay_ms} ms` : ''}`),
   );
-  resultChartSet(r, view);
+  const views = await resultViews();
+  await resultChartSet(r, view);
   if (data.findings) view.append(findingsView(data.findings));
-  view.append(el('h3', { style: 'margin-top:16px' }, 'Steps'), stepTable(r));
+  view.append(el('h3', { style: 'margin-top:16px' }, 'Steps'), stepTable(r, views));
   if (data.charts.length) {
     view.append(el('h3', { style: 'margin-top:16px' }, 'Report charts'));
     view.append(el('div', { class: 'report-images' }, data.charts.filter((f) => f.endsWith('.svg') || !data.charts.includes(f.replace(/\.png$/, '.svg'))).map((f) =>

@@ -5,6 +5,7 @@ import { $, el } from './dom.js';
 import { fmt } from './format.js';
 import { loadResultList } from './results.js';
 import { colourOf } from './targets.js';
+import { resultViews } from './views.js';
 
 let lastRunState = null;
 
@@ -14,7 +15,7 @@ export function updateRunButtons() {
   for (const b of document.querySelectorAll('button.start')) b.title = running ? 'a run is in progress' : '';
 }
 
-/** A human line for one runScenario progress event (loadgen/src/run/run-scenario.ts RunProgress). */
+/** A human line for one runScenario progress event (loadgen/src/scenario-run/run-scenario.ts RunProgress). */
 function describeProgress(ev) {
   if (!ev || typeof ev !== 'object') return '';
   const parts = [];
@@ -38,9 +39,13 @@ function progressFraction(state) {
   return Math.min(1, steps / (ev.targetTotal * ev.total));
 }
 
+// The views' notes on a step (e.g. the cross-check's lab/wrk), once loaded; none before.
+let views = [];
+resultViews().then((v) => { views = v; }, (err) => console.warn('no result views', err));
+
 function finishedSteps(state) {
   return (state.events ?? []).filter((e) => e && e.phase === 'step-done' && e.result).map((e) =>
-    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)} · ${fmt.num(e.result.rps, 1)} req/s · p99 ${fmt.ms(e.result.latency_ms.p99)}${e.result.cross_check ? ` · lab/wrk ${fmt.num(e.result.cross_check.ratio, 2)}${e.result.cross_check.flagged ? ' (flagged)' : ''}` : ''}`));
+    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)} · ${fmt.num(e.result.rps, 1)} req/s · p99 ${fmt.ms(e.result.latency_ms.p99)}${views.map((v) => v.stepNote?.(e.result) ?? '').join('')}`));
 }
 
 export function renderRunState(state) {

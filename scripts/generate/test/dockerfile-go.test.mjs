@@ -3,13 +3,11 @@
 // Run: node --test scripts/generate/test/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goDockerfiles } from '../dockerfile-go.mjs';
 import { composeFiles } from '../compose.mjs';
-import { readManifests } from '../manifests.mjs';
+import { withRow } from './temp-repo.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -33,23 +31,6 @@ const goRow = (overrides = {}) => ({
   },
   ...overrides,
 });
-
-/** The manifests of a temporary repository: the contract, the schema, the upstream and `row`. */
-async function withRow(row, fn) {
-  const repo = mkdtempSync(path.join(os.tmpdir(), 'lab-go-recipe-'));
-  try {
-    mkdirSync(path.join(repo, 'contract'));
-    copyFileSync(path.join(REPO, 'contract', 'contract.json'), path.join(repo, 'contract', 'contract.json'));
-    mkdirSync(path.join(repo, 'services', 'upstream'), { recursive: true });
-    copyFileSync(path.join(REPO, 'services', 'service.schema.json'), path.join(repo, 'services', 'service.schema.json'));
-    copyFileSync(path.join(REPO, 'services', 'upstream', 'service.json'), path.join(repo, 'services', 'upstream', 'service.json'));
-    mkdirSync(path.join(repo, 'services', row.name));
-    writeFileSync(path.join(repo, 'services', row.name, 'service.json'), JSON.stringify(row));
-    return await fn(await readManifests(repo), repo);
-  } finally {
-    rmSync(repo, { recursive: true, force: true });
-  }
-}
 
 test('a go manifest renders a Debian build stage in GOPATH mode and a runtime stage with only the binary', async () => {
   const files = await withRow(goRow(), async (manifests) => goDockerfiles({ manifests }));

@@ -102,9 +102,35 @@ def require_runtime(name: str) -> None:
     require_modules(requires.get("pythonModules", []), requires.get("debianPackages", []), name)
 
 
+# The lab's own build of a Go row (loadgen/src/runtime/local/go-build.ts, the image recipe's
+# command), so that the row contract runs the binary `lab up` runs; prints its path.
+_GO_BUILD = """import fs from 'node:fs';
+const [builder, dir] = process.argv.slice(1);
+const { ensureGoBinary } = await import(builder);
+const manifest = { ...JSON.parse(fs.readFileSync(dir + '/service.json', 'utf8')), dir };
+const r = await ensureGoBinary(manifest);
+if (!r.ok) { console.error(r.reason); process.exit(1); }
+console.log(r.binary);"""
+
+
+def go_binary(name: str) -> str:
+    """services/<name>'s Go binary, built when a source is newer; fails with the reason and
+    the apt-get command when Go or a Go library is missing."""
+    builder = os.path.join(REPO, "loadgen", "dist", "src", "runtime", "local", "go-build.js")
+    if not os.path.exists(builder):
+        raise AssertionError(f"{builder} is missing: build first (npx tsc -b)")
+    done = subprocess.run([NODE, "--input-type=module", "-e", _GO_BUILD, "file://" + builder, os.path.join(SERVICES, name)],
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        packages = " ".join(["golang-go", *load_manifest(name)["local"].get("requires", {}).get("debianPackages", [])])
+        raise AssertionError(f"{name}: {done.stderr.strip()} (install: sudo apt-get install {packages})")
+    return done.stdout.strip()
+
+
 class Row(Proc):
-    """services/<name> started the way `lab up` does: its service.json's args and pythonPath.
-    A missing runtime module fails here with the apt-get command (require_runtime)."""
+    """services/<name> started the way `lab up` does: its service.json's args and pythonPath
+    (a Go row: its binary, built first). A missing runtime module fails here with the apt-get
+    command (require_runtime)."""
 
     def __init__(self, name: str, upstream_url: str, extra_env: Optional[Dict[str, str]] = None):
         require_runtime(name)
@@ -114,7 +140,8 @@ class Row(Proc):
         py_path = [os.path.normpath(os.path.join(folder, p)) for p in local.get("pythonPath", [])]
         env = {**os.environ, "PORT": "0", "LINE_PORT": "0", "BIND": "127.0.0.1", "UPSTREAM_URL": upstream_url,
                "PYTHONPATH": os.pathsep.join(py_path), **(extra_env or {})}
-        p = subprocess.Popen([PYTHON, *local["args"]], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+        argv = [go_binary(name), *local["args"][1:]] if local["interpreter"] == "go" else [PYTHON, *local["args"]]
+        p = subprocess.Popen(argv, cwd=folder, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, start_new_session=True)
         super().__init__(p, name)
         m = _read_startup_line(p, p.stderr, r"listening http=(\d+) line=(\d+)")

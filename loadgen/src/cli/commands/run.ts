@@ -4,18 +4,17 @@ import { listFlag, stringFlag } from '../command.js';
 import { EXIT, LabError } from '../../core/errors.js';
 import { discoverServices, implementationsOf } from '../../core/manifest/index.js';
 import { serveLoadgenMetrics } from '../../observe/loadgen-metrics-server.js';
-import { fidelity, errorPercent } from '../../results/derived.js';
-import { stepOverheads, type ModedOverhead } from '../../results/overhead-modes.js';
-import type { StepResult } from '../../results/types.js';
+import { EXECUTOR_NAMES, executorFor, RESULT_VIEWS, STEP_PLUGINS } from '../../executors/registry.js';
+import type { StepPlugin } from '../../executors/types.js';
+import type { ConsoleTable } from '../../executors/view.js';
+import { consoleHeader, consoleRow } from '../../report/console-table.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
 import type { LabRuntime } from '../../runtime/types.js';
 import { runScenario, type RunProgress } from '../../scenario-run/run-scenario.js';
-import { findWrk, WRK_INSTALL_HINT } from '../../executors/wrk.js';
 import { loadScenario } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/types.js';
-import { formatBytes, formatMs } from '../../core/units.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { parseRuntimeKind } from './verify.js';
 
@@ -25,7 +24,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a load scenario (verify first), write results.json/csv/summary/charts after every step',
   usage: [
-    'Usage: lab run <scenario.yaml | name> [--runtime local|docker|swarm] [--targets a,b] [--out DIR] [--skip-verify] [--cross-check]',
+    `Usage: lab run <scenario.yaml | name> [--runtime local|docker|swarm] [--targets a,b] [--out DIR] [--skip-verify]${STEP_PLUGINS.map((p) => ` [--${p.flag.name}]`).join('')}`,
     '',
     'Runs a scenario (a file, or a name from loadgen/scenarios: io-ramp, line-ramp, overhead,',
     'idle-connections, cpu-bound, quick) against every target it names, verifying them first.',
@@ -33,8 +32,7 @@ export const runCommand: Command = {
     '  --targets      comma-separated implementation names; overrides the scenario\'s targets',
     '  --out          folder for the run folder <UTC time>_<scenario>/ (default: ./results)',
     '  --skip-verify  measure without checking the contract first (for quick experiments only)',
-    '  --cross-check  connections-sweep: after each step, drive the same step with wrk and record',
-    '                 lab/wrk (flagged under 0.9); the same as `cross_check: true` in the scenario',
+    ...STEP_PLUGINS.flatMap((p) => p.flag.help),
     'Exit codes: 0 ok, 1 a threshold failed or a target died, 2 bad input, 3 verify failed, 130 interrupted.',
   ].join('\n'),
   options: {
@@ -42,14 +40,14 @@ export const runCommand: Command = {
     targets: { type: 'string' },
     out: { type: 'string' },
     'skip-verify': { type: 'boolean' },
-    'cross-check': { type: 'boolean' },
+    ...Object.fromEntries(STEP_PLUGINS.map((p) => [p.flag.name, { type: 'boolean' as const }])),
   },
   allowPositionals: true,
   async run(values, positionals) {
     if (positionals.length !== 1) throw new LabError(`lab run takes exactly one scenario (a file or a name), got ${positionals.length}\n\n${runCommand.usage}`);
     const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
     const known = knownTargets();
-    const scenario = withCrossCheck(loadScenario(positionals[0]!, { knownTargets: known }), values['cross-check'] === true);
+    const scenario = STEP_PLUGINS.reduce((s, p) => withPlugin(s, p, values[p.flag.name] === true), loadScenario(positionals[0]!, { knownTargets: known }));
     const override = listFlag(values, 'targets');
     if (override) {
       if (override.length === 0) throw new LabError('--targets needs at least one name');
@@ -94,10 +92,11 @@ export const runCommand: Command = {
       }
       if (abort.signal.aborted) return EXIT_INTERRUPTED;
 
-      const table = scenario.executor === 'overhead' ? OVERHEAD_TABLE : LOAD_TABLE;
+      // The executor's view says the columns; every view may add to a step's line.
+      const table = executorFor(scenario.executor).view.console!;
       const display = new ProgressDisplay(table);
       console.log(`\n${scenario.name}: ${scenario.executor}, steps ${scenario.steps.join(', ')}, ${scenario.durationS}s each (+${scenario.warmupS}s warmup, ${scenario.cooldownS}s cooldown)`);
-      console.log(table.header);
+      console.log(consoleHeader(table));
       const outcome = await runScenario(runtime, scenario, {
         outDir: stringFlag(values, 'out'),
         targets,
@@ -125,12 +124,27 @@ export const runCommand: Command = {
   },
 };
 
-/** `--cross-check` on top of the scenario's own `cross_check`; wrk must be there before anything starts. */
-function withCrossCheck(scenario: Scenario, flag: boolean): Scenario {
-  if (flag && scenario.executor !== 'connections-sweep') throw new LabError(`--cross-check applies to connections-sweep scenarios only (${scenario.name} uses ${scenario.executor})`);
-  const s = flag ? { ...scenario, crossCheck: true, source: { ...scenario.source, cross_check: true } } : scenario;
-  if (s.crossCheck && !findWrk()) throw new LabError(`the cross-check needs wrk, which is not on PATH: install it with \`${WRK_INSTALL_HINT}\``);
+/**
+ * A step plugin's flag (`--cross-check`) on top of the scenario's own key (`cross_check`); the
+ * plugin's tool (wrk) must be there before anything starts.
+ */
+function withPlugin(scenario: Scenario, plugin: StepPlugin, flag: boolean): Scenario {
+  if (flag && !executorFor(scenario.executor).stepPlugins?.includes(plugin.name)) {
+    throw new LabError(`--${plugin.flag.name} applies to ${executorsTaking(plugin.name).join(', ')} scenarios only (${scenario.name} uses ${scenario.executor})`);
+  }
+  const s = flag ? plugin.enable(scenario) : scenario;
+  if (plugin.enabled(s)) {
+    try {
+      plugin.preflight?.();
+    } catch (err) {
+      throw new LabError((err as Error).message);
+    }
+  }
   return s;
+}
+
+function executorsTaking(name: string): string[] {
+  return EXECUTOR_NAMES.filter((n) => executorFor(n).stepPlugins?.includes(name));
 }
 
 /** Names of the implementations under services/, for scenario validation; undefined if discovery fails (runtime will say why). */
@@ -142,70 +156,17 @@ function knownTargets(): string[] | undefined {
   }
 }
 
-/** A step table: its columns (header, width) and the cells of one finished step. */
-interface StepTable {
-  header: string;
-  row(target: string, s: StepResult): string;
-}
-
-function stepTable(columns: [string, number][], cells: (target: string, s: StepResult) => string[], extra: (s: StepResult) => string = () => ''): StepTable {
-  return {
-    header: columns.map(([h, w]) => h.padEnd(w)).join(' '),
-    row: (target, s) =>
-      cells(target, s).map((c, i) => c.padEnd(columns[i]![1])).join(' ') + extra(s) + s.warnings.map((w) => `\n    warning: ${w}`).join(''),
-  };
-}
-
-const serverCells = (s: StepResult): string[] => [
-  s.server.cpu_seconds === null ? '-' : s.server.cpu_seconds.toFixed(2),
-  formatBytes(s.server.rss_bytes_peak),
-  s.server.os_threads_peak === null ? '-' : String(s.server.os_threads_peak),
-];
-
-/** Load executors (connections, rates, lines, idle connections): throughput against the ideal line. */
-const LOAD_TABLE = stepTable(
-  [['target', 18], ['load', 6], ['req/s', 9], ['ideal', 9], ['ach/ideal', 9], ['p50', 8], ['p99', 8], ['errors', 7], ['srv CPU s', 9], ['RSS', 10], ['threads', 7], ['lg CPU s', 8]],
-  (target, s) => {
-    const f = fidelity(s);
-    return [
-      target, String(s.load), s.rps.toFixed(1), s.ideal_rps === null ? '-' : s.ideal_rps.toFixed(0), f === null ? '-' : f.toFixed(2),
-      formatMs(s.latency_ms.p50), formatMs(s.latency_ms.p99), `${errorPercent(s).toFixed(1)}%`,
-      ...serverCells(s), `${s.loadgen.cpu_seconds.toFixed(2)}${s.loadgen.saturated ? '!' : ''}`,
-    ];
-  },
-  (s) => (s.idle
-    ? `  idle: ${s.idle.connections_open} open, ${s.idle.bytes_per_connection === null ? '-' : formatBytes(s.idle.bytes_per_connection)}/conn, ${s.idle.threads_per_connection?.toFixed(2) ?? '-'} threads/conn`
-    : '') + (s.cross_check
-    ? `  wrk ${s.cross_check.rps.toFixed(1)} req/s p50 ${formatMs(s.cross_check.latency_ms.p50)} p99 ${formatMs(s.cross_check.latency_ms.p99)}, lab/wrk ${s.cross_check.ratio?.toFixed(2) ?? '-'}${s.cross_check.flagged ? ' (flagged)' : ''}`
-    : ''),
-);
-
-/**
- * The overhead executor: one /overhead experiment per mode per step, so elapsed against ideal,
- * not req/s; a line per mode. The server figures cover the whole step (every mode): first line only.
- */
-const OVERHEAD_COLUMNS: [string, number][] = [['target', 18], ['workers', 8], ['mode', 6], ['tasks', 7], ['sleep', 6], ['elapsed', 9], ['ideal', 9], ['overhead', 9], ['srv CPU s', 9], ['RSS', 10], ['threads', 7]];
-const overheadCells = (target: string, s: StepResult, o: ModedOverhead | undefined): string[] => [
-  target, String(s.load), o?.mode ?? '-', o ? String(o.tasks) : '-', o ? `${o.sleep_ms}ms` : '-',
-  o ? `${o.elapsed_s.toFixed(3)}s` : '-', o ? `${o.ideal_s.toFixed(3)}s` : '-', o?.overhead == null ? '-' : `${o.overhead.toFixed(2)}x`,
-];
-const OVERHEAD_TABLE = stepTable(
-  OVERHEAD_COLUMNS,
-  (target, s) => [...overheadCells(target, s, stepOverheads(s)[0]), ...serverCells(s)],
-  (s) => stepOverheads(s).slice(1).map((o) => `\n${overheadCells('', s, o).map((c, i) => c.padEnd(OVERHEAD_COLUMNS[i]![1])).join(' ').trimEnd()}`).join(''),
-);
-
 /** A cli-progress bar per step on a terminal (none when piped), then one table row per step. */
 class ProgressDisplay {
   private bar: cliProgress.SingleBar | undefined;
   private key = '';
 
-  constructor(private readonly table: StepTable) {}
+  constructor(private readonly table: ConsoleTable) {}
 
   update(p: RunProgress): void {
     if (p.phase === 'step-done' && p.result) {
       this.stop();
-      console.log(this.table.row(p.target, p.result));
+      console.log(consoleRow(this.table, p.target, p.result, RESULT_VIEWS.map((v) => v.consoleExtra?.(p.result!) ?? '').join('')));
       return;
     }
     if (p.phase === 'target-failed') {

@@ -5,12 +5,14 @@ export interface ServiceManifest {
   name: string;
   role: 'implementation' | 'upstream';
   model: string;
-  language: 'python' | 'typescript';
+  language: 'python' | 'typescript' | 'go';
   reproduces: string;
-  concurrencyUnit?: 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises';
+  concurrencyUnit?: 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises' | 'goroutines';
   ports: { http: number; line?: number };
+  /** How `npm run generate` writes its Dockerfile; a go row's local build reads `package`. */
+  image?: { recipe: 'python' | 'node' | 'go'; package?: string; workspaces?: string[] };
   local: {
-    interpreter: 'python' | 'node';
+    interpreter: 'python' | 'node' | 'go';
     args: string[];
     pythonPath?: string[];
     env?: Record<string, string>;

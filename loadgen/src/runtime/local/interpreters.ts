@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { ServiceManifest } from '../types.js';
+import { ensureGoBinary, goDebianPackages } from './go-build.js';
 
 /** `$LAB_PYTHON` or Debian's python3: the one that has python3-gevent and friends. */
 export function pythonInterpreter(env: NodeJS.ProcessEnv = process.env): string {
@@ -49,6 +50,13 @@ export async function checkAvailability(manifest: ServiceManifest, entryPoint: s
       return { ok: false, reason: `${entryPoint} is missing (the TypeScript is not compiled)`, hint: 'npm run build' };
     }
     return { ok: true };
+  }
+  if (manifest.local.interpreter === 'go') {
+    // Available = the binary is up to date, built now if needed (a compile error is shown as is).
+    const build = await ensureGoBinary(manifest, env);
+    if (build.ok) return { ok: true };
+    const cannotFind = /cannot find package/.test(build.reason);
+    return { ok: false, reason: build.reason, hint: build.goMissing || cannotFind ? aptHint(goDebianPackages(manifest)) : undefined };
   }
   const python = pythonInterpreter(env);
   if (!existsSync(python)) {

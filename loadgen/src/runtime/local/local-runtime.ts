@@ -127,6 +127,11 @@ class LocalRuntime implements LabRuntime {
   }
 
   private commandOf(manifest: ServiceManifest): { command: string; args: string[]; entryPoint: string | undefined } {
+    if (manifest.local.interpreter === 'go') {
+      // The binary itself (checkAvailability builds it first); its arguments follow it.
+      const binary = path.resolve(manifest.dir, manifest.local.args[0]!);
+      return { command: binary, args: manifest.local.args.slice(1), entryPoint: binary };
+    }
     const command = manifest.local.interpreter === 'node' ? process.execPath : pythonInterpreter(this.opts.env);
     const first = manifest.local.args[0]!;
     const entryPoint = first.startsWith('-') ? undefined : path.resolve(manifest.dir, first);
@@ -157,7 +162,7 @@ class LocalRuntime implements LabRuntime {
       this.markUnavailable(state, availability.reason ?? 'unavailable', availability.hint);
       return;
     }
-    this.emit({ kind: 'starting', service: manifest.name, message: `${command} ${args.join(' ')} (log: ${state.logFile})` });
+    this.emit({ kind: 'starting', service: manifest.name, message: `${[command, ...args].join(' ')} (log: ${state.logFile})` });
     const spawned = spawnInGroup(command, args, { cwd: manifest.dir, env: this.childEnv(state), logFile: state.logFile });
     state.spawned = spawned;
     state.stopping = false;

@@ -1,5 +1,5 @@
-import { runOverheadModes, stepOverhead } from './overhead-modes.js';
-import type { OverheadMode, RunResults } from './types.js';
+import type { RunResults } from '../results/types.js';
+import { runOverheadModes, stepOverhead, type OverheadMode } from './overhead-modes.js';
 
 /**
  * Where the overhead curves of two rows cross, for good. For rows A and B measured at the same
