@@ -1,19 +1,11 @@
 import { latencyHistogram, latencyOf, type LatencyHistogram } from '../../executors/histogram.js';
 import { emptyErrors, type Measurement } from '../../executors/types.js';
+import type { GeneratorUsage } from '../../results/types.js';
 import { decodeHistogram, type WorkerReport } from './protocol.js';
 
 // K reports become one step measurement, exactly: counters add up, and the percentiles come
 // from the sum of the K histograms (averaging K p99s would be wrong: a p99 is not additive).
 
-/** What results keep per generator (loadgen.generators): who ran where, its share and its CPU. */
-export interface GeneratorUsage {
-  index: number;
-  host: string;
-  load: number;
-  requests: number;
-  ok: number;
-  cpu_seconds: number;
-}
 
 export interface Merged {
   measurement: Measurement;
@@ -41,7 +33,7 @@ export function mergeReports(reports: WorkerReport[], loads: number[]): Merged {
   let threads = 0;
   for (const r of byIndex) {
     const m = r.measurement;
-    if ((m as { fields?: unknown }).fields !== undefined) throw new Error(`load generator #${r.index}: its executor adds step fields, which cannot be merged across generators`);
+    if (m.fields !== undefined) throw new Error(`load generator #${r.index}: its executor adds step fields, which cannot be merged across generators`);
     histogram.add(decodeHistogram(r.histogram, `#${r.index} on ${r.host}`));
     requests += m.requests;
     ok += m.ok;

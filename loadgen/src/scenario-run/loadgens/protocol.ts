@@ -28,7 +28,8 @@ export interface WorkerJob {
   count: number;
   /** The scenario as written (each generator validates it again, as the coordinator did). */
   scenario: ScenarioSource;
-  target: Pick<Endpoint, 'name' | 'httpUrl' | 'line' | 'metricsUrl'>;
+  /** The target as the coordinator reaches it, its manifest included (a generator reads no services/). */
+  target: Omit<Endpoint, 'upstreamTimeoutMs'>;
   /** This generator's share of the step's load (connections, rate). */
   load: number;
   /** The whole step's load, for live figures and messages. */
@@ -88,7 +89,7 @@ export function parseJob(raw: string | undefined): WorkerJob {
   for (const k of ['load', 'stepLoad', 'warmupS', 'durationS', 'startAtMs'] as const) {
     if (!isNum(job[k]) || job[k]! < 0) problems.push(`${k} must be a number >= 0, got ${JSON.stringify(job[k])}`);
   }
-  if (typeof job.target?.httpUrl !== 'string' || typeof job.target?.name !== 'string') problems.push('target must have name and httpUrl');
+  if (typeof job.target?.httpUrl !== 'string' || typeof job.target?.name !== 'string' || typeof job.target?.manifest !== 'object') problems.push('target must have name, httpUrl and manifest');
   if (typeof job.scenario !== 'object' || job.scenario === null) problems.push('scenario must be the scenario source object');
   if (problems.length > 0) throw new Error(`${JOB_ENV}: ${problems.join('; ')}`);
   return job as WorkerJob;

@@ -1,6 +1,7 @@
 import { executorFor } from '../../executors/registry.js';
 import { sleep, type Measurement, type StepContext, type StepRun } from '../../executors/types.js';
-import { mergeReports, type GeneratorUsage } from './merge.js';
+import type { GeneratorUsage } from '../../results/types.js';
+import { mergeReports } from './merge.js';
 import { PROTOCOL_VERSION, type WorkerJob, type WorkerReport } from './protocol.js';
 import { splitLoad } from './split.js';
 
@@ -29,7 +30,7 @@ export async function startSplitRun(ctx: StepContext, opts: SplitOptions): Promi
       const startAtMs = Date.now() + opts.startMarginMs;
       const jobs: WorkerJob[] = loads.map((load, index) => ({
         v: PROTOCOL_VERSION, index, count: opts.k, scenario: ctx.scenario.source,
-        target: { name: ctx.target.name, httpUrl: ctx.target.httpUrl, line: ctx.target.line, metricsUrl: ctx.target.metricsUrl },
+        target: { name: ctx.target.name, manifest: ctx.target.manifest, httpUrl: ctx.target.httpUrl, line: ctx.target.line, metricsUrl: ctx.target.metricsUrl },
         load, stepLoad: ctx.load, warmupS: seconds, durationS: ctx.scenario.durationS, startAtMs,
       }));
       pending = opts.launch(jobs, ctx.signal);
@@ -42,5 +43,15 @@ export async function startSplitRun(ctx: StepContext, opts: SplitOptions): Promi
       return { ...merged.measurement, generators: merged.generators };
     },
     close: async () => {},
+    // The wrk witness runs from this process, as with one generator: the executor's own.
+    crossCheck: async (warmupS, seconds) => {
+      const own = await executor.start(ctx);
+      try {
+        if (!own.crossCheck) throw new Error(`executor ${executor.name} has no cross-check`);
+        return await own.crossCheck(warmupS, seconds);
+      } finally {
+        await own.close();
+      }
+    },
   };
 }

@@ -4,6 +4,10 @@
 import { formatReport, jobFromEnv } from './protocol.js';
 import { runWorkerJob } from './worker.js';
 
+// This process is one of the K: its load comes from its own event loop, never autocannon's
+// worker threads (which report no per-answer latency, so nothing could be merged exactly).
+process.env.LAB_AUTOCANNON_WORKERS = '0';
+
 const controller = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => controller.abort());
 

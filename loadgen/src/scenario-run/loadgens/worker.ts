@@ -1,7 +1,5 @@
 import os from 'node:os';
-import { discoverServices } from '../../core/manifest/index.js';
 import { executorFor } from '../../executors/registry.js';
-import type { LatencyHistogram } from '../../executors/histogram.js';
 import { sleep, type StepContext } from '../../executors/types.js';
 import type { Endpoint, LabRuntime } from '../../runtime/types.js';
 import { validateScenario } from '../../scenario/validate.js';
@@ -26,7 +24,7 @@ function noRuntime(executor: string): LabRuntime {
   };
 }
 
-export async function runWorkerJob(job: WorkerJob, signal: AbortSignal, servicesDir?: string): Promise<WorkerReport> {
+export async function runWorkerJob(job: WorkerJob, signal: AbortSignal): Promise<WorkerReport> {
   const base = { v: PROTOCOL_VERSION, index: job.index, startAtMs: job.startAtMs, host: process.env.LAB_LOADGEN_HOST || os.hostname() } as const;
   const failed = (error: string): WorkerReport => ({
     ...base, measurement: { requests: 0, ok: 0, durationS: 0, latencyMs: { p50: null, p90: null, p99: null, p999: null, max: null }, errors: { timeouts: 0, non2xx: 0, connection: 0, by_kind: {} }, loadgenThreads: 1, warnings: [] },
@@ -35,9 +33,7 @@ export async function runWorkerJob(job: WorkerJob, signal: AbortSignal, services
   const checked = validateScenario(job.scenario);
   if (!checked.ok) return failed(`the scenario is invalid here: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   const scenario = checked.scenario;
-  const manifest = discoverServices(servicesDir).find((m) => m.name === job.target.name);
-  if (!manifest) return failed(`no manifest for target ${job.target.name} in this lab's services/ (same image on every node?)`);
-  const target: Endpoint = { ...job.target, manifest };
+  const target: Endpoint = job.target;
   const executor = executorFor(scenario.executor);
   const ctx: StepContext = { scenario, runtime: noRuntime(executor.name), target, load: job.load, signal, onLive: () => {} };
   try {
@@ -50,7 +46,7 @@ export async function runWorkerJob(job: WorkerJob, signal: AbortSignal, services
       const m = await run.measure(job.durationS);
       const cpu = process.cpuUsage(cpu0);
       const measureEndMs = Date.now();
-      const { histogram, ...measurement } = m as typeof m & { histogram?: LatencyHistogram };
+      const { histogram, ...measurement } = m;
       if (!histogram) return failed(`executor ${executor.name} reports no latency histogram, so its percentiles cannot be merged exactly: it cannot run with --loadgens`);
       return { ...base, measurement, histogram: encodeHistogram(histogram), cpuSeconds: (cpu.user + cpu.system) / 1e6, measureStartMs, measureEndMs };
     } finally {

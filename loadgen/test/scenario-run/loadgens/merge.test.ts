@@ -62,7 +62,7 @@ test('the wire format: a histogram survives encoding, a report is found in a pre
   assert.throws(() => parseJob(undefined), /LAB_LOADGEN_JOB is not set/);
   assert.throws(() => parseJob('{'), /not JSON/);
   assert.throws(() => parseJob(JSON.stringify({ v: 1, index: 2, count: 2, load: -1 })), (err: Error) =>
-    /index must be from 0 to count-1/.test(err.message) && /load must be a number >= 0/.test(err.message) && /target must have/.test(err.message) && /scenario must be/.test(err.message));
+    /index must be from 0 to count-1/.test(err.message) && /load must be a number >= 0/.test(err.message) && /target must have name, httpUrl and manifest/.test(err.message) && /scenario must be/.test(err.message));
 });
 
 test('connections split into whole shares that add up; a rate into equal shares', () => {
