@@ -4,7 +4,8 @@
 #   `docker swarm init --advertise-addr 127.0.0.1` -> `docker stack deploy -c docker-stack.yml`
 #   (one node doing every job: lab.role=all) -> wait until every service runs healthy ->
 #   lab verify --runtime swarm -> a short scenario with a CPU/memory limit (a service update)
-#   -> results say runtime: swarm, with server stats -> a restart by forced update ->
+#   -> results say runtime: swarm, with server stats -> one step split across two load generator
+#   tasks (--loadgens 2: counts add up, per-generator CPU) -> a restart by forced update ->
 #   remove the stack, leave the swarm, stop the dockerd it started. Always, also on failure.
 # The stack binds the lab's fixed ports on 127.0.0.1 (LAB_BIND): nothing else may use them.
 # It refuses to run on a daemon already in a swarm: leaving it would break someone else's.
@@ -227,6 +228,42 @@ console.log(`results.json: runtime swarm, ${steps.length} steps with requests, s
 EOF
 limits="$(docker service inspect -f '{{json .Spec.TaskTemplate.Resources.Limits}}' "${STACK}_node-eventloop")"
 case "$limits" in null|"{}") log "limits removed after the run ($limits)" ;; *) fail "node-eventloop still limited after the run: $limits" ;; esac
+
+# ---------------------------------------------------------------------------------------------
+stage "lab run --loadgens 2"
+# The step's connections split across two tasks of the stack's loadgen service (on the
+# lab.role=loadgen node: the second node with SWARM_E2E_NODES=2), merged from their histograms.
+cat >"$WORK/loadgens.yaml" <<'EOF'
+name: swarm-e2e-loadgens
+description: swarm e2e, one step split across two load generator tasks
+executor: connections-sweep
+targets: [node-eventloop]
+request: { text: "hello", delay_ms: 10 }
+steps: [6]
+duration: 3s
+warmup: 1s
+cooldown: 0s
+EOF
+lab run "$WORK/loadgens.yaml" --runtime swarm --skip-verify --loadgens 2 --out "$WORK/results-loadgens"
+node - "$(find "$WORK/results-loadgens" -name results.json | head -n1)" "${worker:-}" <<'EOF'
+// Two generators, 3 + 3 connections; the step's requests are their sum; each has its CPU and
+// its node (the worker's, when there is a second node); percentiles present.
+const [file, worker] = process.argv.slice(2);
+const results = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
+const step = results.targets[0].steps[0];
+const gens = step.loadgen.generators ?? [];
+const problems = [];
+if (results.environment.runtime !== 'swarm') problems.push(`runtime ${results.environment.runtime}`);
+if (gens.length !== 2) problems.push(`${gens.length} generators`);
+if (gens.map((g) => g.load).join() !== '3,3') problems.push(`shares ${gens.map((g) => g.load)}`);
+if (step.requests !== gens.reduce((n, g) => n + g.requests, 0)) problems.push(`requests ${step.requests} != sum of ${gens.map((g) => g.requests)}`);
+if (!gens.every((g) => g.ok > 0 && g.cpu_seconds > 0)) problems.push(`generators ${JSON.stringify(gens)}`);
+if (worker && !gens.every((g) => g.host.includes(worker))) problems.push(`not on the worker node ${worker}: ${gens.map((g) => g.host)}`);
+if (!(step.latency_ms.p99 > 0)) problems.push(`p99 ${step.latency_ms.p99}`);
+if (problems.length) { console.error(`results.json (--loadgens 2): ${problems.join('; ')}`); process.exit(1); }
+console.log(`results.json: 2 generators (${gens.map((g) => `${g.requests} req, ${g.cpu_seconds} CPU s on ${g.host}`).join('; ')}), step ${step.requests} req, p99 ${step.latency_ms.p99} ms`);
+EOF
+[ "$(docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "${STACK}_loadgen")" = 0 ] || fail "the loadgen service was not scaled back to 0"
 
 # ---------------------------------------------------------------------------------------------
 stage "restart"
