@@ -52,13 +52,15 @@ function parseSampleLine(line: string): Sample | undefined {
 }
 
 function parseValue(token: string): number | undefined {
-  switch (token) {
-    case '+Inf':
-    case 'Inf':
+  // Case-insensitive, as Prometheus' own parser (Go's ParseFloat): prom-client writes NaN as
+  // `Nan` (nodejs_eventloop_lag_mean_seconds before the first lag sample, seen under load).
+  switch (token.toLowerCase()) {
+    case '+inf':
+    case 'inf':
       return Infinity;
-    case '-Inf':
+    case '-inf':
       return -Infinity;
-    case 'NaN':
+    case 'nan':
       return NaN;
   }
   const n = Number(token);

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeCharts, type ChartOutput } from './charts/write.js';
 import { resultsToCsv } from './csv.js';
 import { computeFindings, findingsToMarkdown, type Findings } from '../results/findings.js';
 import { readResults, writeFileAtomic } from '../results/files.js';
+import { resultsToHtml } from './html/page.js';
 import { resultsToMarkdown } from './summary.js';
 import type { RunResults } from '../results/types.js';
 import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
@@ -15,7 +17,7 @@ export interface ReportOutput {
 }
 
 /**
- * results.csv, summary.md and the charts of one run folder, all derived from results.json.
+ * results.csv, summary.md, the charts and report.html (summary, Findings and charts in one file) of one run folder, all derived from results.json.
  * summary.md's Findings come from this run alone, or from `findingsFrom` (this run and others,
  * e.g. `lab report` over an io-ramp, an overhead and an idle-connections folder).
  */
@@ -24,6 +26,9 @@ export async function renderReport(dir: string, results: RunResults = readResult
   const charts = await writeCharts(dir, results);
   const findings = computeFindings(findingsFrom);
   writeFileAtomic(path.join(dir, 'results.csv'), resultsToCsv(results));
-  writeFileAtomic(path.join(dir, 'summary.md'), resultsToMarkdown(results, checks, charts.map((c) => c.name), findingsToMarkdown(findings)));
+  const findingLines = findingsToMarkdown(findings);
+  writeFileAtomic(path.join(dir, 'summary.md'), resultsToMarkdown(results, checks, charts.map((c) => c.name), findingLines));
+  const svgs = charts.map((c) => ({ name: c.name, svg: readFileSync(c.svg, 'utf8') }));
+  writeFileAtomic(path.join(dir, 'report.html'), resultsToHtml({ results, checks, charts: svgs, findings: findingLines }));
   return { dir, checks, charts, findings };
 }

@@ -1,6 +1,7 @@
 import { formatBytes } from '../core/units.js';
 import { ownerView, RESULT_VIEWS } from '../executors/registry.js';
-import type { RunResults } from '../results/types.js';
+import type { Table } from '../executors/view.js';
+import type { Environment, RunResults, StepResult } from '../results/types.js';
 import type { ThresholdCheck } from '../results/verdict.js';
 import { table } from './markdown.js';
 
@@ -17,7 +18,7 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
   if (typeof r.scenario.description === 'string' && r.scenario.description) out.push(r.scenario.description, '');
   out.push(
     `- status: **${r.status}**, started ${r.started_at}${r.finished_at ? `, finished ${r.finished_at}` : ''}`,
-    `- machine: ${env.cpus} CPUs${env.cpu_model ? ` (${env.cpu_model})` : ''}, ${formatBytes(env.memory)}, ${env.os}`,
+    `- machine: ${machineText(env)}`,
     `- node ${env.node}, python ${env.python ?? 'not found'}, runtime ${env.runtime}`,
     r.upstream_delay_ms !== null ? `- upstream delay: ${r.upstream_delay_ms} ms (ideal line = ${r.load_unit} / delay)` : '',
     '',
@@ -28,22 +29,11 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
       out.push('_no step completed_', '');
       continue;
     }
-    // The view that owns the target's steps draws their table; every view may add lines after it.
-    out.push(...ownerView(t.steps).stepTable!(r, t.steps, table), '');
-    for (const v of RESULT_VIEWS) out.push(...(v.afterStepTable?.(t.steps, table) ?? []));
+    out.push(...stepTableLines(r, t.steps, table));
   }
-  const steps = r.targets.flatMap((t) => t.steps);
-  for (const v of RESULT_VIEWS) if (v.runSection && v.owns && steps.some((s) => v.owns!(s))) out.push(...v.runSection(r, table));
+  out.push(...runSectionLines(r, table));
   if (findings.length) out.push(...findings, '');
-  out.push('## Thresholds', '');
-  if (checks.length === 0) out.push('_none set_', '');
-  for (const c of checks) {
-    out.push(`- ${c.passed ? 'PASS' : 'FAIL'} \`${c.threshold}\` (${c.checked} steps checked)`);
-    for (const f of c.failures.slice(0, 20)) out.push(`  - ${f}`);
-  }
-  out.push('');
-  const warnings = r.targets.flatMap((t) => t.steps.flatMap((s) => s.warnings.map((w) => `${t.name} @ ${s.load}: ${w}`)));
-  out.push('## Warnings', '', ...(warnings.length ? warnings.map((w) => `- ${w}`) : ['_none_']), '');
+  out.push(...thresholdLines(checks), ...warningLines(r));
   if (charts.length) {
     out.push('## Charts', '');
     // PNG: what every Markdown viewer shows; the SVG of each chart sits beside it.
@@ -52,3 +42,39 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
   return out.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
 }
 
+/** e.g. "2 CPUs (Intel(R) Xeon(R) Processor), 23.5 GiB, Linux 6.18 x64". */
+export function machineText(env: Environment): string {
+  return `${env.cpus} CPUs${env.cpu_model ? ` (${env.cpu_model})` : ''}, ${formatBytes(env.memory)}, ${env.os}`;
+}
+
+/** A target's steps as the views draw them, with `table` (Markdown here, HTML in report/html). */
+export function stepTableLines(r: RunResults, steps: StepResult[], table: Table): string[] {
+  // The view that owns the target's steps draws their table; every view may add lines after it.
+  const out = [...ownerView(steps).stepTable!(r, steps, table), ''];
+  for (const v of RESULT_VIEWS) out.push(...(v.afterStepTable?.(steps, table) ?? []));
+  return out;
+}
+
+/** The sections of the views that own a step of the run (e.g. the overhead crossovers). */
+export function runSectionLines(r: RunResults, table: Table): string[] {
+  const steps = r.targets.flatMap((t) => t.steps);
+  return RESULT_VIEWS.flatMap((v) => (v.runSection && v.owns && steps.some((s) => v.owns!(s)) ? v.runSection(r, table) : []));
+}
+
+/** The Thresholds section: PASS/FAIL per threshold, with its first failures (summary.md and report.html). */
+export function thresholdLines(checks: ThresholdCheck[]): string[] {
+  const out = ['## Thresholds', ''];
+  if (checks.length === 0) out.push('_none set_', '');
+  for (const c of checks) {
+    out.push(`- ${c.passed ? 'PASS' : 'FAIL'} \`${c.threshold}\` (${c.checked} steps checked)`);
+    for (const f of c.failures.slice(0, 20)) out.push(`  - ${f}`);
+  }
+  out.push('');
+  return out;
+}
+
+/** The Warnings section: every step's warnings, named by target and load. */
+export function warningLines(r: RunResults): string[] {
+  const warnings = r.targets.flatMap((t) => t.steps.flatMap((s) => s.warnings.map((w) => `${t.name} @ ${s.load}: ${w}`)));
+  return ['## Warnings', '', ...(warnings.length ? warnings.map((w) => `- ${w}`) : ['_none_']), ''];
+}

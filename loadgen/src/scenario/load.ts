@@ -81,7 +81,7 @@ export function parseScenarioText(text: string, file?: string, opts: ValidateOpt
 }
 
 /** The line of the deepest existing node along a key path like `steps[2]` or `request.foo`. */
-function lineOf(root: YamlNode | null, keyPath: string, lc: LineCounter): number | undefined {
+export function lineOf(root: YamlNode | null, keyPath: string, lc: LineCounter): number | undefined {
   const segs = keyPath.match(/[^.[\]]+/g) ?? [];
   let node: unknown = root;
   let offset = (root as { range?: number[] } | null)?.range?.[0];

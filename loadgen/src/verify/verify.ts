@@ -15,6 +15,8 @@ export interface VerifyOptions {
   targets?: string[];
   /** Called after each check, e.g. to show progress. */
   onCheck?: (result: CheckResult) => void;
+  /** Called when a target's checks begin and when they are all done (targets go one at a time). */
+  onTarget?: (name: string, phase: 'start' | 'done', checks: CheckResult[]) => void;
 }
 
 /** Runs a group; an exception (refused connection, timeout) fails that group with its message. */
@@ -75,7 +77,10 @@ export async function verifyTargets(runtime: LabRuntime, opts: VerifyOptions = {
       .map((u) => ({ ...u, required: wanted !== undefined })),
   };
   for (const target of targets) {
-    report.targets.push({ name: target.name, checks: await verifyOne(target, runtime.upstream, opts.onCheck) });
+    opts.onTarget?.(target.name, 'start', []);
+    const checks = await verifyOne(target, runtime.upstream, opts.onCheck);
+    report.targets.push({ name: target.name, checks });
+    opts.onTarget?.(target.name, 'done', checks);
   }
   const failed = report.targets.some((t) => t.checks.some((c) => c.status === 'fail'));
   // A target asked for by name that is not running cannot be called verified.

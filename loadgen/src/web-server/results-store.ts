@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readResults } from '../results/files.js';
+import { isTourDir, readTourIndex, type TourIndex } from '../results/tour-index.js';
 import { compareResults } from '../report/compare.js';
 import { computeFindings, type Findings } from '../results/findings.js';
 import type { RunResults } from '../results/types.js';
@@ -15,16 +16,22 @@ export class BadRequest extends Error {
 }
 
 const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
+/** The run's shareable page (report/html), linked from the Results tab. */
+const REPORT_FILE = 'report.html';
 const CHART_FILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.(svg|png)$/;
 
 export interface ResultListing {
   id: string;
+  /** A tour folder (tour.json and a run folder per part) or one run. */
+  kind: 'run' | 'tour';
   scenario: string | null;
   executor: string | null;
   status: string | null;
   started_at: string | null;
   targets: string[];
   steps: number;
+  /** The run folder holds report.html (GET /api/results/<id>/report.html). */
+  report?: boolean;
   /** Set when results.json is missing or does not match the schema. */
   error?: string;
 }
@@ -55,25 +62,81 @@ export class ResultsStore {
   }
 
   private listing(id: string): ResultListing {
+    if (isTourDir(path.join(this.dir, id))) return this.tourListing(id);
     try {
       const r = readResults(path.join(this.dir, id));
       return {
         id,
+        kind: 'run',
         scenario: r.scenario.name,
         executor: r.scenario.executor,
         status: r.status,
         started_at: r.started_at,
         targets: r.targets.map((t) => t.name),
         steps: Math.max(0, ...r.targets.map((t) => t.steps.length)),
+        report: existsSync(path.join(this.dir, id, REPORT_FILE)),
       };
     } catch (err) {
-      return { id, scenario: null, executor: null, status: null, started_at: null, targets: [], steps: 0, error: (err as Error).message.split('\n')[0] };
+      return { id, kind: 'run', scenario: null, executor: null, status: null, started_at: null, targets: [], steps: 0, error: (err as Error).message.split('\n')[0] };
     }
   }
 
-  /** results.json of one run, the chart files the report wrote beside it, and the run's Findings (as in summary.md). */
-  get(id: unknown): { id: string; results: RunResults; charts: string[]; summary: boolean; findings: Findings } {
+  private tourListing(id: string): ResultListing {
+    try {
+      const { index, parts } = this.tourParts(id);
+      return {
+        id,
+        kind: 'tour',
+        scenario: index.name,
+        executor: 'tour',
+        status: index.status,
+        started_at: index.started_at,
+        targets: [...new Set(parts.flatMap((p) => p.results.targets.map((t) => t.name)))],
+        steps: parts.reduce((n, p) => n + Math.max(0, ...p.results.targets.map((t) => t.steps.length)), 0),
+      };
+    } catch (err) {
+      return { id, kind: 'tour', scenario: null, executor: 'tour', status: null, started_at: null, targets: [], steps: 0, error: (err as Error).message.split('\n')[0] };
+    }
+  }
+
+  /** A tour folder's index and every part that has a results.json (parts not started yet have none). */
+  private tourParts(id: unknown): { index: TourIndex; parts: { id: string; name: string; results: RunResults; charts: string[] }[] } {
     const dir = this.runDir(id);
+    const index = readTourIndex(dir);
+    const parts = [];
+    for (const p of index.parts) {
+      if (!p.dir || !existsSync(path.join(dir, p.dir, 'results.json'))) continue;
+      const partDir = path.join(dir, p.dir);
+      parts.push({ id: p.dir, name: p.name, results: readResults(partDir), charts: readdirSync(partDir).filter((f) => CHART_FILE_RE.test(f)).sort() });
+    }
+    return { index, parts };
+  }
+
+  /** A tour: its index, each part's results and chart files, and the Findings of all parts at once (as the tour's summary.md). */
+  getTour(id: unknown): { id: string; kind: 'tour'; tour: TourIndex; parts: { id: string; name: string; results: RunResults; charts: string[] }[]; findings: Findings } {
+    let found: ReturnType<ResultsStore['tourParts']>;
+    try {
+      found = this.tourParts(id);
+    } catch (err) {
+      if (err instanceof BadRequest) throw err;
+      throw new BadRequest((err as Error).message, 422);
+    }
+    return { id: id as string, kind: 'tour', tour: found.index, parts: found.parts, findings: computeFindings(found.parts.map((p) => p.results)) };
+  }
+
+  /** Absolute path of one chart file of one part of a tour, validated. */
+  partChartFile(id: unknown, part: unknown, file: unknown): string {
+    const { parts } = this.getTour(id);
+    const found = parts.find((p) => p.id === part);
+    if (!found) throw new BadRequest(`no part ${JSON.stringify(part)} in tour '${id as string}'`, 404);
+    if (typeof file !== 'string' || !found.charts.includes(file)) throw new BadRequest(`no chart file ${JSON.stringify(file)} in part '${found.id}'`, 404);
+    return path.join(this.runDir(id), found.id, file);
+  }
+
+  /** results.json of one run, the chart files the report wrote beside it, and the run's Findings (as in summary.md). */
+  get(id: unknown): { id: string; kind: 'run'; results: RunResults; charts: string[]; summary: boolean; report: boolean; findings: Findings } | ReturnType<ResultsStore['getTour']> {
+    const dir = this.runDir(id);
+    if (isTourDir(dir)) return this.getTour(id);
     let results: RunResults;
     try {
       results = readResults(dir);
@@ -81,7 +144,13 @@ export class ResultsStore {
       throw new BadRequest((err as Error).message, 422);
     }
     const files = readdirSync(dir);
-    return { id: id as string, results, charts: files.filter((f) => CHART_FILE_RE.test(f)).sort(), summary: files.includes('summary.md'), findings: computeFindings([results]) };
+    return { id: id as string, kind: 'run', results, charts: files.filter((f) => CHART_FILE_RE.test(f)).sort(), summary: files.includes('summary.md'), report: files.includes(REPORT_FILE), findings: computeFindings([results]) };
+  }
+
+  private runOf(id: unknown): RunResults {
+    const got = this.get(id);
+    if (got.kind === 'tour') throw new BadRequest(`'${got.id}' is a tour: compare one of its parts' run folders, or two single runs`);
+    return got.results;
   }
 
   /** Absolute path of one chart file of one run, validated. */
@@ -95,11 +164,18 @@ export class ResultsStore {
     return full;
   }
 
+  /** Absolute path of one run's report.html (`lab report` / `lab run` write it), validated. */
+  reportFile(id: unknown): string {
+    const full = path.join(this.runDir(id), REPORT_FILE);
+    if (!existsSync(full)) throw new BadRequest(`no ${REPORT_FILE} in run '${id as string}': \`lab report <its folder>\` writes it`, 404);
+    return full;
+  }
+
   /** Two runs side by side: per target and load, each run's rps and p99. */
   compare(a: unknown, b: unknown): CompareView {
     if (a === undefined || b === undefined) throw new BadRequest('compare needs two run ids: /api/compare?a=<id>&b=<id>');
-    const ra = this.get(a).results;
-    const rb = this.get(b).results;
+    const ra = this.runOf(a);
+    const rb = this.runOf(b);
     // The same step matching as `lab compare`, in the shape the page draws.
     const rows: CompareRow[] = compareResults(ra, rb).map((c) => ({
       target: c.target,

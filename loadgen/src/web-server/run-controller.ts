@@ -3,11 +3,13 @@
 // validation (400), one at a time (409), and the progress the page polls.
 import path from 'node:path';
 import { loadScenario, scenarioFileByName } from '../scenario/load.js';
+import { isTourFile, loadTour, type Tour } from '../scenario/tour.js';
 import type { Scenario } from '../scenario/types.js';
 import { BadRequest } from './results-store.js';
 
 export interface StartRunRequest {
-  scenario: Scenario;
+  /** A scenario, or a tour (isTour): its parts in order, into one tour folder. */
+  scenario: Scenario | Tour;
   /** Restrict the run to these running targets; undefined = what the scenario says. */
   targets?: string[];
   /** The results folder the run writes its run folder into. */
@@ -51,6 +53,8 @@ export class RunController {
       scenariosDir: string;
       resultsDir: string;
       runningTargets: () => string[];
+      /** Why no run can start now (e.g. `lab up` is still verifying); undefined when one can. */
+      notReady?: () => string | undefined;
     },
   ) {}
 
@@ -78,15 +82,17 @@ export class RunController {
       selected = [...new Set(targets as string[])];
     }
     // Validate before the one-at-a-time check so that a bad request says what is wrong with it.
-    let scenario: Scenario;
+    let scenario: Scenario | Tour;
     try {
-      scenario = loadScenario(file);
+      scenario = isTourFile(file) ? loadTour(file) : loadScenario(file);
     } catch (err) {
       throw new BadRequest(`scenario '${name}' is invalid: ${(err as Error).message}`);
     }
     if (this.current?.status === 'running') {
       throw new BadRequest(`a run is already in progress (${this.current.scenario}, started ${this.current.started_at}); wait for it to finish`, 409);
     }
+    const notReady = this.opts.notReady?.();
+    if (notReady) throw new BadRequest(notReady, 503);
     const startRun = this.opts.startRun;
     if (!startRun) throw new BadRequest('this lab cannot run scenarios (no runtime attached to the web server)', 503);
 

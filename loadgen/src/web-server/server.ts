@@ -13,15 +13,21 @@ import { loadgenRegistry } from '../observe/loadgen-metrics.js';
 import { LiveScraper, type ScrapeTarget } from '../observe/scraper.js';
 import { LAB_WEB_PORT, portOffset } from '../runtime/ports.js';
 import type { LabRuntime } from '../runtime/types.js';
-import { listScenarios } from '../scenario/load.js';
+import { listRunnables } from '../scenario/tour.js';
+import type { LabStartup } from './lab-startup.js';
 import { renderRegistries, webRegistry } from './lab-metrics.js';
 import { BadRequest, ResultsStore } from './results-store.js';
 import { RunController, type StartRun } from './run-controller.js';
 import { scenarioRunnerFor } from './scenario-runner.js';
 
 export interface WebServerOptions {
-  /** The running lab; without one the page shows results only. */
+  /** The running lab; without one (and without `startup`) the page shows results only. */
   runtime?: LabRuntime;
+  /**
+   * The lab `lab up` is bringing up: the page shows its rows' start-up states (/api/lab) and
+   * uses its runtime once it is there. Runs are refused until its verify is done.
+   */
+  startup?: LabStartup;
   /** Default: 8080 + LAB_PORT_OFFSET. 0 picks a free port. */
   port?: number;
   /** Default: $BIND or 127.0.0.1. */
@@ -48,16 +54,18 @@ export interface WebServer {
 }
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
-  const runtime = opts.runtime;
+  // Read at each use: under `lab up` the server answers before the runtime exists.
+  const current = (): LabRuntime | undefined => opts.runtime ?? opts.startup?.runtime;
   const scenariosDir = opts.scenariosDir ?? path.join(repoRoot(), 'loadgen', 'scenarios');
-  const liveTargets = (): ScrapeTarget[] => (runtime?.targets ?? []).map((t) => ({ name: t.name, metricsUrl: t.metricsUrl }));
+  const liveTargets = (): ScrapeTarget[] => (current()?.targets ?? []).map((t) => ({ name: t.name, metricsUrl: t.metricsUrl }));
   const live = new LiveScraper({ targets: liveTargets, intervalMs: opts.scrapeIntervalMs });
   const store = new ResultsStore(path.resolve(opts.resultsDir));
   const runs = new RunController({
-    startRun: opts.startRun ?? (runtime ? scenarioRunnerFor(runtime) : undefined),
+    startRun: opts.startRun ?? (opts.runtime ? scenarioRunnerFor(opts.runtime) : undefined),
     scenariosDir,
     resultsDir: store.dir,
-    runningTargets: () => (runtime?.targets ?? []).map((t) => t.name),
+    runningTargets: () => (current()?.targets ?? []).map((t) => t.name),
+    notReady: () => opts.startup?.notReadyReason(),
   });
   const ownRegistry = webRegistry(live);
   const registries = [ownRegistry, ...(opts.registries ?? [loadgenRegistry])];
@@ -85,8 +93,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   });
 
   app.get('/api/targets', async () => ({
-    runtime: runtime?.kind ?? null,
-    targets: (runtime?.targets ?? []).map((t) => ({
+    runtime: current()?.kind ?? null,
+    targets: (current()?.targets ?? []).map((t) => ({
       name: t.name,
       model: t.manifest.model,
       language: t.manifest.language,
@@ -94,7 +102,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       concurrency_unit: t.manifest.concurrencyUnit ?? null,
       http_url: t.httpUrl,
     })),
-    unavailable: runtime?.unavailable ?? [],
+    unavailable: current()?.unavailable ?? [],
     scrape_interval_ms: opts.scrapeIntervalMs ?? 1000,
     // The page colours rows (running or only in saved results) from the shared table.
     row_colours: colours,
@@ -112,11 +120,20 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     return { now: Date.now(), series: live.series(since) };
   });
 
+  // The start-up panel: rows' states while `lab up` starts and verifies them, and the default run.
+  app.get('/api/lab', async () => {
+    const snapshot = opts.startup?.snapshot();
+    if (!snapshot) return { phase: current() ? 'ready' : 'none', rows: [], autorun: null, run: null };
+    const run = runs.state();
+    const autorunId = snapshot.autorun?.run_id;
+    return { ...snapshot, now: Date.now(), run: autorunId !== null && autorunId !== undefined && 'id' in run && run.id === autorunId ? run : null };
+  });
+
   // Which executors and step plugins exist and which view (web/js/views/<name>.js) draws their results.
   app.get('/api/executors', async () => describeExecutors());
 
   app.get('/api/scenarios', async () => ({
-    scenarios: listScenarios(scenariosDir).map((s) => ({ name: s.name, description: s.description, executor: s.executor })),
+    scenarios: listRunnables(scenariosDir).map((s) => ({ name: s.name, description: s.description, executor: s.executor })),
   }));
 
   app.post('/api/runs', async (req, reply) => {
@@ -132,6 +149,15 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const { id, file } = req.params as { id: string; file: string };
     const full = store.chartFile(id, file);
     // Served through @fastify/static's sendFile from the run folder (validated above).
+    return reply.sendFile(path.basename(full), path.dirname(full));
+  });
+  app.get('/api/results/:id/report.html', async (req, reply) => {
+    const full = store.reportFile((req.params as { id: string }).id);
+    return reply.sendFile(path.basename(full), path.dirname(full));
+  });
+  app.get('/api/results/:id/parts/:part/files/:file', async (req, reply) => {
+    const { id, part, file } = req.params as { id: string; part: string; file: string };
+    const full = store.partChartFile(id, part, file);
     return reply.sendFile(path.basename(full), path.dirname(full));
   });
   app.get('/api/compare', async (req) => {

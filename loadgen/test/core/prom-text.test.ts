@@ -50,3 +50,9 @@ test('garbage in gives no samples and no exception', () => {
   assert.equal(samples.length, 0);
   assert.equal(badLines, 5);
 });
+
+test('NaN and Inf in any case, as Prometheus reads them (prom-client writes `Nan`)', () => {
+  const { samples, badLines } = parsePrometheusText('a{impl="x"} Nan\nb nan\nc +inf\nd -INF\ne bogus\n');
+  assert.equal(badLines, 1);
+  assert.deepEqual(samples.map((s) => s.value), [NaN, NaN, Infinity, -Infinity]);
+});

@@ -7,7 +7,8 @@ import { loadResultList } from './results.js';
 import { colourOf } from './targets.js';
 
 export async function loadCompareChoices() {
-  const list = (await loadResultList()).filter((r) => !r.error);
+  // A tour is several runs: compare single runs (a tour's parts are shown on its own page).
+  const list = (await loadResultList()).filter((r) => !r.error && r.kind !== 'tour');
   for (const [sel, idx] of [[$('#compare-a'), 1], [$('#compare-b'), 0]]) {
     const keep = sel.value;
     sel.textContent = '';

@@ -85,7 +85,9 @@ function renderLegend() {
       el('span', { class: 'model' }, t.model),
       last && !last.up ? el('span', { class: 'down' }, 'not answering') : null));
   }
-  if (targets.length === 0) legend.append(el('div', { class: 'muted' }, 'No implementation is running: start the lab with `npm start` or `lab up`.'));
+  // Under `lab up` the start-up panel above says where each row is; rows join the legend as they answer.
+  const starting = !$('#startup').classList.contains('hidden');
+  if (targets.length === 0) legend.append(el('div', { class: 'muted' }, starting ? 'The rows appear here once they answer.' : 'No implementation is running: start the lab with `npm start` or `lab up`.'));
 }
 
 /** Resizes the live charts to their containers (after a tab switch or a window resize). */

@@ -1,12 +1,13 @@
-// The lab's page: routing between the four tabs (#live, #scenarios, #results/<id>, #compare) and
-// the polling loops.
+// The lab's page: routing between the four tabs (#live, #scenarios, #results/<id>, #compare),
+// the start-up panel and the polling loops.
 import { compare, loadCompareChoices } from './compare.js';
 import { $ } from './dom.js';
 import { pollLive, resizeLiveCharts } from './live.js';
-import { loadResults } from './results.js';
 import { pollRun } from './runs.js';
 import { loadScenarios, renderTargetChecks } from './scenarios.js';
+import { startStartupPanel } from './startup.js';
 import { loadTargets } from './targets.js';
+import { openResult } from './tour.js';
 
 function showTab(name) {
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.tab === name);
@@ -18,7 +19,7 @@ function route() {
   const [tab, arg] = location.hash.replace(/^#/, '').split('/');
   const name = ['live', 'scenarios', 'results', 'compare'].includes(tab) ? tab : 'live';
   showTab(name);
-  if (name === 'results') loadResults(arg ? decodeURIComponent(arg) : undefined);
+  if (name === 'results') openResult(arg ? decodeURIComponent(arg) : undefined);
   if (name === 'compare') loadCompareChoices();
   if (name === 'scenarios') loadScenarios();
 }
@@ -36,6 +37,14 @@ async function boot() {
     $('#unavailable').classList.remove('hidden');
   }
   route();
+  // When the default run (the tour) finishes, its Findings open, unless the visitor went elsewhere.
+  startStartupPanel({
+    onRows: () => refreshTargets().catch(() => {}),
+    onDefaultRunDone: (id) => {
+      const tab = location.hash.replace(/^#/, '').split('/')[0];
+      if (!tab || tab === 'live') location.hash = `#results/${encodeURIComponent(id)}`;
+    },
+  });
   await pollLive();
   setInterval(pollLive, 1000);
   setInterval(pollRun, 1000);

@@ -16,10 +16,16 @@ export async function loadResultList() {
     ul.append(el('li', { 'data-id': r.id, onclick: () => { location.hash = `#results/${encodeURIComponent(r.id)}`; } },
       el('div', {}, el('b', {}, r.scenario ?? '?'), ' ', el('span', { class: `status-${r.status}` }, r.status ?? '')),
       el('div', { class: 'id' }, r.id),
-      r.error ? el('div', { class: 'bad' }, r.error) : el('div', { class: 'muted' }, `${r.targets.join(', ')}`)));
+      r.error ? el('div', { class: 'bad' }, r.error) : el('div', { class: 'muted' }, `${r.targets.join(', ')}`),
+      r.report ? reportLink(r.id) : null));
   }
   if (!results.length) ul.append(el('li', { class: 'muted' }, 'No runs yet: start one from Scenarios.'));
   return results;
+}
+
+/** The run's report.html (one self-contained file to share), opened in a new tab. */
+function reportLink(id) {
+  return el('a', { class: 'report-link', href: `/api/results/${encodeURIComponent(id)}/report.html`, target: '_blank', rel: 'noopener', onclick: (e) => e.stopPropagation() }, 'report.html');
 }
 
 export async function loadResults(id) {
@@ -32,7 +38,7 @@ export async function loadResults(id) {
 const STEP_HEADERS = ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads'];
 
 /** The fields every step has, then each view's columns (e.g. the cross-check's wrk req/s and lab/wrk), then warnings. */
-function stepTable(results, views) {
+export function stepTable(results, views) {
   const extra = views.flatMap((v) => v.stepColumns ?? []);
   const headers = [...STEP_HEADERS, ...extra.map((c) => c.header), 'warnings'];
   const table = el('table', { class: 'table steps' },
@@ -62,7 +68,7 @@ function stepTable(results, views) {
 }
 
 /** The Findings the API computed from the run (the same text as summary.md's Findings). */
-function findingsView(f) {
+export function findingsView(f) {
   const box = el('section', { id: 'findings' }, el('h3', { style: 'margin-top:16px' }, 'Findings'));
   for (const k of f.rankings) {
     box.append(el('div', { class: 'ranking' }, el('b', {}, k.question), el('span', { class: 'muted' }, ` (${k.unit}, ${k.order}; ${k.basis})`),
@@ -93,6 +99,7 @@ async function showResult(id) {
     el('h3', {}, `${r.scenario.name} `, el('span', { class: `status-${r.status}` }, r.status)),
     el('div', { class: 'meta' }, `${id} · ${r.scenario.executor} · ${r.environment.runtime} runtime · ${r.environment.cpus} CPUs · node ${r.environment.node}${r.environment.python ? ` · python ${r.environment.python}` : ''}${r.upstream_delay_ms !== null ? ` · upstream delay ${r.upstream_delay_ms} ms` : ''}`),
   );
+  if (data.report) view.querySelector('.meta').append(' · ', reportLink(id));
   const views = await resultViews();
   await resultChartSet(r, view);
   if (data.findings) view.append(findingsView(data.findings));

@@ -14,6 +14,8 @@ import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
 import type { LabRuntime } from '../../runtime/types.js';
 import { runScenario, type RunProgress } from '../../scenario-run/run-scenario.js';
 import { loadScenario } from '../../scenario/load.js';
+import { isTourFile, loadTour } from '../../scenario/tour.js';
+import { runTour } from '../../scenario-run/run-tour.js';
 import type { Scenario } from '../../scenario/types.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { parseRuntimeKind } from './verify.js';
@@ -22,12 +24,13 @@ export const EXIT_INTERRUPTED = 130;
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a load scenario (verify first), write results.json/csv/summary/charts after every step',
+  summary: 'run a load scenario (verify first), write results.json/csv/summary/charts/report.html after every step',
   usage: [
     `Usage: lab run <scenario.yaml | name> [--runtime local|docker|swarm] [--targets a,b] [--out DIR] [--skip-verify] [--loadgens K]${STEP_PLUGINS.map((p) => ` [--${p.flag.name}]`).join('')}`,
     '',
     'Runs a scenario (a file, or a name from loadgen/scenarios: io-ramp, line-ramp, overhead,',
     'idle-connections, cpu-bound, quick) against every target it names, verifying them first.',
+    'A tour (tour: a file with `parts`, each a scenario) runs its parts in order into one folder.',
     '  --runtime      local (default: processes on 127.0.0.1), docker or swarm',
     '  --targets      comma-separated implementation names; overrides the scenario\'s targets',
     '  --out          folder for the run folder <UTC time>_<scenario>/ (default: ./results)',
@@ -51,7 +54,11 @@ export const runCommand: Command = {
     const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
     const loadgens = parseLoadgens(stringFlag(values, 'loadgens'));
     const known = knownTargets();
-    const scenario = STEP_PLUGINS.reduce((s, p) => withPlugin(s, p, values[p.flag.name] === true), loadScenario(positionals[0]!, { knownTargets: known }));
+    // A tour is a list of scenarios run in order (loadgen/scenarios/tour.yaml); each part sets its own plugin keys.
+    const tour = isTourFile(positionals[0]!) ? loadTour(positionals[0]!, { knownTargets: known }) : undefined;
+    const flagged = STEP_PLUGINS.find((p) => values[p.flag.name] === true);
+    if (tour && flagged) throw new LabError(`--${flagged.flag.name} applies to a scenario, not to the tour ${tour.name}: set it in the tour's parts`);
+    const scenario = tour ?? STEP_PLUGINS.reduce((s, p) => withPlugin(s, p, values[p.flag.name] === true), loadScenario(positionals[0]!, { knownTargets: known }));
     const override = listFlag(values, 'targets');
     if (override) {
       if (override.length === 0) throw new LabError('--targets needs at least one name');
@@ -96,20 +103,26 @@ export const runCommand: Command = {
       }
       if (abort.signal.aborted) return EXIT_INTERRUPTED;
 
-      // The executor's view says the columns; every view may add to a step's line.
-      const table = executorFor(scenario.executor).view.console!;
-      const display = new ProgressDisplay(table);
-      console.log(`\n${scenario.name}: ${scenario.executor}, steps ${scenario.steps.join(', ')}, ${scenario.durationS}s each (+${scenario.warmupS}s warmup, ${scenario.cooldownS}s cooldown)`);
-      console.log(consoleHeader(table));
-      const outcome = await runScenario(runtime, scenario, {
+      // The executor's view says the columns; every view may add to a step's line. A tour announces each part.
+      let display: ProgressDisplay | undefined;
+      const announce = (s: Scenario) => {
+        display?.stop();
+        const table = executorFor(s.executor).view.console!;
+        display = new ProgressDisplay(table);
+        console.log(`\n${s.name}: ${s.executor}, steps ${s.steps.join(', ')}, ${s.durationS}s each (+${s.warmupS}s warmup, ${s.cooldownS}s cooldown)`);
+        console.log(consoleHeader(table));
+      };
+      const runOpts = {
         outDir: stringFlag(values, 'out'),
         targets,
         signal: abort.signal,
-        onProgress: (p) => display.update(p),
-        onNote: (m) => console.error(`note: ${m}`),
+        onProgress: (p: RunProgress) => display?.update(p),
+        onNote: (m: string) => console.error(`note: ${m}`),
         loadgens,
-      });
-      display.stop();
+      };
+      if (!tour) announce(scenario as Scenario);
+      const outcome = tour ? await runTour(runtime, tour, { ...runOpts, onPart: announce }) : await runScenario(runtime, scenario as Scenario, runOpts);
+      display?.stop();
 
       console.log(`\nresults: ${outcome.dir}`);
       for (const c of outcome.checks) {

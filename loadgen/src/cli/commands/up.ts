@@ -2,25 +2,17 @@ import path from 'node:path';
 import type { Command, CommandValues } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { EXIT, LabError } from '../../core/errors.js';
-import { formatLabEvent, openLocalRuntime, openRuntime, type LabRuntime, type LocalRuntimeOptions } from '../../runtime/index.js';
+import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
+import { formatLabEvent, openLocalRuntime, openRuntime, type LabEvent, type LabRuntime, type RuntimeKind } from '../../runtime/index.js';
+import { listScenarios, scenarioFileByName } from '../../scenario/load.js';
+import { LabStartup } from '../../web-server/lab-startup.js';
 import type { RunProgress } from '../../scenario-run/run-scenario.js';
 import type { StartRun } from '../../web-server/run-controller.js';
 import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
-import { startWebServer, type WebServer } from '../../web-server/server.js';
-import { formatVerifyReport, verifyTargets, type VerifyReport } from '../../verify/index.js';
+import { startWebServer } from '../../web-server/server.js';
+import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
 import { parseRuntimeKind } from './verify.js';
-
-export interface StartLabOptions extends Omit<LocalRuntimeOptions, 'onEvent'> {
-  /** Where progress lines go (default console.error; the table goes to console.log). */
-  log?: (line: string) => void;
-}
-
-/** Starts (or attaches to) the upstream and the chosen implementations as local processes. */
-export async function startLab(opts: StartLabOptions = {}): Promise<LabRuntime> {
-  const log = opts.log ?? ((line: string) => console.error(line));
-  return openLocalRuntime({ ...opts, onEvent: (e) => log(formatLabEvent(e)) });
-}
 
 function pad(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -79,8 +71,8 @@ export function stayUpUntilSignal(
   });
 }
 
-/** The default scenario `lab up` runs once so that the charts fill (contract/README.md, "The lab CLI": io-ramp). */
-export const DEFAULT_SCENARIO = 'io-ramp';
+/** The default scenario `lab up` runs once (contract/README.md, "The lab CLI"): the three-minute tour. */
+export const DEFAULT_SCENARIO = 'tour';
 
 function autorunWanted(values: CommandValues): boolean {
   if (values['no-autorun'] === true) return false;
@@ -89,10 +81,9 @@ function autorunWanted(values: CommandValues): boolean {
 }
 
 /** Wraps the page's scenario runner so that a run also reports its finished steps on the console. */
-function consoleReportingRunner(runtime: LabRuntime): StartRun {
-  const inner = scenarioRunnerFor(runtime);
+function consoleReportingRunner(runtimeOf: () => LabRuntime): StartRun {
   return (req) =>
-    inner({
+    scenarioRunnerFor(runtimeOf())({
       ...req,
       onProgress: (event) => {
         req.onProgress(event);
@@ -109,29 +100,87 @@ function consoleReportingRunner(runtime: LabRuntime): StartRun {
         }
       },
     }).then((outcome) => {
-      if (outcome.resultDir) console.log(`\nDefault scenario finished: results in ${outcome.resultDir}`);
+      if (outcome.resultDir) console.log(`\nScenario '${req.scenario.name}' finished: results in ${outcome.resultDir}`);
       return outcome;
     });
 }
 
-async function openForUp(values: CommandValues): Promise<LabRuntime> {
-  const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
+function runtimeKind(values: CommandValues): RuntimeKind {
+  return parseRuntimeKind(stringFlag(values, 'runtime'));
+}
+
+async function openForUp(values: CommandValues, onEvent: (e: LabEvent) => void = () => {}): Promise<LabRuntime> {
   const targets = listFlag(values, 'targets');
-  if (kind !== 'local') {
-    return openRuntime({ kind, targets, onEvent: (e) => console.error(formatLabEvent(e)) });
+  const log = (e: LabEvent) => {
+    onEvent(e);
+    console.error(formatLabEvent(e));
+  };
+  const kind = runtimeKind(values);
+  if (kind !== 'local') return openRuntime({ kind, targets, onEvent: log });
+  return openLocalRuntime({ targets, onEvent: log });
+}
+
+/** The upstream and the rows `lab up` will start, from the manifests (an unknown --targets name fails here, before anything starts). */
+function plannedServices(values: CommandValues) {
+  const manifests = discoverServices();
+  return [upstreamOf(manifests), ...selectTargets(manifests, listFlag(values, 'targets'))];
+}
+
+/** `lab up` without --no-run: the dashboard first, then the rows, verify, and the default run, each shown on the page as it happens. */
+async function upWithDashboard(values: CommandValues, scenarioName: string, resultsDir: string): Promise<void> {
+  runtimeKind(values);
+  const autorun = autorunWanted(values);
+  // Bad input stops the lab before anything starts, with what would have been right.
+  if (autorun && !scenarioFileByName(scenarioName)) {
+    throw new LabError(`no scenario named '${scenarioName}' (--scenario or LAB_DEFAULT_SCENARIO); known: ${listScenarios().map((s) => s.name).join(', ')}`);
   }
-  return startLab({ targets });
+  const startup = new LabStartup(plannedServices(values), autorun ? scenarioName : null);
+  const web = await startWebServer({ startup, resultsDir, startRun: consoleReportingRunner(() => startup.runtime!) });
+  // The URL first: the page shows the rows starting and being verified from this second on.
+  console.log(`Web dashboard: ${web.url}/  (lab metrics: ${web.url}/metrics)`);
+  let runtime: LabRuntime | undefined;
+  try {
+    runtime = await openForUp(values, (e) => startup.onLabEvent(e));
+    startup.attach(runtime);
+    console.log(formatLabTable(runtime));
+    const report = await verifyTargets(runtime, {
+      onCheck: (c) => startup.onCheck(c),
+      onTarget: (name, phase, checks) => startup.onVerifyTarget(name, phase, checks),
+    });
+    startup.verified();
+    console.log(`\n${formatVerifyReport(report, { colour: process.stdout.isTTY === true })}`);
+    const passed = report.targets.filter((t) => t.checks.every((c) => c.status !== 'fail')).map((t) => t.name);
+    if (autorun) {
+      if (passed.length === 0) {
+        startup.autorunSkipped('no row passed verify');
+        console.log('Default scenario not started: no target passed verify.');
+      } else {
+        if (passed.length < report.targets.length) console.log(`Targets that failed verify are left out of the default scenario.`);
+        const state = web.runs.start({ scenario: scenarioName, targets: passed });
+        startup.autorunStarted(state.id);
+        console.log(`Running scenario '${state.scenario}' once on ${passed.join(', ')} (watch it on ${web.url}/).`);
+      }
+    }
+  } catch (err) {
+    startup.failed((err as Error).message);
+    await web.close();
+    await runtime?.stop();
+    throw err;
+  }
+  console.log('\nlab is up. Ctrl-C (or SIGTERM) stops every service it started.');
+  await stayUpUntilSignal(runtime, undefined, async () => web.close());
 }
 
 export const upCommand: Command = {
   name: 'up',
-  summary: 'start the lab: services, verify, web dashboard on :8080, the default scenario once; until Ctrl-C',
+  summary: 'start the lab: web dashboard on :8080, services, verify, the default scenario once; until Ctrl-C',
   usage: [
     'Usage: lab up [--no-run] [--no-autorun] [--scenario NAME] [--runtime local|docker|swarm] [--targets a,b] [--out DIR]',
     '',
     'Starts the upstream and the implementations as local processes on 127.0.0.1 (ports + LAB_PORT_OFFSET),',
-    'lists the unavailable ones with the command that installs what they miss, verifies them, serves the',
-    'web dashboard on http://127.0.0.1:8080 and runs the default scenario once so that its charts fill.',
+    'lists the unavailable ones with the command that installs what they miss, and verifies them, while',
+    'the web dashboard on http://127.0.0.1:8080 (served first) shows each row starting, being verified',
+    'and ready; then it runs the default scenario once (the three-minute tour) and opens its Findings.',
     'Stays up until Ctrl-C or SIGTERM, then stops every process it started.',
     '  --no-run      only the services (no verify, no dashboard, no default scenario)',
     '  --no-autorun  verify and serve the dashboard, but do not run the default scenario (also LAB_AUTORUN=0)',
@@ -149,36 +198,17 @@ export const upCommand: Command = {
     out: { type: 'string' },
   },
   async run(values) {
-    const noRun = values['no-run'] === true;
     const scenarioName = stringFlag(values, 'scenario') ?? process.env.LAB_DEFAULT_SCENARIO ?? DEFAULT_SCENARIO;
     const resultsDir = path.resolve(stringFlag(values, 'out') ?? 'results');
-    const runtime = await openForUp(values);
-    let web: WebServer | undefined;
-    try {
-      console.log(formatLabTable(runtime));
-      if (!noRun) {
-        const report = await verifyTargets(runtime);
-        console.log(`\n${formatVerifyReport(report, { colour: process.stdout.isTTY === true })}`);
-        const passed = report.targets.filter((t) => t.checks.every((c) => c.status !== 'fail')).map((t) => t.name);
-        web = await startWebServer({ runtime, resultsDir, startRun: consoleReportingRunner(runtime) });
-        console.log(`\nWeb dashboard: ${web.url}/  (lab metrics: ${web.url}/metrics)`);
-        if (autorunWanted(values)) {
-          if (passed.length === 0) {
-            console.log('Default scenario not started: no target passed verify.');
-          } else {
-            if (passed.length < report.targets.length) console.log(`Targets that failed verify are left out of the default scenario.`);
-            const state = web.runs.start({ scenario: scenarioName, targets: passed });
-            console.log(`Running scenario '${state.scenario}' once on ${passed.join(', ')} (watch it on the dashboard).`);
-          }
-        }
-      }
-    } catch (err) {
-      await web?.close();
-      await runtime.stop();
-      throw err;
+    if (values['no-run'] !== true) {
+      await upWithDashboard(values, scenarioName, resultsDir);
+      return EXIT.ok;
     }
+    runtimeKind(values);
+    const runtime = await openForUp(values);
+    console.log(formatLabTable(runtime));
     console.log('\nlab is up. Ctrl-C (or SIGTERM) stops every service it started.');
-    await stayUpUntilSignal(runtime, undefined, async () => web?.close());
+    await stayUpUntilSignal(runtime);
     return EXIT.ok;
   },
 };

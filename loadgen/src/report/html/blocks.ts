@@ -1,0 +1,111 @@
+import type { Table } from '../../executors/view.js';
+
+// The views write their summary.md sections as Markdown lines around tables they build with an
+// injected `table` (executors/view.ts Table). report.html hands them htmlTables().table instead:
+// one definition of every table, drawn as Markdown or as HTML. The lines around the tables use
+// a small part of Markdown (headings, lists, paragraphs, **bold**, _italic_, `code`), and only
+// that part is turned into HTML here: no Markdown library, because one would also make links
+// and images out of text from results (target names, notes), and an image is a fetch.
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text (or an attribute value) for HTML: every string from results goes through this. */
+export function escapeHtml(s: unknown): string {
+  return String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** Escaped text with the Markdown emphasis the views write; nothing else becomes markup. */
+export function inline(text: string): string {
+  // Code spans first and left alone, so that emphasis marks inside them stay text.
+  return text.split(/(`[^`]+`)/).map((part) => {
+    if (part.length > 1 && part.startsWith('`') && part.endsWith('`')) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
+    return escapeHtml(part)
+      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|[\s(])_([^_]+)_(?=$|[\s).,;:])/g, '$1<em>$2</em>');
+  }).join('');
+}
+
+/** A cell that reads as a figure ("12.5", "102ms", "0.00%", "1.90x", "29.8 MiB", "-") is right-aligned. */
+const FIGURE = /^(-|[-+±]?\d[\d.,]*\s?([a-zA-Z%]{0,4})?( \(saturated\))?)$/;
+
+export interface HtmlTables {
+  /** The Table the views are handed: records the table, returns one placeholder line. */
+  table: Table;
+  /** The HTML of a placeholder line, or undefined for any other line. */
+  html(line: string): string | undefined;
+}
+
+/** A fresh set of tables for one document (placeholders are only valid in it). */
+export function htmlTables(): HtmlTables {
+  const made = new Map<string, string>();
+  return {
+    table(header, rows) {
+      const line = `\u0000table ${made.size}\u0000`;
+      made.set(line, tableHtml(header, rows.map((r) => r.map((c) => String(c ?? '-')))));
+      return [line];
+    },
+    html: (line) => made.get(line),
+  };
+}
+
+export function tableHtml(header: string[], rows: string[][]): string {
+  const numeric = header.map((_h, i) => rows.length > 0 && rows.every((r) => FIGURE.test(r[i] ?? '-')));
+  const cls = (i: number) => (numeric[i] ? ' class="num"' : '');
+  return [
+    '<div class="table-wrap"><table>',
+    `<thead><tr>${header.map((h, i) => `<th${cls(i)}>${inline(h)}</th>`).join('')}</tr></thead>`,
+    '<tbody>',
+    ...rows.map((r) => `<tr>${header.map((_h, i) => `<td${cls(i)}>${inline(r[i] ?? '-')}</td>`).join('')}</tr>`),
+    '</tbody></table></div>',
+  ].join('\n');
+}
+
+/**
+ * HTML of Markdown lines as summary.md's sections write them. `shift` lowers headings (## in
+ * summary.md is a section; inside a target's card it is one level down).
+ */
+export function blocksHtml(lines: string[], tables?: HtmlTables, shift = 0): string {
+  const out: string[] = [];
+  let para: string[] = [];
+  let list: { tag: 'ul' | 'ol'; items: string[] } | undefined;
+  const flush = () => {
+    if (para.length) out.push(`<p>${para.map(inline).join(' ')}</p>`);
+    para = [];
+    if (list) out.push(`<${list.tag}>${list.items.map((i) => `<li>${i}</li>`).join('')}</${list.tag}>`);
+    list = undefined;
+  };
+  const item = (tag: 'ul' | 'ol', html: string) => {
+    if (para.length) flush();
+    if (list && list.tag !== tag) flush();
+    list ??= { tag, items: [] };
+    list.items.push(html);
+  };
+  for (const line of lines) {
+    const table = tables?.html(line);
+    const heading = /^(#{1,6}) (.*)$/.exec(line);
+    const bullet = /^(\s*)- (.*)$/.exec(line);
+    const numbered = /^\d+\. (.*)$/.exec(line);
+    if (table !== undefined) {
+      flush();
+      out.push(table);
+    } else if (heading) {
+      flush();
+      const level = Math.min(6, heading[1]!.length + shift);
+      out.push(`<h${level}>${inline(heading[2]!)}</h${level}>`);
+    } else if (bullet && bullet[1]!.length > 0 && list?.items.length) {
+      // An indented item belongs to the one before it (e.g. a threshold's failures).
+      list.items[list.items.length - 1] += `<br><span class="sub">${inline(bullet[2]!)}</span>`;
+    } else if (bullet) {
+      item('ul', inline(bullet[2]!));
+    } else if (numbered) {
+      item('ol', inline(numbered[1]!));
+    } else if (line.trim() === '') {
+      flush();
+    } else {
+      if (list) flush();
+      para.push(line);
+    }
+  }
+  flush();
+  return out.join('\n');
+}
