@@ -167,8 +167,7 @@ docker stack deploy --resolve-image never -c docker-stack.yml "$STACK"
 
 # ---------------------------------------------------------------------------------------------
 stage "wait healthy"
-# A task with a health check counts as running only once healthy; the lab service is healthy
-# once its own start-up verify has finished (it serves after it), so it cannot overlap ours.
+# A task with a health check counts as running only once healthy.
 deadline=$((SECONDS + HEALTH_TIMEOUT_S))
 while :; do
   pending=()
@@ -182,6 +181,15 @@ while :; do
   sleep 2
 done
 docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '  {{.Name}}\t{{.Replicas}}'
+# The lab service serves its dashboard before its own start-up verify (which reconfigures the
+# shared upstream): wait until that verify is over, so that it cannot overlap ours.
+deadline=$((SECONDS + 180))
+while :; do
+  phase="$(node -e 'fetch("http://127.0.0.1:8080/api/lab").then((r) => r.json()).then((j) => console.log(j.phase ?? "?"), () => console.log("unreachable"))')"
+  case "$phase" in ready) log "the lab service's start-up verify is done"; break ;; failed) fail "the lab service did not start (GET /api/lab: failed)" ;; esac
+  [ $SECONDS -lt $deadline ] || fail "the lab service's start-up verify did not finish within 180 s (phase $phase)"
+  sleep 2
+done
 
 # ---------------------------------------------------------------------------------------------
 stage "lab verify"
