@@ -65,6 +65,9 @@ export const connectionsSweep: Executor = {
 function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, workers: number | undefined, live: boolean): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const perSecond = latencyHistogram();
+    // Every answer of the measure phase (autocannon keeps only a summary): what `--loadgens K`
+    // merges exactly across generators.
+    const measured = live && !workers ? latencyHistogram() : undefined;
     let okThisSecond = 0;
     let ticker: NodeJS.Timeout | undefined;
     const instance = autocannon(
@@ -81,7 +84,7 @@ function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, wo
         clearInterval(ticker);
         ctx.signal.removeEventListener('abort', stop);
         if (err) return reject(err instanceof Error ? err : new Error(String(err)));
-        resolve(toMeasurement(result, workers));
+        resolve({ ...toMeasurement(result, workers), ...(measured ? { histogram: measured } : {}) });
       },
     );
     const stop = () => instance.stop();
@@ -91,6 +94,7 @@ function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, wo
     // Worker threads emit no responses here; the run loop then takes the live rate from the
     // server. autocannon's own 'tick' counter races with its sampling reset, so count here.
     instance.on('response', (_client, status, _bytes, responseTime) => {
+      recordMs(measured!, responseTime);
       if (status < 200 || status > 299) return;
       okThisSecond++;
       recordMs(perSecond, responseTime);

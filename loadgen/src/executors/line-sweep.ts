@@ -105,6 +105,7 @@ export const lineSweep: Executor = {
         ok: tally.ok,
         durationS: (performance.now() - t0) / 1000,
         latencyMs: latencyOf(tally.hist),
+        histogram: tally.hist,
         errors: tally.errors,
         loadgenThreads: 1,
         warnings: conns.some((c) => !c) ? [`only ${conns.filter(Boolean).length} of ${ctx.load} connections opened`] : [],

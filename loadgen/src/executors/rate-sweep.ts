@@ -116,6 +116,7 @@ async function schedule(ctx: StepContext, pool: Pool, path: string, expectBody: 
     ok,
     durationS: sendWindowS,
     latencyMs: latencyOf(all),
+    histogram: all,
     errors,
     loadgenThreads: 1,
     warnings,

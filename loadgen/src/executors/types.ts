@@ -1,4 +1,5 @@
 import type { LiveFigures } from '../observe/loadgen-metrics.js';
+import type { LatencyHistogram } from './histogram.js';
 import type { LatencyMs, RunResults, StepErrors, StepResult } from '../results/types.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import type { Problem } from '../scenario/problems.js';
@@ -43,6 +44,11 @@ export interface Measurement {
   ok: number;
   durationS: number;
   latencyMs: LatencyMs;
+  /**
+   * The measure phase's latencies, when the executor keeps them: `lab run --loadgens K` adds the
+   * K generators' histograms and takes the step's percentiles from the sum (scenario-run/loadgens).
+   */
+  histogram?: LatencyHistogram;
   errors: StepErrors;
   /** Threads that generated load (autocannon workers); 1 by default. */
   loadgenThreads: number;

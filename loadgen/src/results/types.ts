@@ -45,6 +45,21 @@ export interface LoadgenUsage {
   /** Threads that generated load (1, or autocannon's worker count). */
   threads?: number;
   saturated: boolean;
+  /** `lab run --loadgens K` only (optional, schema_version stays 1): each generator's share, host and CPU; cpu_seconds is their sum. */
+  generators?: GeneratorUsage[];
+}
+
+/** One of K load generator processes of a step (scenario-run/loadgens). */
+export interface GeneratorUsage {
+  index: number;
+  /** Hostname (a swarm task: its node's hostname and id). */
+  host: string;
+  /** Its share of the step's load (connections, rate). */
+  load: number;
+  requests: number;
+  ok: number;
+  /** Its own CPU seconds (user + system) over the measure phase. */
+  cpu_seconds: number;
 }
 
 /**
@@ -105,7 +120,7 @@ export interface Environment {
   os: string;
   node: string;
   python: string | null;
-  runtime: 'local' | 'docker';
+  runtime: 'local' | 'docker' | 'swarm';
   cpu_model?: string;
   hostname?: string;
 }

@@ -72,6 +72,10 @@ export interface ResourceLimits {
   memory?: number;
 }
 
+/** Where the services run: local processes, Docker containers on this daemon, a swarm's services. */
+export const RUNTIME_KINDS = ['local', 'docker', 'swarm'] as const;
+export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+
 /**
  * A service's life as the runtime saw it: a crash, a relaunch scheduled, a restart that made it
  * healthy again (with how long it was down), or a give-up. Results and the web page show these.
@@ -88,7 +92,7 @@ export interface ServiceLifeEvent {
 }
 
 export interface LabRuntime {
-  readonly kind: 'local' | 'docker';
+  readonly kind: RuntimeKind;
   /** The upstream as the lab process reaches it (for /admin/config). */
   readonly upstream: Endpoint;
   /** Implementations that are up and healthy. */

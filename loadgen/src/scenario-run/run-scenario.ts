@@ -14,6 +14,8 @@ import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import { ServerSampler } from '../observe/server-sampler.js';
 import { effectiveDelayMs, type Scenario } from '../scenario/types.js';
+import { generatorsFor } from './loadgens/launcher.js';
+import { startSplitRun, type SplitMeasurement } from './loadgens/split-run.js';
 import { applyUpstreamConfig } from './upstream-config.js';
 import { StepStory } from './step-story.js';
 import { stepWarnings } from './warnings.js';
@@ -57,6 +59,11 @@ export interface RunOptions {
   /** Things the user should know that are not per-step warnings. */
   onNote?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * `lab run --loadgens K`: each step's load split across K load generator processes (swarm:
+   * the stack's loadgen tasks), their histograms merged. Default 1: the load comes from this process.
+   */
+  loadgens?: number;
 }
 
 export interface RunOutcome {
@@ -114,7 +121,7 @@ export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts:
         for (const [index, load] of scenario.steps.entries()) {
           if (signal.aborted) break;
           const base = { scenario: scenario.name, target: target.name, step: load, index, total: scenario.steps.length, targetIndex, targetTotal: targets.length, resultDir: dir };
-          const outcome = await runStep(runtime, scenario, target, load, signal, base, opts.onProgress, note);
+          const outcome = await runStep(runtime, scenario, target, load, signal, base, opts.onProgress, note, opts.loadgens ?? 1);
           let failed = false;
           try {
             tr.steps.push(outcome.step);
@@ -187,6 +194,7 @@ async function runStep(
   base: ProgressBase,
   onProgress: RunOptions['onProgress'],
   note: (message: string) => void,
+  loadgens: number,
 ): Promise<{ step: StepResult; error?: string; story: StepStory }> {
   const executor = executorFor(scenario.executor);
   const delayMs = effectiveDelayMs(scenario, executor.protocol);
@@ -217,7 +225,7 @@ async function runStep(
   let cpu0 = process.cpuUsage();
   let t0 = performance.now();
   try {
-    run = await executor.start(ctx);
+    run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, loadgens)) : await executor.start(ctx);
     story.warmup();
     loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'warmup');
     await phaseWithProgress('warmup', scenario.warmupS, base, onProgress, () => undefined, run.warmup(scenario.warmupS));
@@ -243,7 +251,9 @@ async function runStep(
   // The load generator's CPU, and every per-second rate, over the window the server's counters
   // really cover (first to last server sample: an open model's drain, an idle step's closing).
   const bracket = measurement ? sampler.bracket() : undefined;
-  const loadgenCpu = bracket?.loadgenCpuS ?? (cpu.user + cpu.system) / 1e6;
+  // K generators: their own CPU (this process only waited for their reports).
+  const generators = (measurement as SplitMeasurement | undefined)?.generators;
+  const loadgenCpu = generators ? generators.reduce((sum, g) => sum + g.cpu_seconds, 0) : bracket?.loadgenCpuS ?? (cpu.user + cpu.system) / 1e6;
   const windowS = bracket?.realS ?? wallS;
   const durationS = m.durationS > 0 ? m.durationS : wallS;
   const step: StepResult = {
@@ -254,7 +264,13 @@ async function runStep(
     latency_ms: m.latencyMs,
     errors: m.errors,
     server: server ?? { cpu_seconds: null, rss_bytes_peak: null, os_threads_peak: null, context_switches: null, concurrency_units_peak: null },
-    loadgen: { cpu_seconds: round3(loadgenCpu), threads: m.loadgenThreads, saturated: windowS > 0.5 && loadgenCpu / windowS > 0.9 * m.loadgenThreads },
+    loadgen: {
+      cpu_seconds: round3(loadgenCpu),
+      threads: m.loadgenThreads,
+      // One generator on one core: any of the K at 90% of a core is saturated.
+      saturated: windowS > 0.5 && (generators ? generators.some((g) => g.cpu_seconds / windowS > 0.9) : loadgenCpu / windowS > 0.9 * m.loadgenThreads),
+      ...(generators ? { generators } : {}),
+    },
     ideal_rps: ideal,
     warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
     ...m.fields,
