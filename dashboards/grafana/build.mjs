@@ -248,7 +248,11 @@ export function dashboardJson(d, rowColours) {
     timepicker: { refresh_intervals: ['1s', '5s', '10s', '30s', '1m'] },
     timezone: 'browser',
     templating: { list: [{ ...d.variable, definition: checkedQuery(`${d.file} variable`, d.variable.definition) }] },
-    annotations: { list: [] },
+    // Scenario events (upstream slowdown, kill, pause, restart) as regions on every dashboard: lab_loadgen_event is 1 while one is in effect.
+    annotations: { list: [{
+      name: 'scenario events', datasource: DATASOURCE, enable: true, iconColor: 'orange', step: '1s',
+      expr: checkedQuery(`${d.file} annotation`, 'max by (kind, service) (lab_loadgen_event)'), titleFormat: '{{kind}} {{service}}', tagKeys: 'kind,service',
+    }] },
     links: [{ title: 'Concurrency Lab', type: 'dashboards', tags: ['concurrency-lab'], asDropdown: true }],
     panels: layout(d.panels).map((p) => panelJson(p, rowColours)),
   };

@@ -4,6 +4,7 @@ import { effectiveDelayMs } from '../scenario/types.js';
 import { echoPath, probeEcho } from './echo-request.js';
 import { latencyHistogram, latencyOf, recordMs } from './histogram.js';
 import { runWrk } from './wrk.js';
+import { feedAutocannon } from './autocannon-timeline.js';
 import { loadView } from './load-view.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from './types.js';
 
@@ -64,6 +65,9 @@ export const connectionsSweep: Executor = {
 function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, workers: number | undefined, live: boolean): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const perSecond = latencyHistogram();
+    // Every answer of the measure phase (autocannon keeps only a summary): what `--loadgens K`
+    // merges exactly across generators.
+    const measured = live && !workers ? latencyHistogram() : undefined;
     let okThisSecond = 0;
     let ticker: NodeJS.Timeout | undefined;
     const instance = autocannon(
@@ -80,15 +84,17 @@ function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, wo
         clearInterval(ticker);
         ctx.signal.removeEventListener('abort', stop);
         if (err) return reject(err instanceof Error ? err : new Error(String(err)));
-        resolve(toMeasurement(result, workers));
+        resolve({ ...toMeasurement(result, workers), ...(measured ? { histogram: measured } : {}) });
       },
     );
     const stop = () => instance.stop();
     ctx.signal.addEventListener('abort', stop, { once: true });
+    if (ctx.timeline && !workers) feedAutocannon(instance, ctx.timeline);
     if (!live || workers) return;
     // Worker threads emit no responses here; the run loop then takes the live rate from the
     // server. autocannon's own 'tick' counter races with its sampling reset, so count here.
     instance.on('response', (_client, status, _bytes, responseTime) => {
+      recordMs(measured!, responseTime);
       if (status < 200 || status > 299) return;
       okThisSecond++;
       recordMs(perSecond, responseTime);

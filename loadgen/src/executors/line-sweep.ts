@@ -55,6 +55,7 @@ export const lineSweep: Executor = {
           } catch (err) {
             tally.errors.connection++;
             countKind(tally.errors, (err as { code?: string }).code ?? 'connect');
+            ctx.timeline?.error('connection');
             await new Promise((r) => setTimeout(r, 100));
             continue;
           }
@@ -64,6 +65,7 @@ export const lineSweep: Executor = {
           const answer = await c.ask(text, ANSWER_TIMEOUT_MS);
           const ms = performance.now() - t;
           tally.requests++;
+          ctx.timeline?.response(ms, answer === expected, answer.startsWith('error:') ? 'error answer' : 'mismatch');
           if (answer === expected) {
             tally.ok++;
             tally.okSecond++;
@@ -78,6 +80,7 @@ export const lineSweep: Executor = {
           if (code === 'TIMEOUT') tally.errors.timeouts++;
           else tally.errors.connection++;
           countKind(tally.errors, code === 'TIMEOUT' ? 'timeout' : code ?? 'connection');
+          ctx.timeline?.error(code === 'TIMEOUT' ? 'timeout' : 'connection');
         }
       }
     };
@@ -102,6 +105,7 @@ export const lineSweep: Executor = {
         ok: tally.ok,
         durationS: (performance.now() - t0) / 1000,
         latencyMs: latencyOf(tally.hist),
+        histogram: tally.hist,
         errors: tally.errors,
         loadgenThreads: 1,
         warnings: conns.some((c) => !c) ? [`only ${conns.filter(Boolean).length} of ${ctx.load} connections opened`] : [],

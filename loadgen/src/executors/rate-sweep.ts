@@ -76,6 +76,8 @@ async function schedule(ctx: StepContext, pool: Pool, path: string, expectBody: 
       else if (outcome === 'connection') errors.connection++;
       else if (outcome !== 'mismatch') errors.non2xx++; // a wrong body is counted by kind only
       if (outcome !== 'ok') countKind(errors, outcome);
+      if (outcome === 'timeout' || outcome === 'connection') ctx.timeline?.error(outcome);
+      else ctx.timeline?.response(latencyMs, outcome === 'ok', outcome);
     }).finally(() => {
       outstanding--;
       inflight.delete(p);
@@ -114,6 +116,7 @@ async function schedule(ctx: StepContext, pool: Pool, path: string, expectBody: 
     ok,
     durationS: sendWindowS,
     latencyMs: latencyOf(all),
+    histogram: all,
     errors,
     loadgenThreads: 1,
     warnings,

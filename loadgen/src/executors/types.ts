@@ -1,4 +1,5 @@
 import type { LiveFigures } from '../observe/loadgen-metrics.js';
+import type { LatencyHistogram } from './histogram.js';
 import type { LatencyMs, RunResults, StepErrors, StepResult } from '../results/types.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import type { Problem } from '../scenario/problems.js';
@@ -22,6 +23,18 @@ export interface StepContext {
   signal: AbortSignal;
   /** Live figures, at least once per second while load runs. */
   onLive(f: LiveFigures): void;
+  /** The step's per-second timeline (scenario-run/timeline): every answer and failed request, warmup and measure. */
+  timeline?: RequestTimeline;
+}
+
+/** What an executor tells a step's timeline per request (scenario-run/timeline/recorder.ts implements it). */
+export interface RequestTimeline {
+  /** An answer: latency, whether it was right, the error kind when not (e.g. `status 502`). */
+  response(latencyMs: number, ok: boolean, errorKind?: string): void;
+  /** A request without an answer (`timeout`, `connection`...). */
+  error(kind: string): void;
+  /** The answer just counted ok had the wrong body. */
+  mismatch(): void;
 }
 
 export interface Measurement {
@@ -31,6 +44,11 @@ export interface Measurement {
   ok: number;
   durationS: number;
   latencyMs: LatencyMs;
+  /**
+   * The measure phase's latencies, when the executor keeps them: `lab run --loadgens K` adds the
+   * K generators' histograms and takes the step's percentiles from the sum (scenario-run/loadgens).
+   */
+  histogram?: LatencyHistogram;
   errors: StepErrors;
   /** Threads that generated load (autocannon workers); 1 by default. */
   loadgenThreads: number;

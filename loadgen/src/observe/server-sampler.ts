@@ -31,6 +31,8 @@ export interface ServerSample {
   /** lab_requests_total summed over outcomes, for the given protocol. */
   requests?: number;
   openConnections?: number;
+  /** lab_inflight_requests for the protocol (the step timeline's in-flight column). */
+  inflight?: number;
   /** Docker runtime only: the container's cgroup view (results: server.container). */
   container?: ContainerUsage;
 }
@@ -60,6 +62,7 @@ export async function sampleServer(runtime: LabRuntime, target: Endpoint, protoc
     concurrencyUnits: m('lab_concurrency_units'),
     requests: m('lab_requests_total', { protocol }),
     openConnections: m('lab_open_connections', { protocol }),
+    inflight: m('lab_inflight_requests', { protocol }),
     container: stats?.container,
   };
 }

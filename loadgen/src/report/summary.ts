@@ -4,6 +4,7 @@ import type { Table } from '../executors/view.js';
 import type { Environment, RunResults, StepResult } from '../results/types.js';
 import type { ThresholdCheck } from '../results/verdict.js';
 import { table } from './markdown.js';
+import { storySections } from './story-summary.js';
 
 export { table };
 
@@ -32,6 +33,7 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
     out.push(...stepTableLines(r, t.steps, table));
   }
   out.push(...runSectionLines(r, table));
+  out.push(...storySections(r, table));
   if (findings.length) out.push(...findings, '');
   out.push(...thresholdLines(checks), ...warningLines(r));
   if (charts.length) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Environment } from './types.js';
 
 /** The machine a run was measured on: results mean nothing without it. */
-export async function describeEnvironment(runtime: 'local' | 'docker'): Promise<Environment> {
+export async function describeEnvironment(runtime: 'local' | 'docker' | 'swarm'): Promise<Environment> {
   return {
     cpus: os.availableParallelism?.() ?? os.cpus().length,
     memory: os.totalmem(),

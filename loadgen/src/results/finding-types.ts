@@ -3,6 +3,7 @@ import type { IdleFinding } from '../executors/idle-connections-view.js';
 import type { LoadFinding } from '../executors/load-findings.js';
 import type { OverheadFinding } from '../executors/overhead-findings.js';
 import { loadLabel } from './derived.js';
+import type { StoryFinding } from './story-findings.js';
 import type { RunResults } from './types.js';
 
 // The shapes of computed findings (results/findings.ts) and the helpers every executor's
@@ -18,7 +19,7 @@ export interface RunRef {
   runtime: string;
 }
 
-export type RowFinding = LoadFinding | IdleFinding | OverheadFinding | CrossCheckFinding;
+export type RowFinding = LoadFinding | IdleFinding | OverheadFinding | CrossCheckFinding | StoryFinding;
 
 export interface RowFindings {
   row: string;

@@ -2,6 +2,7 @@ import { EXECUTOR_VIEWS, PLUGIN_VIEWS, RESULT_VIEWS, requestSteps } from '../exe
 import type { FindingContext, FindingsPart } from '../executors/view.js';
 import type { FindingSource, Findings, Ranking, RowFinding, RunRef } from './finding-types.js';
 import type { RunResults } from './types.js';
+import { recoveryRankings, storyFindings } from './story-findings.js';
 
 // Findings computed from results, never written by hand: pure functions over one or more runs
 // (e.g. an io-ramp, an overhead and an idle-connections run). Each result view (executors/view.ts
@@ -39,8 +40,10 @@ export function computeFindings(runs: RunResults[]): Findings {
       }
     }
   }
+  // What steps told over time (events, recovery, slopes): any executor's steps may have it.
+  for (const s of sources) for (const t of s.r.targets) for (const x of storyFindings(s, t)) add(t.name, x);
   const all = [...own.map((p) => p.f), ...riders];
-  const rankings = all.flatMap((f) => f.rankings?.(rows) ?? []).filter((r) => r.entries.length > 0);
+  const rankings = [...all.flatMap((f) => f.rankings?.(rows) ?? []), ...recoveryRankings(rows)].filter((r) => r.entries.length > 0);
   const notes: string[] = [];
   if (!sources.length) notes.push('no results to compute findings from');
   for (const f of all) notes.push(...(f.missing?.(sources, loadRuns) ?? []));

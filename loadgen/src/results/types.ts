@@ -1,4 +1,4 @@
-// results.json, schema_version 1: the pinned contract that `lab report`, `lab compare`, the web
+// results.json, schema_version 2: the pinned contract that `lab report`, `lab compare`, the web
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
 // fields); anything else bumps schema_version. results.schema.json mirrors this file, and each
 // executor's view (executors/view.ts resultSchema) the step keys it declares.
@@ -7,7 +7,10 @@ import type { CrossCheckFields } from '../executors/cross-check.js';
 import type { IdleFields } from '../executors/idle-connections-view.js';
 import type { OverheadFields } from '../executors/overhead-modes.js';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+import type { EventRecord, Recovery, ServiceLifeEvent, Slope, StepTimeline } from './story-types.js';
+
+/** 2 added the per-second timeline, events, recovery, supervision and slopes (all optional in a step); 1 still reads. */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export interface LatencyMs {
   p50: number | null;
@@ -42,6 +45,21 @@ export interface LoadgenUsage {
   /** Threads that generated load (1, or autocannon's worker count). */
   threads?: number;
   saturated: boolean;
+  /** `lab run --loadgens K` only (optional, schema_version stays 1): each generator's share, host and CPU; cpu_seconds is their sum. */
+  generators?: GeneratorUsage[];
+}
+
+/** One of K load generator processes of a step (scenario-run/loadgens). */
+export interface GeneratorUsage {
+  index: number;
+  /** Hostname (a swarm task: its node's hostname and id). */
+  host: string;
+  /** Its share of the step's load (connections, rate). */
+  load: number;
+  requests: number;
+  ok: number;
+  /** Its own CPU seconds (user + system) over the measure phase. */
+  cpu_seconds: number;
 }
 
 /**
@@ -66,6 +84,15 @@ export interface StepResult extends IdleFields, OverheadFields, CrossCheckFields
   warnings: string[];
   /** The time the counters cover; rates per second of server and loadgen CPU use real_s. */
   window?: StepWindow;
+  /** Schema 2 (results/story-types.ts): one entry per second of warmup, measure and cooldown. */
+  timeline?: StepTimeline;
+  /** Schema 2: the scenario's events as applied in this step, and how the row came through each. */
+  events?: EventRecord[];
+  recovery?: Recovery[];
+  /** Schema 2: crashes and restarts the runtime saw during the step. */
+  supervision?: ServiceLifeEvent[];
+  /** Schema 2: RSS, threads and open fds per minute over the measure phase (a soak's leak witness). */
+  slopes?: Slope[];
 }
 
 /** A step's planned measure time and the wall time its server counters really cover. */
@@ -93,13 +120,13 @@ export interface Environment {
   os: string;
   node: string;
   python: string | null;
-  runtime: 'local' | 'docker';
+  runtime: 'local' | 'docker' | 'swarm';
   cpu_model?: string;
   hostname?: string;
 }
 
 export interface RunResults {
-  schema_version: 1;
+  schema_version: 1 | 2;
   scenario: Record<string, unknown> & { name: string; executor: string };
   environment: Environment;
   started_at: string;

@@ -3,15 +3,18 @@ import type { LabRuntime } from './types.js';
 import type { LabEventHandler } from './local/events.js';
 import { openLocalRuntime, type LocalRuntimeOptions } from './local/local-runtime.js';
 import { openDockerRuntime } from './docker/index.js';
+import { openSwarmRuntime } from './swarm/index.js';
+import type { RuntimeKind } from './types.js';
 
-export type { LabRuntime, Endpoint, ServiceManifest, ServiceStats, Unavailable, ResourceLimits } from './types.js';
+export { RUNTIME_KINDS } from './types.js';
+export type { RuntimeKind, LabRuntime, Endpoint, ServiceManifest, ServiceStats, Unavailable, ResourceLimits } from './types.js';
 export { formatLabEvent, type LabEvent, type LabEventHandler } from './local/events.js';
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/local-runtime.js';
 export { readProcessTreeStats, pidListeningOn } from './local/proc-tree.js';
 export { claimSignals } from './local/process-group.js';
 
 export interface RuntimeOptions extends LocalRuntimeOptions {
-  kind: 'local' | 'docker';
+  kind: RuntimeKind;
   targets?: string[];
   portOffset?: number;
   logDir?: string;
@@ -21,6 +24,7 @@ export interface RuntimeOptions extends LocalRuntimeOptions {
 /** Starts (or attaches to) the upstream and the chosen implementations. Call stop() when done. */
 export async function openRuntime(options: RuntimeOptions): Promise<LabRuntime> {
   if (options.kind === 'docker') return openDockerRuntime(options);
+  if (options.kind === 'swarm') return openSwarmRuntime(options);
   return openLocalRuntime(options);
 }
 

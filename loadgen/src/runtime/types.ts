@@ -72,8 +72,27 @@ export interface ResourceLimits {
   memory?: number;
 }
 
+/** Where the services run: local processes, Docker containers on this daemon, a swarm's services. */
+export const RUNTIME_KINDS = ['local', 'docker', 'swarm'] as const;
+export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+
+/**
+ * A service's life as the runtime saw it: a crash, a relaunch scheduled, a restart that made it
+ * healthy again (with how long it was down), or a give-up. Results and the web page show these.
+ */
+export interface ServiceLifeEvent {
+  service: string;
+  kind: 'crashed' | 'restarting' | 'restarted' | 'gave-up';
+  /** Epoch milliseconds. */
+  at_ms: number;
+  message: string;
+  /** restarted: seconds from the crash to healthy again. */
+  downtime_s?: number;
+  attempt?: number;
+}
+
 export interface LabRuntime {
-  readonly kind: 'local' | 'docker';
+  readonly kind: RuntimeKind;
   /** The upstream as the lab process reaches it (for /admin/config). */
   readonly upstream: Endpoint;
   /** Implementations that are up and healthy. */
@@ -84,6 +103,17 @@ export interface LabRuntime {
   stats(name: string): Promise<ServiceStats | undefined>;
   /** Restart one service and wait until it is healthy again. */
   restart(name: string): Promise<void>;
+  /**
+   * SIGKILL the service at once (its process group; `docker kill`), for a scenario's kill
+   * event: no drain. Whatever supervises it (the local supervisor, compose's restart policy)
+   * brings it back; this does not wait for that.
+   */
+  kill(name: string): Promise<void>;
+  /** Freeze every process of the service (SIGSTOP to its group; `docker pause`), and thaw it. */
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
+  /** Crashes and restarts seen since `sinceMs` (epoch ms), oldest first; [] when nothing supervises. */
+  lifeEvents(sinceMs?: number): ServiceLifeEvent[];
   /** Apply CPU/memory limits (docker only; local runtime rejects with a clear error). */
   applyLimits?(name: string, limits: ResourceLimits): Promise<void>;
   /** Undo applyLimits. */

@@ -9,12 +9,15 @@ import { renderReport, type ReportOutput } from '../report/render.js';
 import { errorPercent } from '../results/derived.js';
 import { describeEnvironment } from '../results/environment.js';
 import { runDirName, writeResults } from '../results/files.js';
-import type { RunResults, StepResult, TargetResult } from '../results/types.js';
+import { RESULTS_SCHEMA_VERSION, type RunResults, type StepResult, type TargetResult } from '../results/types.js';
 import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import { ServerSampler } from '../observe/server-sampler.js';
 import { effectiveDelayMs, type Scenario } from '../scenario/types.js';
+import { generatorsFor } from './loadgens/launcher.js';
+import { startSplitRun, type SplitMeasurement } from './loadgens/split-run.js';
 import { applyUpstreamConfig } from './upstream-config.js';
+import { StepStory } from './step-story.js';
 import { stepWarnings } from './warnings.js';
 
 // The run loop: for each target, for each step: start, warmup (discarded), measure (with the
@@ -56,6 +59,11 @@ export interface RunOptions {
   /** Things the user should know that are not per-step warnings. */
   onNote?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * `lab run --loadgens K`: each step's load split across K load generator processes (swarm:
+   * the stack's loadgen tasks), their histograms merged. Default 1: the load comes from this process.
+   */
+  loadgens?: number;
 }
 
 export interface RunOutcome {
@@ -82,7 +90,7 @@ export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts:
 
   const { targets, missing } = selectTargets(runtime, scenario, opts.targets);
   const results: RunResults = {
-    schema_version: 1,
+    schema_version: RESULTS_SCHEMA_VERSION,
     scenario: { ...scenario.source, ...(scenario.file ? { file: scenario.file } : {}) },
     environment: await describeEnvironment(runtime.kind),
     started_at: started.toISOString(),
@@ -113,22 +121,29 @@ export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts:
         for (const [index, load] of scenario.steps.entries()) {
           if (signal.aborted) break;
           const base = { scenario: scenario.name, target: target.name, step: load, index, total: scenario.steps.length, targetIndex, targetTotal: targets.length, resultDir: dir };
-          const outcome = await runStep(runtime, scenario, target, load, signal, base, opts.onProgress);
-          tr.steps.push(outcome.step);
-          writeResults(dir, results);
-          opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: outcome.step });
-          // A step that threw, or got nothing but errors, may mean the target died: ask it.
-          const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50;
-          if (suspect && !signal.aborted && !(await isHealthy(target))) {
-            tr.failed = `stopped answering at step ${load}: ${outcome.error ?? `no successful answer (${JSON.stringify(outcome.step.errors.by_kind)}) and /healthz does not answer`}`;
-            failedTargets.push({ name: target.name, reason: tr.failed });
+          const outcome = await runStep(runtime, scenario, target, load, signal, base, opts.onProgress, note, opts.loadgens ?? 1);
+          let failed = false;
+          try {
+            tr.steps.push(outcome.step);
             writeResults(dir, results);
-            opts.onProgress?.({ ...base, phase: 'target-failed', elapsed: 0, phaseSeconds: 0, message: tr.failed });
-            break;
+            opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: outcome.step });
+            // A step that threw, or got nothing but errors, may mean the target died: ask it.
+            const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50;
+            if (suspect && !signal.aborted && !(await isHealthy(target))) {
+              tr.failed = `stopped answering at step ${load}: ${outcome.error ?? `no successful answer (${JSON.stringify(outcome.step.errors.by_kind)}) and /healthz does not answer`}`;
+              failedTargets.push({ name: target.name, reason: tr.failed });
+              opts.onProgress?.({ ...base, phase: 'target-failed', elapsed: 0, phaseSeconds: 0, message: tr.failed });
+              failed = true;
+            } else if (!signal.aborted && scenario.cooldownS > 0) {
+              outcome.story.cooldown();
+              await phaseWithProgress('cooldown', scenario.cooldownS, base, opts.onProgress, () => undefined, sleep(scenario.cooldownS * 1000, signal));
+            }
+          } finally {
+            // The step's timeline covers its cooldown too; it is written with the step's other figures.
+            Object.assign(outcome.step, await outcome.story.end());
+            writeResults(dir, results);
           }
-          if (!signal.aborted && scenario.cooldownS > 0) {
-            await phaseWithProgress('cooldown', scenario.cooldownS, base, opts.onProgress, () => undefined, sleep(scenario.cooldownS * 1000, signal));
-          }
+          if (failed) break;
         }
       } finally {
         if (limited) await runtime.restoreLimits?.(target.name).catch((err: Error) => note(`could not restore limits of ${target.name}: ${err.message}`));
@@ -178,14 +193,17 @@ async function runStep(
   signal: AbortSignal,
   base: ProgressBase,
   onProgress: RunOptions['onProgress'],
-): Promise<{ step: StepResult; error?: string }> {
+  note: (message: string) => void,
+  loadgens: number,
+): Promise<{ step: StepResult; error?: string; story: StepStory }> {
   const executor = executorFor(scenario.executor);
   const delayMs = effectiveDelayMs(scenario, executor.protocol);
   const ideal = executor.idealRps(load, delayMs);
   loadgenMetrics.stepStarted(scenario.name, scenario.executor, target.name, load, ideal);
   let live: { figures: LiveFigures; at: number } | undefined;
+  const story = new StepStory(runtime, target, executor.protocol, scenario.events, note);
   const ctx: StepContext = {
-    scenario, runtime, target, load, signal,
+    scenario, runtime, target, load, signal, timeline: story.recorder,
     onLive: (figures) => {
       live = { figures, at: Date.now() };
       loadgenMetrics.live(target.name, figures);
@@ -207,7 +225,8 @@ async function runStep(
   let cpu0 = process.cpuUsage();
   let t0 = performance.now();
   try {
-    run = await executor.start(ctx);
+    run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, loadgens)) : await executor.start(ctx);
+    story.warmup();
     loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'warmup');
     await phaseWithProgress('warmup', scenario.warmupS, base, onProgress, () => undefined, run.warmup(scenario.warmupS));
     if (!signal.aborted) {
@@ -215,11 +234,14 @@ async function runStep(
       await sampler.start();
       cpu0 = process.cpuUsage();
       t0 = performance.now();
+      story.measure();
       measurement = await phaseWithProgress('measure', scenario.durationS, base, onProgress, () => live?.figures.rps, run.measure(scenario.durationS));
     }
   } catch (err) {
     error = (err as Error).message || String(err);
   } finally {
+    // Events end with the measure phase, also when it threw or was interrupted: the upstream is put back.
+    await story.endMeasure();
     await run?.close().catch(() => {});
   }
   const cpu = process.cpuUsage(cpu0);
@@ -229,7 +251,9 @@ async function runStep(
   // The load generator's CPU, and every per-second rate, over the window the server's counters
   // really cover (first to last server sample: an open model's drain, an idle step's closing).
   const bracket = measurement ? sampler.bracket() : undefined;
-  const loadgenCpu = bracket?.loadgenCpuS ?? (cpu.user + cpu.system) / 1e6;
+  // K generators: their own CPU (this process only waited for their reports).
+  const generators = (measurement as SplitMeasurement | undefined)?.generators;
+  const loadgenCpu = generators ? generators.reduce((sum, g) => sum + g.cpu_seconds, 0) : bracket?.loadgenCpuS ?? (cpu.user + cpu.system) / 1e6;
   const windowS = bracket?.realS ?? wallS;
   const durationS = m.durationS > 0 ? m.durationS : wallS;
   const step: StepResult = {
@@ -240,7 +264,13 @@ async function runStep(
     latency_ms: m.latencyMs,
     errors: m.errors,
     server: server ?? { cpu_seconds: null, rss_bytes_peak: null, os_threads_peak: null, context_switches: null, concurrency_units_peak: null },
-    loadgen: { cpu_seconds: round3(loadgenCpu), threads: m.loadgenThreads, saturated: windowS > 0.5 && loadgenCpu / windowS > 0.9 * m.loadgenThreads },
+    loadgen: {
+      cpu_seconds: round3(loadgenCpu),
+      threads: m.loadgenThreads,
+      // One generator on one core: any of the K at 90% of a core is saturated.
+      saturated: windowS > 0.5 && (generators ? generators.some((g) => g.cpu_seconds / windowS > 0.9) : loadgenCpu / windowS > 0.9 * m.loadgenThreads),
+      ...(generators ? { generators } : {}),
+    },
     ideal_rps: ideal,
     warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
     ...m.fields,
@@ -252,7 +282,7 @@ async function runStep(
     if (!p.enabled(scenario) || !executor.stepPlugins?.includes(p.name) || !run || !measurement || signal.aborted) continue;
     await phaseWithProgress(p.phase as RunPhase, p.phaseSeconds(scenario), base, onProgress, () => undefined, p.afterStep(run, step, scenario));
   }
-  return { step, error };
+  return { step, error, story };
 }
 
 function failedMeasurement(reason: string, wallS: number): Measurement {

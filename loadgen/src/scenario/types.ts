@@ -1,5 +1,6 @@
 import type { ExecutorName, PartScenarioConfig, PartScenarioKeys } from '../executors/registry.js';
 import type { Threshold } from './thresholds.js';
+import type { StepEvent, StepEventSource } from '../scenario-run/events/types.js';
 
 export type { ExecutorName };
 
@@ -17,6 +18,8 @@ export interface ScenarioSource extends PartScenarioKeys {
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
   resources?: { cpus?: number; memory?: string };
   thresholds?: string[];
+  /** At offsets of each step's measure phase: upstream settings, kill, pause, restart (StepResult.events). */
+  events?: StepEventSource[];
 }
 
 /** A validated scenario with every default filled in and units parsed; each executor and step plugin fills its part (PartScenarioConfig). */
@@ -34,6 +37,8 @@ export interface Scenario extends PartScenarioConfig {
   upstream?: { delay_ms?: number; jitter_ms?: number; error_rate?: number };
   resources?: { cpus?: number; memoryBytes?: number };
   thresholds: Threshold[];
+  /** Sorted by offset; [] without `events`. */
+  events: StepEvent[];
   source: ScenarioSource;
   /** Absolute path of the file it came from, if any. */
   file?: string;

@@ -5,6 +5,7 @@ import { keyPath, pointerSegments, type Problem } from './problems.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
 import type { Scenario, ScenarioSource } from './types.js';
 import { parseDurationSeconds, parseSizeBytes } from '../core/units.js';
+import { validateEvents } from '../scenario-run/events/validate-events.js';
 
 // Two passes, both collecting every problem: the JSON Schema checks structure (types, unknown
 // keys, enums); the semantic pass checks values whose meaning the schema cannot express.
@@ -129,6 +130,15 @@ function semanticProblems(d: Record<string, unknown>, opts: ValidateOptions): Pr
 
   out.push(...partProblems(d));
 
+  out.push(...validateEvents(d.events, {
+    durationS: typeof d.duration === 'string' ? parseDurationSeconds(d.duration) : undefined,
+    knownServices: opts.knownTargets,
+    requestSetsDelay: typeof (d.request as { delay_ms?: unknown } | undefined)?.delay_ms === 'number' && isExecutorName(executor) && executorFor(executor).protocol === 'http',
+    // Events need a step that puts request load: its timeline is what they are read against.
+    executorRefuses: isExecutorName(executor) && !executorFor(executor).view.measuresRequests
+      ? `events need a step that sends requests; ${executor} does not (use ${EXECUTOR_NAMES.filter((n) => executorFor(n).view.measuresRequests).join(', ')})` : undefined,
+  }).problems);
+
   const res = d.resources as Record<string, unknown> | undefined;
   if (res && typeof res === 'object' && typeof res.memory === 'string' && parseSizeBytes(res.memory) === undefined) {
     out.push({ path: 'resources.memory', message: `'${res.memory}' is not a size; use e.g. '512m', '1g'` });
@@ -185,6 +195,7 @@ function toScenario(src: ScenarioSource): Scenario {
     upstream: src.upstream,
     resources: src.resources ? { cpus: src.resources.cpus, memoryBytes } : undefined,
     thresholds,
+    events: validateEvents(src.events).events,
     source: src,
     // Each executor and step plugin fills its own part (configure()).
     ...Object.assign({}, ...SCENARIO_PARTS.map((p) => p.configure?.(src) ?? {})),

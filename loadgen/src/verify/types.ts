@@ -20,7 +20,7 @@ export interface TargetReport {
 export interface VerifyReport {
   /** True when no check failed (warns do not fail). */
   ok: boolean;
-  runtime: 'local' | 'docker';
+  runtime: 'local' | 'docker' | 'swarm';
   startedAt: string;
   durationMs: number;
   targets: TargetReport[];

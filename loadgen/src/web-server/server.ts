@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import { rowColours } from '../report/charts/colours.js';
 import { repoRoot } from '../core/manifest/repo-root.js';
 import { describeExecutors } from '../executors/registry.js';
+import { liveEvents } from '../observe/lab-events.js';
 import { loadgenRegistry } from '../observe/loadgen-metrics.js';
 import { LiveScraper, type ScrapeTarget } from '../observe/scraper.js';
 import { LAB_WEB_PORT, portOffset } from '../runtime/ports.js';
@@ -117,7 +118,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         throw new BadRequest(`since must be a time in ms since the epoch (a number >= 0), got ${JSON.stringify(raw)}`);
       }
     }
-    return { now: Date.now(), series: live.series(since) };
+    // Scenario events in effect or recent, and the runtime's crashes and restarts (supervision): the live charts mark both.
+    const life = (current()?.lifeEvents(since) ?? []).map((e) => ({ t: e.at_ms, kind: e.kind, service: e.service, label: `${e.service} ${e.kind}`, message: e.message }));
+    return { now: Date.now(), series: live.series(since), events: [...liveEvents.since(since), ...life] };
   });
 
   // The start-up panel: rows' states while `lab up` starts and verifies them, and the default run.

@@ -2,46 +2,37 @@
 // against a real lab (upstream, node-eventloop, python-threads) running the real `quick`
 // scenario started from the page. Screenshots go to docs/screenshots/latest/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, type HeadlessChromium } from './headless-chromium.js';
 import { colourOf } from '../../src/report/charts/colours.js';
 import { repoRoot } from '../../src/core/manifest/repo-root.js';
 import { startLabFixture, type LabFixture } from '../web-server/lab-fixture.js';
 
-const CHROMIUM = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
 const ROWS = ['node-eventloop', 'python-threads'];
 const SHOTS = path.join(repoRoot(), 'docs', 'screenshots', 'latest');
 
 let lab: LabFixture;
 let context: BrowserContext;
 let page: Page;
-let profile = '';
+let browser: HeadlessChromium | undefined;
 const pageErrors: string[] = [];
 
 before(async () => {
-  // Not a skip: CI installs chromium (.ci/run), so a missing one is a broken machine.
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set LAB_CHROMIUM); the browser test needs it`);
   lab = await startLabFixture(ROWS);
   assert.deepEqual(lab.runtime.targets.map((t) => t.name).sort(), [...ROWS].sort(), `rows not running: ${JSON.stringify(lab.runtime.unavailable)}`);
-  profile = mkdtempSync(path.join(os.tmpdir(), 'lab-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
+  context = browser.context;
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
   mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await lab?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 /** '#e15759' as the browser reports a computed colour: 'rgb(225, 87, 89)'. */
@@ -93,6 +84,11 @@ test('live charts draw, quick runs from the page with progress and a 409 shown, 
   assert.equal(points.length, 4, 'throughput, p99, memory, threads');
   for (const n of points) assert.ok(n >= 4, `a result chart drew ${n} points: ${points.join(',')}`);
   assert.equal(await page.locator('table.steps tbody tr').count(), 4);
+  // The step's 1-second timeline: one chart per measure, both rows overlaid.
+  await page.waitForSelector('#timeline .timeline-charts .chart[data-points]', { timeout: 10_000 });
+  const timeline = await page.locator('#timeline .timeline-charts .chart').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
+  assert.equal(timeline.length, 7, 'rps, p99, errors, in-flight, threads, RSS, CPU');
+  assert.ok(timeline[0]! >= 2 && timeline[4]! >= 2, `timeline charts drew ${timeline.join(',')}`);
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(SHOTS, 'results.png'), fullPage: true });
 

@@ -3,43 +3,36 @@
 // with marks), the tables lay out, nothing is logged as an error (a CSP violation would be) and
 // no request leaves file://. A screenshot goes to docs/screenshots/latest/report-html.png.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext } from 'playwright-core';
+import { launchChromium, type HeadlessChromium } from './headless-chromium.js';
 import { repoRoot } from '../../src/core/manifest/repo-root.js';
 import { renderReport } from '../../src/report/render.js';
 
-const CHROMIUM = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(repoRoot(), 'docs', 'screenshots', 'latest');
 // The README's io-ramp run: eight rows, four charts and the wrk cross-check tables.
 const RUN = path.join(repoRoot(), 'docs', 'results', 'io-ramp');
 
 let context: BrowserContext;
 let dir = '';
-let profile = '';
+let browser: HeadlessChromium | undefined;
 
 before(async () => {
-  // Not a skip: CI installs chromium (.ci/run), so a missing one is a broken machine.
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set LAB_CHROMIUM); the browser test needs it`);
   dir = mkdtempSync(path.join(os.tmpdir(), 'lab-report-html-'));
   copyFileSync(path.join(RUN, 'results.json'), path.join(dir, 'results.json'));
   await renderReport(dir);
-  profile = mkdtempSync(path.join(os.tmpdir(), 'lab-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
+  context = browser.context;
   mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
-  await context?.close();
-  for (const d of [dir, profile]) if (d) rmSync(d, { recursive: true, force: true });
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('report.html opened from disk: charts and tables render, no error, nothing leaves file://', async () => {

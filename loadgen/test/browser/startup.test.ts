@@ -6,38 +6,32 @@
 // verifying for less than UPSTREAM_TIMEOUT_MS (3 s locally: verify waits for the row's 504),
 // so the page's twice-a-second poll sees it even on a loaded machine.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, type HeadlessChromium } from './headless-chromium.js';
 import { repoRoot } from '../../src/core/manifest/repo-root.js';
 import { writeTourIndex } from '../../src/results/tour-index.js';
 import { startWebServer } from '../../src/web-server/server.js';
 import { startLab } from '../helpers/processes.js';
 
-const CHROMIUM = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
 const ROWS = ['python-threads', 'node-eventloop'];
 const OFFSET = 5500; // this file's own ports (issue 13's range 5000-5900)
 const SHOTS = path.join(repoRoot(), 'docs', 'screenshots', 'latest');
 
 let context: BrowserContext;
 let page: Page;
-let profile = '';
+let browser: HeadlessChromium | undefined;
 let scratch = '';
 const pageErrors: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set LAB_CHROMIUM); the browser test needs it`);
-  profile = mkdtempSync(path.join(os.tmpdir(), 'lab-chromium-'));
   scratch = mkdtempSync(path.join(os.tmpdir(), 'lab-startup-'));
   // The browser is up before the lab starts, so its own start-up is not part of what is tested.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
+  context = browser.context;
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
   // Every state each row's line showed, in order, recorded in the page as it renders.
@@ -55,8 +49,8 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
-  for (const dir of [profile, scratch]) if (dir) rmSync(dir, { recursive: true, force: true });
+  await browser?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 test('lab up: the page answers while the rows are still starting or verifying, shows them verifying, then ready, then opens the default run\'s Findings', async () => {

@@ -34,7 +34,7 @@ test('lab verify: bad flags and unknown targets exit 2 naming what is valid', as
   assert.match(unknown.stderr, /unknown target 'no-such-row'; valid targets: .*good-echo/);
   const runtime = await runLab(['verify', '--runtime', 'podman'], env);
   assert.equal(runtime.code, 2);
-  assert.match(runtime.stderr, /--runtime must be 'local' or 'docker'/);
+  assert.match(runtime.stderr, /--runtime must be one of local, docker, swarm, got 'podman'/);
 });
 
 test('lab verify on an unavailable target named explicitly exits 3 with the install hint', async () => {

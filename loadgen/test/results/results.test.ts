@@ -8,6 +8,7 @@ import { runOverheadModes, stepOverheads } from '../../src/executors/overhead-mo
 import { readResults, runDirName, writeResults } from '../../src/results/files.js';
 import { resultsProblems } from '../../src/results/validate.js';
 import { evaluateThresholds } from '../../src/results/verdict.js';
+import { RESULTS_SCHEMA_VERSION } from '../../src/results/types.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { fixtureOverhead, fixtureResults } from './fixture.js';
 
@@ -15,7 +16,7 @@ describe('results model', () => {
   it('a well-formed results.json matches schema 1; broken ones do not', () => {
     assert.deepEqual(resultsProblems(fixtureResults()), []);
     const broken = fixtureResults() as unknown as { schema_version: number; targets: { steps: { latency_ms: unknown; rps: unknown }[] }[] };
-    broken.schema_version = 2;
+    broken.schema_version = 3;
     broken.targets[0]!.steps[0]!.rps = 'fast';
     delete (broken.targets[1]!.steps[0] as Record<string, unknown>).latency_ms;
     const problems = resultsProblems(broken);
@@ -85,8 +86,10 @@ describe('results model', () => {
   });
 
 
-  it('the schema file is valid JSON and pins schema_version 1', () => {
+  it('the schema file is valid JSON and pins schema_version 2, with 1 still read', () => {
     const schema = JSON.parse(readFileSync(new URL('../../../src/results/results.schema.json', import.meta.url), 'utf8'));
-    assert.equal(schema.properties.schema_version.const, 1);
+    assert.deepEqual(schema.properties.schema_version.enum, [1, 2]);
+    assert.equal(RESULTS_SCHEMA_VERSION, 2);
+    assert.deepEqual(resultsProblems({ ...fixtureResults(), schema_version: 1 }), [], 'a schema 1 results.json still loads');
   });
 });

@@ -11,6 +11,36 @@ const LIVE_WINDOW_S = 300;
 const liveData = new Map(); // name -> points (oldest first)
 let liveSince = 0;
 const liveCharts = new Map();
+// Scenario events and supervision (crashes, restarts) from /api/live: vertical marks on every panel.
+const liveEventMarks = new Map(); // key -> { t, end, label }
+
+const eventMarksPlugin = {
+  hooks: {
+    draw: [(u) => {
+      const { ctx, bbox } = u;
+      ctx.save();
+      ctx.strokeStyle = '#e0a040';
+      ctx.fillStyle = '#e0a040';
+      ctx.setLineDash([4, 3]);
+      ctx.font = '11px system-ui, sans-serif';
+      for (const m of liveEventMarks.values()) {
+        const x = u.valToPos(m.t / 1000, 'x', true);
+        if (x < bbox.left || x > bbox.left + bbox.width) continue;
+        if (m.end) {
+          ctx.globalAlpha = 0.12;
+          ctx.fillRect(x, bbox.top, Math.min(u.valToPos(m.end / 1000, 'x', true), bbox.left + bbox.width) - x, bbox.height);
+          ctx.globalAlpha = 1;
+        }
+        ctx.beginPath();
+        ctx.moveTo(x, bbox.top);
+        ctx.lineTo(x, bbox.top + bbox.height);
+        ctx.stroke();
+        ctx.fillText(m.label, x + 4, bbox.top + 12);
+      }
+      ctx.restore();
+    }],
+  },
+};
 
 const LIVE_PANELS = [
   { id: 'live-rps', value: (p) => p.rps, axis: (v) => fmt.tick(v), legend: (v) => `${fmt.num(v, 1)} req/s` },
@@ -30,6 +60,7 @@ function makeLiveChart(panel, names) {
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [{ ...AXIS }, { ...AXIS, size: 50, values: (u, vals) => vals.map(panel.axis) }],
     legend: { live: true },
+    plugins: [eventMarksPlugin],
     series: [{}, ...names.map((n) => ({ label: n, stroke: colourOf(n), width: 2, spanGaps: false, points: { show: false }, value: (u, v) => panel.legend(v) }))],
   };
   const chart = new uPlot(opts, [[], ...names.map(() => [])], container);
@@ -97,7 +128,9 @@ export function resizeLiveCharts() {
 
 export async function pollLive() {
   try {
-    const { now, series } = await api(`/api/live?since=${liveSince}`);
+    const { now, series, events = [] } = await api(`/api/live?since=${liveSince}`);
+    for (const e of events) liveEventMarks.set(`${e.kind}|${e.service}|${e.t}`, { t: e.t, end: e.end ?? (e.kind === 'upstream' || e.kind === 'pause' ? now : null), label: e.label });
+    for (const [k, m] of liveEventMarks) if (m.t < now - LIVE_WINDOW_S * 1000) liveEventMarks.delete(k);
     for (const s of series) {
       const pts = liveData.get(s.name) ?? [];
       pts.push(...s.points);

@@ -5,6 +5,7 @@ import { destroyResultCharts } from './charts.js';
 import { $, el } from './dom.js';
 import { fmt } from './format.js';
 import { resultChartSet } from './result-charts.js';
+import { timelineView } from './timeline.js';
 import { colourOf } from './targets.js';
 import { resultViews } from './views.js';
 
@@ -103,6 +104,8 @@ async function showResult(id) {
   const views = await resultViews();
   await resultChartSet(r, view);
   if (data.findings) view.append(findingsView(data.findings));
+  const timeline = timelineView(r);
+  if (timeline) view.append(timeline);
   view.append(el('h3', { style: 'margin-top:16px' }, 'Steps'), stepTable(r, views));
   if (data.charts.length) {
     view.append(el('h3', { style: 'margin-top:16px' }, 'Report charts'));

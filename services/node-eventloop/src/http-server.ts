@@ -4,6 +4,7 @@ import {
   parseEchoParams,
   parseOverheadParams,
   type LabMetrics,
+  type OverheadParams,
   type Query,
 } from '@concurrency-lab/ts-common';
 import type { EchoJob } from './echo-job.js';
@@ -13,7 +14,15 @@ import { runOverhead } from './overhead-experiment.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 
-export function buildHttpServer(job: EchoJob, metrics: LabMetrics): FastifyInstance {
+/** One /overhead at a time: ts-common's ExperimentGuard, or a slot shared by several processes (node-cluster). */
+export interface ExperimentLock {
+  /** Undefined when the slot was taken; otherwise the reason to answer with a 409. */
+  tryAcquire(p: OverheadParams): string | undefined | Promise<string | undefined>;
+  /** Awaited before the answer leaves, so the client's next /overhead finds the slot free. */
+  release(): void | Promise<void>;
+}
+
+export function buildHttpServer(job: EchoJob, metrics: LabMetrics, experiments: ExperimentLock = new ExperimentGuard()): FastifyInstance {
   const app = Fastify({
     logger: false,
     // Load generators hold keep-alive connections for a whole step.
@@ -64,19 +73,18 @@ export function buildHttpServer(job: EchoJob, metrics: LabMetrics): FastifyInsta
     }
   });
 
-  const experiments = new ExperimentGuard();
   // The experiment's C workers are this row's units while it runs.
   const promises = metrics.concurrencyUnits.labels('promises');
   const onUnits = (delta: number) => promises.inc(delta);
   app.get('/overhead', async (req, reply) => {
     const parsed = parseOverheadParams(req.query as Query);
     if (!parsed.ok) return text(reply, 400, `${parsed.reason}\n`);
-    const busy = experiments.tryAcquire(parsed.value);
+    const busy = await experiments.tryAcquire(parsed.value);
     if (busy) return text(reply, 409, `${busy}\n`);
     try {
       return await runOverhead(parsed.value, onUnits);
     } finally {
-      experiments.release();
+      await experiments.release();
     }
   });
 

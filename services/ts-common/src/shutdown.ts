@@ -10,14 +10,15 @@ export interface ShutdownOptions {
 
 export const DEFAULT_GRACE_MS = 10_000;
 
-/** Runs `drain` once on the first SIGTERM/SIGINT, then exits 0 (also when the grace time runs out). */
-export function exitOnSignals(drain: () => Promise<void>, opts: ShutdownOptions): void {
+/**
+ * Runs `drain` once on the first SIGTERM/SIGINT, then exits 0 (also when the grace time runs out).
+ * Returns the same shutdown as a function, for a stop asked some other way (a node:cluster
+ * worker told by its primary): it starts the drain once and is no "second signal".
+ */
+export function exitOnSignals(drain: () => Promise<void>, opts: ShutdownOptions): () => void {
   let draining = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (draining) {
-      process.stderr.write(`${opts.name}: ${signal} again, exiting now\n`);
-      process.exit(0);
-    }
+  const start = () => {
+    if (draining) return;
     draining = true;
     const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
     const deadline = setTimeout(() => {
@@ -33,6 +34,14 @@ export function exitOnSignals(drain: () => Promise<void>, opts: ShutdownOptions)
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) {
+      process.stderr.write(`${opts.name}: ${signal} again, exiting now\n`);
+      process.exit(0);
+    }
+    start();
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  return start;
 }

@@ -26,15 +26,17 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a load scenario (verify first), write results.json/csv/summary/charts/report.html after every step',
   usage: [
-    `Usage: lab run <scenario.yaml | name> [--runtime local|docker] [--targets a,b] [--out DIR] [--skip-verify]${STEP_PLUGINS.map((p) => ` [--${p.flag.name}]`).join('')}`,
+    `Usage: lab run <scenario.yaml | name> [--runtime local|docker|swarm] [--targets a,b] [--out DIR] [--skip-verify] [--loadgens K]${STEP_PLUGINS.map((p) => ` [--${p.flag.name}]`).join('')}`,
     '',
     'Runs a scenario (a file, or a name from loadgen/scenarios: io-ramp, line-ramp, overhead,',
     'idle-connections, cpu-bound, quick) against every target it names, verifying them first.',
     'A tour (tour: a file with `parts`, each a scenario) runs its parts in order into one folder.',
-    '  --runtime      local (default: processes on 127.0.0.1) or docker',
+    '  --runtime      local (default: processes on 127.0.0.1), docker or swarm',
     '  --targets      comma-separated implementation names; overrides the scenario\'s targets',
     '  --out          folder for the run folder <UTC time>_<scenario>/ (default: ./results)',
     '  --skip-verify  measure without checking the contract first (for quick experiments only)',
+    '  --loadgens     K load generator processes per step (default 1), the load split, their histograms merged;',
+    '                 --runtime swarm: tasks of the stack\'s loadgen service on the lab.role=loadgen nodes',
     ...STEP_PLUGINS.flatMap((p) => p.flag.help),
     'Exit codes: 0 ok, 1 a threshold failed or a target died, 2 bad input, 3 verify failed, 130 interrupted.',
   ].join('\n'),
@@ -43,12 +45,14 @@ export const runCommand: Command = {
     targets: { type: 'string' },
     out: { type: 'string' },
     'skip-verify': { type: 'boolean' },
+    loadgens: { type: 'string' },
     ...Object.fromEntries(STEP_PLUGINS.map((p) => [p.flag.name, { type: 'boolean' as const }])),
   },
   allowPositionals: true,
   async run(values, positionals) {
     if (positionals.length !== 1) throw new LabError(`lab run takes exactly one scenario (a file or a name), got ${positionals.length}\n\n${runCommand.usage}`);
     const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
+    const loadgens = parseLoadgens(stringFlag(values, 'loadgens'));
     const known = knownTargets();
     // A tour is a list of scenarios run in order (loadgen/scenarios/tour.yaml); each part sets its own plugin keys.
     const tour = isTourFile(positionals[0]!) ? loadTour(positionals[0]!, { knownTargets: known }) : undefined;
@@ -82,7 +86,7 @@ export const runCommand: Command = {
     console.error(metrics.note);
     let runtime: LabRuntime | undefined;
     try {
-      runtime = await openRuntime({ kind, targets, onEvent: (e) => console.error(formatLabEvent(e)) });
+      runtime = await openRuntime({ kind, targets, supervise: true, onEvent: (e) => console.error(formatLabEvent(e)) });
       for (const u of runtime.unavailable) console.error(`unavailable: ${u.name}: ${u.reason}${u.hint ? `\n  fix: ${u.hint}` : ''}`);
       if (runtime.targets.length === 0) throw new LabError('no target is running: nothing to measure', EXIT.verifyFailed);
       if (abort.signal.aborted) return EXIT_INTERRUPTED;
@@ -114,6 +118,7 @@ export const runCommand: Command = {
         signal: abort.signal,
         onProgress: (p: RunProgress) => display?.update(p),
         onNote: (m: string) => console.error(`note: ${m}`),
+        loadgens,
       };
       if (!tour) announce(scenario as Scenario);
       const outcome = tour ? await runTour(runtime, tour, { ...runOpts, onPart: announce }) : await runScenario(runtime, scenario as Scenario, runOpts);
@@ -208,4 +213,12 @@ class ProgressDisplay {
     this.bar = undefined;
     this.key = '';
   }
+}
+
+/** --loadgens K: an integer from 1 to 64 (each generator is a process, or a swarm task). */
+export function parseLoadgens(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const k = Number(value);
+  if (!/^\d+$/.test(value) || k < 1 || k > 64) throw new LabError(`--loadgens must be an integer from 1 to 64, got '${value}'`, EXIT.badInput);
+  return k;
 }

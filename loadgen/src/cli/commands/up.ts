@@ -3,7 +3,7 @@ import type { Command, CommandValues } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { EXIT, LabError } from '../../core/errors.js';
 import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
-import { formatLabEvent, openLocalRuntime, openRuntime, type LabEvent, type LabRuntime } from '../../runtime/index.js';
+import { formatLabEvent, openLocalRuntime, openRuntime, type LabEvent, type LabRuntime, type RuntimeKind } from '../../runtime/index.js';
 import { listScenarios, scenarioFileByName } from '../../scenario/load.js';
 import { LabStartup } from '../../web-server/lab-startup.js';
 import type { RunProgress } from '../../scenario-run/run-scenario.js';
@@ -12,6 +12,7 @@ import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
 import { startWebServer } from '../../web-server/server.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
+import { parseRuntimeKind } from './verify.js';
 
 function pad(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -104,10 +105,8 @@ function consoleReportingRunner(runtimeOf: () => LabRuntime): StartRun {
     });
 }
 
-function runtimeKind(values: CommandValues): 'local' | 'docker' {
-  const kind = stringFlag(values, 'runtime') ?? 'local';
-  if (kind !== 'local' && kind !== 'docker') throw new LabError(`--runtime must be local or docker, got '${kind}'`);
-  return kind;
+function runtimeKind(values: CommandValues): RuntimeKind {
+  return parseRuntimeKind(stringFlag(values, 'runtime'));
 }
 
 async function openForUp(values: CommandValues, onEvent: (e: LabEvent) => void = () => {}): Promise<LabRuntime> {
@@ -116,8 +115,10 @@ async function openForUp(values: CommandValues, onEvent: (e: LabEvent) => void =
     onEvent(e);
     console.error(formatLabEvent(e));
   };
-  if (runtimeKind(values) === 'docker') return openRuntime({ kind: 'docker', targets, onEvent: log });
-  return openLocalRuntime({ targets, onEvent: log });
+  const kind = runtimeKind(values);
+  if (kind !== 'local') return openRuntime({ kind, targets, onEvent: log });
+  // A row that dies while the lab is up comes back (runtime/local/supervisor.ts).
+  return openLocalRuntime({ targets, supervise: true, onEvent: log });
 }
 
 /** The upstream and the rows `lab up` will start, from the manifests (an unknown --targets name fails here, before anything starts). */
@@ -175,7 +176,7 @@ export const upCommand: Command = {
   name: 'up',
   summary: 'start the lab: web dashboard on :8080, services, verify, the default scenario once; until Ctrl-C',
   usage: [
-    'Usage: lab up [--no-run] [--no-autorun] [--scenario NAME] [--runtime local|docker] [--targets a,b] [--out DIR]',
+    'Usage: lab up [--no-run] [--no-autorun] [--scenario NAME] [--runtime local|docker|swarm] [--targets a,b] [--out DIR]',
     '',
     'Starts the upstream and the implementations as local processes on 127.0.0.1 (ports + LAB_PORT_OFFSET),',
     'lists the unavailable ones with the command that installs what they miss, and verifies them, while',
@@ -185,7 +186,7 @@ export const upCommand: Command = {
     '  --no-run      only the services (no verify, no dashboard, no default scenario)',
     '  --no-autorun  verify and serve the dashboard, but do not run the default scenario (also LAB_AUTORUN=0)',
     `  --scenario    the scenario to run once (default ${DEFAULT_SCENARIO}, or LAB_DEFAULT_SCENARIO)`,
-    '  --runtime     local (default: start processes) or docker (attach to the containers of docker compose)',
+    '  --runtime     local (default: start processes), docker (attach to the containers of docker compose) or swarm (to the services of docker-stack.yml, through a manager)',
     '  --targets     comma-separated implementation names (default: all)',
     '  --out         results folder (default results/)',
   ].join('\n'),

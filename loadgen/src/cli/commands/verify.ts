@@ -1,23 +1,23 @@
 import type { Command } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { EXIT, LabError } from '../../core/errors.js';
-import { formatLabEvent, openRuntime } from '../../runtime/index.js';
+import { formatLabEvent, openRuntime, RUNTIME_KINDS, type RuntimeKind } from '../../runtime/index.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 
-export function parseRuntimeKind(value: string | undefined): 'local' | 'docker' {
+export function parseRuntimeKind(value: string | undefined): RuntimeKind {
   const kind = value ?? 'local';
-  if (kind !== 'local' && kind !== 'docker') throw new LabError(`--runtime must be 'local' or 'docker', got '${kind}'`, EXIT.badInput);
-  return kind;
+  if (!(RUNTIME_KINDS as readonly string[]).includes(kind)) throw new LabError(`--runtime must be one of ${RUNTIME_KINDS.join(', ')}, got '${kind}'`, EXIT.badInput);
+  return kind as RuntimeKind;
 }
 
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check every target against the contract (contract/README.md: bodies, line protocol, bad input, metrics) before benchmarking',
   usage: [
-    'Usage: lab verify [--runtime local|docker] [--targets a,b] [--json]',
+    'Usage: lab verify [--runtime local|docker|swarm] [--targets a,b] [--json]',
     '',
     'Starts (or attaches to already running) upstream and targets, runs every check, stops what it started.',
-    '  --runtime   local (default: processes on 127.0.0.1) or docker',
+    '  --runtime   local (default: processes on 127.0.0.1), docker or swarm (a manager of the stack docker-stack.yml)',
     '  --targets   comma-separated implementation names (default: all)',
     '  --json      print the machine-readable report instead of the table',
     'Exit codes: 0 nothing failed (warnings allowed), 2 bad input, 3 a check failed or a named target is unavailable.',

@@ -27,7 +27,10 @@ export function insideContainer(): boolean {
   return existsSync('/.dockerenv');
 }
 
-function envOf(info: Docker.ContainerInspectInfo): Map<string, string> {
+/** What the port helpers read: a container's (or a swarm task's) environment. */
+export interface WithEnv { Config: { Env?: string[] } }
+
+function envOf(info: WithEnv): Map<string, string> {
   const env = new Map<string, string>();
   for (const kv of info.Config.Env ?? []) {
     const eq = kv.indexOf('=');
@@ -44,7 +47,7 @@ function portFromEnv(env: Map<string, string>, key: string, fallback: number | u
 }
 
 /** The ports the service listens on inside its container: its PORT/LINE_PORT, else the manifest's. */
-export function containerPorts(info: Docker.ContainerInspectInfo, manifest: ServiceManifest): { http: number; line?: number } {
+export function containerPorts(info: WithEnv, manifest: ServiceManifest): { http: number; line?: number } {
   const env = envOf(info);
   return {
     http: portFromEnv(env, 'PORT', manifest.ports.http)!,
@@ -52,7 +55,7 @@ export function containerPorts(info: Docker.ContainerInspectInfo, manifest: Serv
   };
 }
 
-export function upstreamTimeoutOf(info: Docker.ContainerInspectInfo): number | undefined {
+export function upstreamTimeoutOf(info: WithEnv): number | undefined {
   const raw = envOf(info).get('UPSTREAM_TIMEOUT_MS');
   const n = raw === undefined ? NaN : Number(raw);
   return Number.isFinite(n) && n > 0 ? n : undefined;

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { EXIT, LabError } from '../../core/errors.js';
 import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
 import type { LabEvent, LabEventHandler } from '../local/events.js';
-import type { Endpoint, LabRuntime, ResourceLimits, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
+import type { Endpoint, LabRuntime, ResourceLimits, ServiceLifeEvent, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
 import { addressModeFromEnv, endpointOf, type AddressMode } from './address.js';
 import { connectDocker } from './client.js';
 import { findLabContainers, type FoundContainer } from './discover.js';
@@ -45,6 +45,7 @@ class DockerRuntime implements LabRuntime {
   readonly unavailable: Unavailable[] = [];
   private readonly attached = new Map<string, Attached>();
   private upstreamName = 'upstream';
+  private readonly life: ServiceLifeEvent[] = [];
 
   constructor(
     private readonly docker: Docker,
@@ -119,6 +120,36 @@ class DockerRuntime implements LabRuntime {
     a.endpoint = endpointOf(a.info, a.manifest, this.mode);
     this.emit({ kind: 'healthy', service: name, message: 'restarted and healthy' });
   }
+
+  async kill(name: string): Promise<void> {
+    const a = this.get(name);
+    const t0 = Date.now();
+    await a.container.kill({ signal: 'SIGKILL' });
+    this.life.push({ service: name, kind: 'crashed', at_ms: t0, message: 'docker kill (SIGKILL)' });
+    // Docker counts `docker kill` as a manual stop, which `restart: unless-stopped` respects:
+    // the runtime plays the restart policy itself, so a kill event behaves like a crash.
+    void (async () => {
+      try {
+        await a.container.start();
+        const { result, info } = await waitContainerReady(a.container, a.endpoint.httpUrl, this.healthTimeoutMs);
+        if (result !== 'healthy') throw new Error(`not healthy after start (${result})`);
+        a.info = info!;
+        a.endpoint = endpointOf(a.info, a.manifest, this.mode);
+        const downtime = (Date.now() - t0) / 1000;
+        this.life.push({ service: name, kind: 'restarted', at_ms: Date.now(), message: `container started again, healthy after ${downtime.toFixed(2)} s`, downtime_s: Math.round(downtime * 1000) / 1000, attempt: 1 });
+        this.emit({ kind: 'restarted', service: name, message: `healthy again after ${downtime.toFixed(2)} s` });
+      } catch (err) {
+        this.life.push({ service: name, kind: 'gave-up', at_ms: Date.now(), message: `could not start it again: ${(err as Error).message}` });
+        this.emit({ kind: 'gave-up', service: name, message: (err as Error).message });
+      }
+    })();
+  }
+
+  async pause(name: string): Promise<void> { await this.get(name).container.pause(); }
+
+  async resume(name: string): Promise<void> { await this.get(name).container.unpause(); }
+
+  lifeEvents(sinceMs = 0): ServiceLifeEvent[] { return this.life.filter((e) => e.at_ms >= sinceMs); }
 
   async applyLimits(name: string, limits: ResourceLimits): Promise<void> {
     const a = this.get(name);

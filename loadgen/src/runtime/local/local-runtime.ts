@@ -4,13 +4,14 @@ import { LabError, EXIT } from '../../core/errors.js';
 import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
 import { defaultServicesDir, repoRoot } from '../../core/manifest/repo-root.js';
 import { portOffset as envPortOffset, portsOf } from '../ports.js';
-import type { Endpoint, LabRuntime, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
+import type { Endpoint, LabRuntime, ServiceLifeEvent, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
 import type { LabEvent, LabEventHandler } from './events.js';
 import { isHealthy, waitHealthy } from './health.js';
 import { checkAvailability, pythonInterpreter } from './interpreters.js';
 import { logTail } from './log-tail.js';
 import { pidListeningOn, readProcessTreeStats } from './proc-tree.js';
-import { groupMembers, spawnInGroup, stopGroup, type SpawnedService } from './process-group.js';
+import { groupMembers, signalGroup, spawnInGroup, stopGroup, type SpawnedService } from './process-group.js';
+import { Supervisor, type SupervisorOptions } from './supervisor.js';
 
 export interface LocalRuntimeOptions {
   /** Implementations to run; all discovered ones when absent. */
@@ -30,6 +31,11 @@ export interface LocalRuntimeOptions {
   healthTimeoutMs?: number;
   /** SIGTERM-to-SIGKILL grace when stopping. */
   stopGraceMs?: number;
+  /**
+   * Relaunch a service the runtime started when it dies on its own, with backoff (supervisor.ts);
+   * `lab up` and `lab run` turn it on. Off by default, so that a library caller sees a death.
+   */
+  supervise?: boolean | SupervisorOptions;
 }
 
 /** Local default: short enough that `lab verify` can prove the 504 path in seconds. */
@@ -69,10 +75,18 @@ class LocalRuntime implements LabRuntime {
   readonly kind = 'local' as const;
   private readonly states: ServiceState[] = [];
   private upstreamState!: ServiceState;
+  private readonly supervisor?: Supervisor;
+  private readonly paused = new Set<string>();
 
   constructor(private readonly opts: Required<Pick<LocalRuntimeOptions, 'upstreamTimeoutMs' | 'healthTimeoutMs' | 'stopGraceMs'>> & {
-    offset: number; logDir: string; env: NodeJS.ProcessEnv; onEvent: LabEventHandler;
-  }) {}
+    offset: number; logDir: string; env: NodeJS.ProcessEnv; onEvent: LabEventHandler; supervise?: boolean | SupervisorOptions;
+  }) {
+    if (opts.supervise) {
+      this.supervisor = new Supervisor((name) => this.relaunch(name), opts.supervise === true ? {} : opts.supervise, (e) => {
+        if (e.kind !== 'crashed') this.emit({ kind: e.kind, service: e.service, message: e.message });
+      });
+    }
+  }
 
   get upstream(): Endpoint { return this.upstreamState.endpoint; }
 
@@ -174,6 +188,7 @@ class LocalRuntime implements LabRuntime {
         state.status = 'crashed';
         state.unavailable = { name: manifest.name, reason: `crashed (${exitInfo})` };
         this.emit({ kind: 'crashed', service: manifest.name, message: `crashed (${exitInfo})`, logTail: logTail(state.logFile) });
+        this.supervisor?.died(manifest.name, `crashed (${exitInfo})`);
       }
     });
     const outcome = await waitHealthy(state.endpoint.httpUrl, { timeoutMs: this.opts.healthTimeoutMs, exited: () => exitInfo !== undefined });
@@ -181,6 +196,7 @@ class LocalRuntime implements LabRuntime {
       state.status = 'running';
       state.unavailable = undefined;
       this.emit({ kind: 'healthy', service: manifest.name, message: `healthy at ${state.endpoint.httpUrl}` });
+      this.supervisor?.healthy(manifest.name);
       return;
     }
     const reason = outcome === 'exited'
@@ -214,7 +230,42 @@ class LocalRuntime implements LabRuntime {
     }
   }
 
+  /** The supervisor's relaunch: what is left of the dead group goes (forked children), then a fresh start. */
+  private async relaunch(name: string): Promise<boolean> {
+    const state = this.states.find((s) => s.manifest.name === name);
+    if (!state || state.attached) return false;
+    if (state.spawned) {
+      state.stopping = true;
+      await stopGroup(state.spawned, 1_000);
+    }
+    state.status = 'stopped';
+    await this.launch(state);
+    return (state.status as Status) === 'running';
+  }
+
+  /** kill / pause / resume: a signal to the whole group of a service this runtime started. */
+  private async signal(name: string, verb: string, signal: NodeJS.Signals): Promise<void> {
+    const state = this.states.find((s) => s.manifest.name === name);
+    const pgid = state && !state.attached ? state.spawned?.pgid ?? -1 : -1;
+    if (pgid <= 0) throw new LabError(`cannot ${verb} '${name}': ${state ? `the lab did not start it (attached at ${state.endpoint.httpUrl})` : 'not part of this lab'}`, EXIT.badInput);
+    if (signal !== 'SIGSTOP' && this.paused.delete(name)) signalGroup(pgid, 'SIGCONT');
+    if (!signalGroup(pgid, signal)) throw new LabError(`cannot ${verb} '${name}': its process group ${pgid} is gone`, EXIT.badInput);
+    if (signal === 'SIGSTOP') this.paused.add(name);
+  }
+
+  // Not `stopping`: to the exit handler a kill is a crash, which is what supervision answers.
+  kill(name: string): Promise<void> { return this.signal(name, 'kill', 'SIGKILL'); }
+  pause(name: string): Promise<void> { return this.signal(name, 'pause', 'SIGSTOP'); }
+  resume(name: string): Promise<void> { return this.signal(name, 'resume', 'SIGCONT'); }
+
+  lifeEvents(sinceMs?: number): ServiceLifeEvent[] {
+    return this.supervisor?.events(sinceMs) ?? [];
+  }
+
   async stop(): Promise<void> {
+    await this.supervisor?.stop();
+    // A frozen group would not see its SIGTERM.
+    for (const name of [...this.paused]) await this.resume(name).catch(() => {});
     const mine = this.states.filter((s) => s.spawned && !s.attached);
     // Implementations first: stopping the upstream under them would turn their last
     // in-flight requests into 502s in the logs.
@@ -260,6 +311,7 @@ export async function openLocalRuntime(options: LocalRuntimeOptions = {}): Promi
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     healthTimeoutMs: options.healthTimeoutMs ?? 20_000,
     stopGraceMs: options.stopGraceMs ?? 10_000,
+    supervise: options.supervise,
   });
   try {
     const upstream = await runtime.add(upstreamManifest, true);

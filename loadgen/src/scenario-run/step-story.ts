@@ -1,0 +1,73 @@
+import { performance } from 'node:perf_hooks';
+import type { Endpoint, LabRuntime, ServiceLifeEvent } from '../runtime/types.js';
+import { startEvents, type EventsRun } from './events/apply-events.js';
+import type { EventRecord, StepEvent } from './events/types.js';
+import { TimelineRecorder } from './timeline/recorder.js';
+import { recoveriesOf, type Recovery } from './timeline/recovery.js';
+import { slopesOf, type Slope } from './timeline/slopes.js';
+import { TimelineSampler } from './timeline/timeline-sampler.js';
+import type { StepTimeline } from './timeline/types.js';
+
+// What a step tells over time, beside its aggregates: the run loop opens one per step and calls
+// it at each phase; the executor feeds `recorder` per request. Whatever happens, end() is
+// called (the loop's `finally`): it ends the events, so the upstream is put back.
+
+export interface StepStoryResult {
+  timeline: StepTimeline;
+  events?: EventRecord[];
+  recovery?: Recovery[];
+  /** Crashes and restarts of any service seen during the step (the supervisor's record). */
+  supervision?: ServiceLifeEvent[];
+  slopes?: Slope[];
+}
+
+export class StepStory {
+  readonly recorder = new TimelineRecorder();
+  private readonly sampler: TimelineSampler;
+  private events: EventsRun | undefined;
+  private records: EventRecord[] | undefined;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly runtime: LabRuntime,
+    private readonly target: Endpoint,
+    protocol: 'http' | 'line',
+    private readonly stepEvents: StepEvent[],
+    private readonly note: (message: string) => void = () => {},
+  ) {
+    this.sampler = new TimelineSampler(runtime, target, protocol, this.recorder);
+  }
+
+  warmup(): void {
+    this.recorder.phase('warmup');
+    this.sampler.start();
+  }
+
+  /** The measure phase starts now: the origin of the timeline's seconds and of every event offset. */
+  measure(): void {
+    this.recorder.phase('measure');
+    if (this.stepEvents.length) this.events = startEvents(this.stepEvents, { runtime: this.runtime, target: this.target, t0: performance.now(), note: this.note });
+  }
+
+  /** The measure phase is over (or was interrupted): events end, the upstream is put back. */
+  async endMeasure(): Promise<void> {
+    if (this.events && !this.records) this.records = await this.events.finish();
+  }
+
+  cooldown(): void {
+    this.recorder.phase('cooldown');
+  }
+
+  async end(): Promise<StepStoryResult> {
+    await this.endMeasure();
+    await this.sampler.stop();
+    const timeline = this.recorder.finish();
+    const supervision = this.runtime.lifeEvents(this.startedAt);
+    return {
+      timeline,
+      ...(this.records ? { events: this.records, recovery: recoveriesOf(timeline.seconds, this.records) } : {}),
+      ...(supervision.length ? { supervision } : {}),
+      slopes: slopesOf(timeline.seconds),
+    };
+  }
+}
