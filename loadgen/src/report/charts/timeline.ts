@@ -81,7 +81,9 @@ export function timelineCharts(step: StepTimelines, title: (what: string) => str
           }] : []),
           {
             data: { values },
-            mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after' },
+            // Points too: a second with answers between two without (a 2 s upstream answers every
+            // other second) is a segment of one point, which a line alone does not draw.
+            mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after', point: { size: 10, filled: true } },
             encoding: {
               x: { field: 't', type: 'quantitative', title: 'seconds from the start of the measure phase (warmup < 0)' },
               y: { field: 'value', type: 'quantitative', title: m.title, scale: { zero: true } },
