@@ -83,17 +83,23 @@ export function findingsView(f) {
   return box;
 }
 
-async function showResult(id) {
+/** Empties the result view and fetches one result (a run or a tour); on failure says so in the view and gives null. */
+export async function fetchIntoResultView(id) {
   const view = $('#result-view');
   destroyResultCharts();
   view.textContent = '';
-  let data;
   try {
-    data = await api(`/api/results/${encodeURIComponent(id)}`);
+    return { view, data: await api(`/api/results/${encodeURIComponent(id)}`) };
   } catch (err) {
     view.append(el('div', { class: 'notice error' }, `Cannot show ${id}: ${err.message}`));
-    return;
+    return null;
   }
+}
+
+async function showResult(id) {
+  const got = await fetchIntoResultView(id);
+  if (!got) return;
+  const { view, data } = got;
   const r = data.results;
   view.dataset.id = id;
   view.append(

@@ -1,11 +1,9 @@
 // The Results tab for a tour folder (several runs made as one, e.g. the default tour of
 // `npm start`): its Findings first, computed from every part at once, then each part's charts
 // and steps. A single run is shown by results.js as before.
-import { api } from './api.js';
-import { destroyResultCharts } from './charts.js';
-import { $, el } from './dom.js';
+import { el } from './dom.js';
 import { resultChartSet } from './result-charts.js';
-import { findingsView, loadResultList, loadResults, stepTable } from './results.js';
+import { fetchIntoResultView, findingsView, loadResultList, loadResults, stepTable } from './results.js';
 import { resultViews } from './views.js';
 
 /** Opens a result by id (default: the newest), as a tour or as one run. */
@@ -23,16 +21,9 @@ function took(index) {
 }
 
 async function showTour(id) {
-  const view = $('#result-view');
-  destroyResultCharts();
-  view.textContent = '';
-  let data;
-  try {
-    data = await api(`/api/results/${encodeURIComponent(id)}`);
-  } catch (err) {
-    view.append(el('div', { class: 'notice error' }, `Cannot show ${id}: ${err.message}`));
-    return;
-  }
+  const got = await fetchIntoResultView(id);
+  if (!got) return;
+  const { view, data } = got;
   const { tour, parts } = data;
   const env = parts[0]?.results.environment;
   view.dataset.id = id;
