@@ -22,7 +22,7 @@ function textOf({ repo, outputs = [] }, file) {
 /** The default base images of a row's Dockerfile: its `ARG <X>_IMAGE=<default>` lines, in order. */
 export function baseImages(ctx, m) {
   const text = textOf(ctx, `${m.dir}/Dockerfile`);
-  return [...new Set([...text.matchAll(/^ARG [A-Z_]*IMAGE=(\S+)$/gm)].map((x) => x[1]))];
+  return [...new Set([...text.matchAll(/^ARG [A-Z0-9_]*IMAGE=(\S+)$/gm)].map((x) => x[1]))];
 }
 
 function contractRows({ manifests }) {

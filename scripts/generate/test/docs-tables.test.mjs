@@ -70,7 +70,7 @@ test('a new row reaches every docs table; its base image is read from the Docker
   const manifests = await readManifests(REPO);
   const asyncio = manifests.find((m) => m.name === 'python-asyncio');
   const row = { ...asyncio, name: 'python-docs-row', dir: 'services/python-docs-row', ports: { http: 8191, line: 8291 } };
-  const outputs = [{ file: 'services/python-docs-row/Dockerfile', text: 'ARG DEBIAN_IMAGE=debian:test-image\nFROM ${DEBIAN_IMAGE}\n' }];
+  const outputs = [{ file: 'services/python-docs-row/Dockerfile', text: 'ARG DEBIAN13_IMAGE=debian:test-image\nFROM ${DEBIAN13_IMAGE}\n' }];
   const docs = docsTables({ repo: REPO, manifests: [row, ...manifests], outputs });
   const text = (file) => docs.find((d) => d.file === file).text;
   assert.match(text('contract/README.md'), /\| python-docs-row \| asyncio coroutines \(aiohttp\) \| .* \| 8191 \| 8291 \|/);
