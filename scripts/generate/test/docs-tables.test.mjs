@@ -92,3 +92,35 @@ test('a doc without its markers is an error that names the file and the marker',
     rmSync(repo, { recursive: true, force: true });
   }
 });
+
+/** Every leaf property of services/service.schema.json, as dotted paths (`local.requires.debianPackages`). */
+function schemaLeaves(schema, prefix = '') {
+  return Object.entries(schema.properties ?? {}).flatMap(([key, sub]) => {
+    if (key === '$schema') return [];
+    return sub.properties ? schemaLeaves(sub, `${prefix}${key}.`) : [`${prefix}${key}`];
+  });
+}
+
+const section = (doc, heading) => {
+  const from = doc.indexOf(`\n## ${heading}\n`);
+  assert.ok(from >= 0, `a section '## ${heading}'`);
+  const next = doc.indexOf('\n## ', from + 1);
+  return doc.slice(from, next < 0 ? undefined : next);
+};
+
+test('docs/adding-a-row.md names every key of the manifest schema: the table, and the witness\'s own in its section', () => {
+  const schema = JSON.parse(readFileSync(path.join(REPO, 'services', 'service.schema.json'), 'utf8'));
+  const leaves = schemaLeaves(schema);
+  assert.ok(leaves.includes('image.recipe') && leaves.includes('local.requires.debianPackages'), leaves.join(' '));
+  const doc = readFileSync(path.join(REPO, 'docs', 'adding-a-row.md'), 'utf8');
+  const table = section(doc, 'The manifest');
+  const witness = section(doc, 'overheadWitness');
+  for (const key of leaves) {
+    if (key.startsWith('overheadWitness.')) {
+      assert.ok(table.includes('`overheadWitness`'), 'the manifest table names `overheadWitness`');
+      assert.ok(witness.includes(`\`${key.slice('overheadWitness.'.length)}\``), `the overheadWitness section of docs/adding-a-row.md names \`${key}\``);
+    } else {
+      assert.ok(table.includes(`\`${key}\``), `the manifest table in docs/adding-a-row.md names \`${key}\``);
+    }
+  }
+});
