@@ -2,10 +2,12 @@
 // `npm run generate`: writes every file derived from the service manifests
 // (services/<row>/service.json, the one registry of rows). `npm run generate -- --check` writes
 // nothing and exits 1 naming each stale file with its first differing line (npm test and CI).
-// One module per derived file; each returns [{ file (repo-relative), text }].
+// One module per derived file; each returns [{ file (repo-relative), text }] and sees what the
+// generators before it returned (ctx.outputs): docsTables runs last and reads the Dockerfiles from there.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeFiles } from './compose.mjs';
+import { docsTables } from './docs-tables.mjs';
 import { goDockerfiles } from './dockerfile-go.mjs';
 import { nodeDockerfiles } from './dockerfile-node.mjs';
 import { pythonDockerfiles } from './dockerfile-python.mjs';
@@ -18,6 +20,8 @@ import { stackFiles } from './stack.mjs';
 import { rootTsconfig } from './tsconfig.mjs';
 
 const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
+/** After every generator above, whatever the order they are listed in: it reads their outputs. */
+const LAST = [docsTables];
 
 /** Where two texts first differ, as a short hint: line number, the committed and the generated line. */
 function diffHint(current, wanted) {
@@ -37,7 +41,8 @@ async function main(argv) {
     return 2;
   }
   const ctx = { repo: REPO, manifests: await readManifests(REPO) };
-  const outputs = GENERATORS.flatMap((g) => g(ctx));
+  const outputs = [];
+  for (const g of [...GENERATORS, ...LAST]) outputs.push(...g({ ...ctx, outputs: [...outputs] }));
   let stale = 0;
   let written = 0;
   for (const { file, text } of outputs) {

@@ -1,26 +1,21 @@
 // `npm run generate` (scripts/generate/): the manifests are the one registry of rows. Both tests
-// work in a small temporary copy of the repository (tracked files without docs/ and results/,
+// work in a small temporary copy of the repository (its files without committed results,
 // the compiled lab and upstream, node_modules symlinked), never in the real tree.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
+const tempRepo = (await import(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'generate', 'test', 'temp-repo.mjs')).href)) as { copyRepositoryFiles: (prefix: string) => string };
+
 /** A temporary copy of the repository; remove it with rmSync(dir, { recursive: true }). */
 function copyRepository(): string {
-  const dest = mkdtempSync(path.join(os.tmpdir(), 'lab-generate-'));
-  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\0');
-  for (const file of tracked.filter((f) => f && !/^(docs|results)\//.test(f))) {
-    const src = path.join(REPO_ROOT, file);
-    if (!existsSync(src)) continue; // deleted in the working tree, not yet committed
-    mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
-    copyFileSync(src, path.join(dest, file));
-  }
+  const dest = tempRepo.copyRepositoryFiles('lab-generate-');
   // Compiled code is copied, not linked: the lab finds its repository by walking up from its
   // own (real) path, and it must find the copy.
   for (const dist of ['loadgen/dist/src', 'services/ts-common/dist/src', 'services/upstream/dist/src']) {
@@ -98,7 +93,7 @@ test('a new row is a new folder: copied from python-asyncio, generated, it passe
     const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
     assert.match(dockerfile, /PORT="8190"/);
     assert.match(dockerfile, new RegExp(`COPY services/${row} /app/services/${row}`));
-    for (const f of ['dashboards/prometheus/prometheus.yml', 'dashboards/row-colours.json', 'README.md']) {
+    for (const f of ['dashboards/prometheus/prometheus.yml', 'dashboards/row-colours.json', 'README.md', 'contract/README.md', 'docs/docker.md', 'docs/adding-a-row.md']) {
       assert.ok(readFileSync(path.join(repo, f), 'utf8').includes(row), `${f} lists ${row}`);
     }
 
