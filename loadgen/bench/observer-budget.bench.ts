@@ -78,8 +78,10 @@ async function measureRow(name: string, offset: number): Promise<string> {
     const c = summarize(costs);
     const ms = summarize(perScrape.map((s) => s * 1000));
     const busy = noise.filter((n) => n.busy_machine).length;
-    const verdict = c.hi < GOAL_CORES ? 'under 1% of a core' : c.lo >= GOAL_CORES ? 'OVER 1% of a core' : 'cannot tell from these rounds (interval spans 1%)';
-    return `${name}: ${(c.median * 100).toFixed(2)}% of a core [${(c.lo * 100).toFixed(2)}..${(c.hi * 100).toFixed(2)}, n=${c.n}] at ${1000 / SAMPLE_INTERVAL_MS} scrapes/s, ` +
+    // Below 6 rounds the interval is min..max and covers the median less often than 95%: say how often.
+    const side = c.hi < GOAL_CORES ? 'under 1% of a core' : c.lo >= GOAL_CORES ? 'OVER 1% of a core' : 'cannot tell (the interval spans 1%)';
+    const verdict = c.n < 2 ? `${side.replace(/ \(.*/, '')} in one round (no interval)` : side;
+    return `${name}: ${(c.median * 100).toFixed(2)}% of a core [${(c.lo * 100).toFixed(2)}..${(c.hi * 100).toFixed(2)}, n=${c.n}, ${(c.coverage * 100).toFixed(0)}% interval] at ${1000 / SAMPLE_INTERVAL_MS} scrapes/s, ` +
       `${ms.median.toFixed(2)} ms CPU per scrape, /metrics ${(bytes / 1024).toFixed(1)} KiB: ${verdict}` +
       (busy ? ` (busy machine in ${busy} of ${ROUNDS} rounds)` : '');
   } finally {
