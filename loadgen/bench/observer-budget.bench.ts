@@ -25,12 +25,12 @@ const ROUNDS = Number(process.env.OBSERVER_ROUNDS ?? 3);
 const SECONDS = Number(process.env.OBSERVER_SECONDS ?? 10);
 const GOAL_CORES = 0.01;
 
-interface Window { cpuS: number; wallS: number; samples: number }
+interface Window { cpuS: number; wallS: number; samples: number; processes: number }
 
-async function rowCpu(runtime: LabRuntime, name: string): Promise<number> {
+async function rowCpu(runtime: LabRuntime, name: string): Promise<{ cpuS: number; processes: number }> {
   const stats = await runtime.stats(name);
   if (!stats) throw new Error(`no /proc stats for ${name}`);
-  return stats.cpuSeconds;
+  return { cpuS: stats.cpuSeconds, processes: stats.processes };
 }
 
 /** The row's CPU over SECONDS, sampled as `lab run` samples a measure phase, or left alone. */
@@ -43,7 +43,8 @@ async function window(runtime: LabRuntime, target: Endpoint, sampled: boolean): 
   await sleep(SECONDS * 1000);
   await sampler?.stop();
   const wallS = (performance.now() - t0) / 1000;
-  return { cpuS: (await rowCpu(runtime, target.name)) - cpu0, wallS, samples: sampled ? samples + 2 : 0 };
+  const cpu1 = await rowCpu(runtime, target.name);
+  return { cpuS: cpu1.cpuS - cpu0.cpuS, wallS, samples: sampled ? samples + 2 : 0, processes: Math.max(cpu0.processes, cpu1.processes) };
 }
 
 function exposition(url: string): Promise<number> {
@@ -64,6 +65,8 @@ async function measureRow(name: string, offset: number): Promise<string> {
     const bytes = await exposition(target.metricsUrl);
     await window(runtime, target, true); // warm-up: first scrapes compile code paths, not counted
     const costs: number[] = [];
+    // /proc counts CPU in 10 ms ticks per process: each window's figure is that coarse.
+    let resolution = 0;
     const perScrape: number[] = [];
     const noise = [];
     for (let r = 0; r < ROUNDS; r++) {
@@ -72,6 +75,7 @@ async function measureRow(name: string, offset: number): Promise<string> {
       const sampled = await window(runtime, target, true);
       noise.push(machineNoise(before, snapshotMachine([{ name: 'lab', pids: [process.pid] }])));
       const cost = sampled.cpuS / sampled.wallS - idle.cpuS / idle.wallS; // cores spent on being observed
+      resolution = Math.max(resolution, (0.01 * sampled.processes) / sampled.wallS + (0.01 * idle.processes) / idle.wallS);
       costs.push(cost);
       perScrape.push((cost * sampled.wallS) / sampled.samples);
     }
@@ -79,9 +83,9 @@ async function measureRow(name: string, offset: number): Promise<string> {
     const ms = summarize(perScrape.map((s) => s * 1000));
     const busy = noise.filter((n) => n.busy_machine).length;
     // Below 6 rounds the interval is min..max and covers the median less often than 95%: say how often.
-    const side = c.hi < GOAL_CORES ? 'under 1% of a core' : c.lo >= GOAL_CORES ? 'OVER 1% of a core' : 'cannot tell (the interval spans 1%)';
+    const side = c.hi + resolution < GOAL_CORES ? 'under 1% of a core' : c.lo - resolution >= GOAL_CORES ? 'OVER 1% of a core' : 'cannot tell (the interval spans 1%)';
     const verdict = c.n < 2 ? `${side.replace(/ \(.*/, '')} in one round (no interval)` : side;
-    return `${name}: ${(c.median * 100).toFixed(2)}% of a core [${(c.lo * 100).toFixed(2)}..${(c.hi * 100).toFixed(2)}, n=${c.n}, ${(c.coverage * 100).toFixed(0)}% interval] at ${1000 / SAMPLE_INTERVAL_MS} scrapes/s, ` +
+    return `${name}: ${(c.median * 100).toFixed(2)}% of a core [${(c.lo * 100).toFixed(2)}..${(c.hi * 100).toFixed(2)}, n=${c.n}, ${(c.coverage * 100).toFixed(0)}% interval, +-${(resolution * 100).toFixed(2)} from /proc ticks] at ${1000 / SAMPLE_INTERVAL_MS} scrapes/s, ` +
       `${ms.median.toFixed(2)} ms CPU per scrape, /metrics ${(bytes / 1024).toFixed(1)} KiB: ${verdict}` +
       (busy ? ` (busy machine in ${busy} of ${ROUNDS} rounds)` : '');
   } finally {
