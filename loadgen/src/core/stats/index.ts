@@ -5,6 +5,6 @@ export { bootstrapInterval, BOOTSTRAP_DEFAULTS, type BootstrapOptions } from './
 export { seededRandom } from './prng.js';
 export { erfc, normalCdf } from './normal.js';
 export { mannWhitney, smallestPossibleP, EXACT_LIMIT, type UTestResult } from './mann-whitney.js';
-export { summarize, compare, separates, tieGroups, type Summary, type Comparison } from './summary.js';
+export { summarize, compare, separates, tieGroups, aboveFloor, type Summary, type Comparison } from './summary.js';
 export { shouldStop, validateStoppingRule, type StoppingRule, type StoppingDecision } from './stopping.js';
 export { TrialRounds, type Figures, type KeyState } from './rounds.js';

@@ -56,6 +56,15 @@ export function separates(a: Pick<Summary, 'lo' | 'hi'>, b: Pick<Summary, 'lo' |
 }
 
 /**
+ * Whether a figure stands above its measurement floor: the same measurement taken with nothing
+ * to measure (RSS drift with no connections over the same time, CPU of an idle row). Below it,
+ * or negative, the figure is noise: reported as "below the noise floor", never ranked.
+ */
+export function aboveFloor(figure: Pick<Summary, 'lo'>, floor: Pick<Summary, 'hi'>): boolean {
+  return figure.lo > 0 && figure.lo > Math.abs(floor.hi);
+}
+
+/**
  * Rows in order of their medians (best first), cut into groups tied within noise. A group is
  * led by its best row; the next row joins it unless its interval separates from the leader's.
  * Measuring from the leader (not the last member) keeps a chain of small overlaps from tying

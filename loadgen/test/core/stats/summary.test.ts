@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compare, separates, summarize, tieGroups } from '../../../src/core/stats/summary.js';
+import { aboveFloor, compare, separates, summarize, tieGroups } from '../../../src/core/stats/summary.js';
 import { shouldStop, validateStoppingRule } from '../../../src/core/stats/stopping.js';
 
 test('summarize gives the median, its interval, n and the range', () => {
@@ -63,4 +63,13 @@ test('stopping: precise once the interval is within precision, else up to max tr
   assert.equal(shouldStop([], rule).stop, false);
   assert.deepEqual(validateStoppingRule({ precision: 5, maxTrials: 0.5 }).length, 2);
   assert.throws(() => shouldStop([1], { precision: 0, maxTrials: 3 }), /precision/);
+});
+
+test('a figure counts only above its measured floor; a negative one never does', () => {
+  // Bytes per connection: drift with no connections reaches 800 B either way.
+  const floor = summarize([-800, 200, 500, -300, 100, 800]);
+  assert.equal(aboveFloor(summarize([2100, 2300, 2200, 2250, 2150, 2400]), floor), true);
+  assert.equal(aboveFloor(summarize([700, 900, 1200, 650, 1000, 950]), floor), false, 'inside the floor');
+  assert.equal(aboveFloor(summarize([-1500, -1400, -1600, -1450, -1550, -1500]), floor), false, 'negative bytes');
+  assert.equal(aboveFloor({ lo: 5 }, { hi: -10 }), false, 'a floor of -10 is a spread of 10');
 });
