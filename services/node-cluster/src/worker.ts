@@ -12,7 +12,9 @@ import { metricsOptions, NAME, readWorkers } from './row.js';
 const ASK_TIMEOUT_MS = 6_000;
 
 const config = readServiceConfigOrExit({ role: 'implementation' }, NAME);
-const metrics = createLabMetrics(metricsOptions(readWorkers()));
+// Its process series are omitted from the row's (the primary reads the whole tree), so they
+// come from the worker's own counters rather than a /proc walk per collect.
+const metrics = createLabMetrics({ ...metricsOptions(readWorkers()), processTree: 'self' });
 setWorkerAggregators(metrics.registry);
 answerCollects(metrics.registry);
 

@@ -13,5 +13,7 @@ const metrics = createLabMetrics({
   language: 'typescript',
   runtime: `node ${process.versions.node}`,
   concurrencyUnit: 'promises',
+  // One process, no children: its own counters are the tree's, without a /proc walk per scrape.
+  processTree: 'self',
 });
 await serveEchoRow({ name: NAME, config, metrics });

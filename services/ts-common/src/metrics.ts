@@ -2,6 +2,7 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import client from 'prom-client';
 import { CONTRACT, metricSpec } from './contract.js';
 import { ProcessTreeReader, type ProcessTreeStats } from './proc-stats.js';
+import { readSelfStats } from './self-stats.js';
 
 // The metric vocabulary of contract/contract.json for a Node service, on its own registry, every
 // series labelled impl="<service folder>". Names, help and labels come from the contract (`def`);
@@ -37,6 +38,11 @@ export interface LabMetricsOptions {
   concurrencyUnit: ConcurrencyUnit;
   /** Whose process tree the process_* and lab_os_threads series sum; default this process. */
   rootPid?: number;
+  /**
+   * 'self' for a service that starts no child processes: the series come from this process's
+   * own counters (self-stats.ts) instead of a /proc walk per scrape. Ignored with rootPid.
+   */
+  processTree?: 'walk' | 'self';
   /** Sampling window of lab_event_loop_utilization. */
   eventLoopWindowMs?: number;
 }
@@ -62,7 +68,8 @@ export function createLabMetrics(opts: LabMetricsOptions): LabMetrics {
   const registry = new client.Registry();
   registry.setDefaultLabels({ impl: opts.impl });
   const registers = [registry];
-  const treeStats = cachedTreeStats(opts.rootPid ?? process.pid);
+  const self = opts.processTree === 'self' && opts.rootPid === undefined;
+  const treeStats = cachedTreeStats(self ? readSelfStats : treeReader(opts.rootPid ?? process.pid));
 
   addNodeDefaultsWithTreeProcessMetrics(registry, treeStats);
 
@@ -206,18 +213,22 @@ function sampleEventLoopUtilization(registry: client.Registry, windowMs: number)
  * own tree it is a few dozen procfs files (about 0.7 ms of blocked loop on the lab VM), while
  * the promise-based reads cost about 4 ms of CPU per pass (open, fstat, read and close each a
  * thread-pool round trip), and that CPU was charged to every request of the row under test.
- * One reader for the metrics' lifetime keeps the counters monotonic.
  */
-function cachedTreeStats(rootPid: number, maxAgeMs = 250): () => Promise<ProcessTreeStats | undefined> {
-  const reader = new ProcessTreeReader(rootPid);
+function cachedTreeStats(read: () => ProcessTreeStats | undefined, maxAgeMs = 250): () => Promise<ProcessTreeStats | undefined> {
   let at = -Infinity;
   let value: ProcessTreeStats | undefined;
   return async () => {
     const now = performance.now();
     if (now - at > maxAgeMs) {
-      value = reader.read();
+      value = read();
       at = now;
     }
     return value;
   };
+}
+
+/** One reader for the metrics' lifetime keeps the counters monotonic. */
+function treeReader(rootPid: number): () => ProcessTreeStats | undefined {
+  const reader = new ProcessTreeReader(rootPid);
+  return () => reader.read();
 }

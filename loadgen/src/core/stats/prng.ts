@@ -1,0 +1,14 @@
+// A small seeded generator so that a bootstrap interval is the same number every time it is
+// computed from the same trials (results.json must regenerate byte for byte).
+
+/** mulberry32: 32-bit state, uniform floats in [0, 1). Not for cryptography. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
