@@ -1,11 +1,11 @@
-import { connectionsSweep } from './connections-sweep.js';
-import { crossCheck, type CrossCheckScenarioConfig, type CrossCheckScenarioKeys } from './cross-check.js';
-import { idleConnections } from './idle-connections.js';
-import { lineSweep } from './line-sweep.js';
-import { overhead, type OverheadScenarioConfig, type OverheadScenarioKeys } from './overhead.js';
-import { rateSweep } from './rate-sweep.js';
+import { connectionsSweep } from './connections-sweep/executor.js';
+import { crossCheck, type CrossCheckScenarioConfig, type CrossCheckScenarioKeys } from './cross-check/plugin.js';
+import { idleConnections } from './idle-connections/executor.js';
+import { lineSweep } from './line-sweep/executor.js';
+import { overhead, type OverheadScenarioConfig, type OverheadScenarioKeys } from './overhead/executor.js';
+import { rateSweep } from './rate-sweep/executor.js';
 import type { Executor, ScenarioPart, StepPlugin } from './types.js';
-import type { StepResult } from '../results/types.js';
+import type { StepResult } from '../model/results.js';
 import type { ResultView } from './view.js';
 
 // The one list of executor and step plugin names. The scenario schema and validation, the run

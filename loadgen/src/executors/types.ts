@@ -1,13 +1,13 @@
 import type { LiveFigures } from '../observe/loadgen-metrics.js';
-import type { LatencyHistogram } from './histogram.js';
-import type { LatencyMs, RunResults, StepErrors, StepResult } from '../results/types.js';
+import type { LatencyHistogram } from './load-common/histogram.js';
+import type { LatencyMs, RunResults, StepErrors, StepResult } from '../model/results.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
-import type { Problem } from '../scenario/problems.js';
-import type { Scenario, ScenarioSource } from '../scenario/types.js';
-import type { IdleFields } from './idle-connections-view.js';
-import type { OverheadFields } from './overhead-modes.js';
+import type { Problem } from '../model/problems.js';
+import type { Scenario, ScenarioSource } from '../model/scenario.js';
+import type { IdleFields } from './idle-connections/view.js';
+import type { OverheadFields } from './overhead/modes.js';
 import type { ResultView } from './view.js';
-import type { WrkReport } from './wrk.js';
+import type { WrkReport } from './load-common/wrk.js';
 
 // k6-style: a load model is a named executor behind this one small interface. The run loop
 // (scenario-run/run-scenario.ts) owns the phases and everything around them (sampling, progress,

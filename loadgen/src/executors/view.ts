@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Findings, FindingSource, Ranking, RowFinding } from '../results/finding-types.js';
-import type { RunResults, StepResult, TargetResult } from '../results/types.js';
+import type { Findings, FindingSource, Ranking, RowFinding } from '../model/findings.js';
+import type { RunResults, StepResult, TargetResult } from '../model/results.js';
 
 // What an executor (or a step plugin such as the wrk cross-check) tells every reader of its
 // results: the StepResult keys it writes, their schema, its CSV columns, summary.md tables,

@@ -6,7 +6,7 @@ import { computeFindings, findingsToMarkdown, type Findings } from '../results/f
 import { readResults, writeFileAtomic } from '../results/files.js';
 import { resultsToHtml } from './html/page.js';
 import { resultsToMarkdown } from './summary.js';
-import type { RunResults } from '../results/types.js';
+import type { RunResults } from '../model/results.js';
 import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
 
 export interface ReportOutput {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, LabError } from '../core/errors.js';
-import type { RunResults } from './types.js';
+import type { RunResults } from '../model/results.js';
 import { upgradeResults } from './upgrade.js';
 import { resultsProblems } from './validate.js';
 

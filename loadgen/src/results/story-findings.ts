@@ -1,7 +1,7 @@
 import { formatBytes } from '../core/units.js';
-import type { FindingSource, Ranking, RowFinding } from './finding-types.js';
-import type { EventRecord, Slope } from './story-types.js';
-import type { TargetResult } from './types.js';
+import type { FindingSource, Ranking, RowFinding } from '../model/findings.js';
+import type { EventRecord, Slope } from '../model/story.js';
+import type { TargetResult } from '../model/results.js';
 
 // Findings from what steps told over time (schema 2): how each row came through each event
 // (recovery), and a soak's slopes, named "possible leak" above their bound. Every step that

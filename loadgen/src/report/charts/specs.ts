@@ -1,6 +1,6 @@
 import { ownerView } from '../../executors/registry.js';
 import type { ChartSpec } from '../../executors/view.js';
-import type { RunResults } from '../../results/types.js';
+import type { RunResults } from '../../model/results.js';
 import { runTimelineCharts } from './timeline.js';
 
 // A run's charts are its owner view's (executors/view.ts charts): the view whose key the run's
