@@ -1,9 +1,16 @@
 import { formatBytes } from '../core/units.js';
-import type { ConsoleTable } from '../executors/view.js';
 import type { StepResult } from '../model/results.js';
 
 // `lab run`'s table of finished steps, one line per step: the owner's columns (ConsoleTable),
 // then what every view adds to a step (consoleExtra), then the step's warnings.
+
+/** `lab run`'s line for a finished step: its columns (header, width) and cells (consoleRow below draws it). */
+export interface ConsoleTable {
+  columns: [string, number][];
+  cells(target: string, s: StepResult): string[];
+  /** Further text of the same step, e.g. a line per further /overhead mode. */
+  more?(s: StepResult): string;
+}
 
 export function consoleHeader(t: ConsoleTable): string {
   return t.columns.map(([h, w]) => h.padEnd(w)).join(' ');

@@ -1,5 +1,8 @@
 // Markdown pieces every summary.md section uses (report/summary.ts and the executors' tables).
 
+/** A Markdown table from a header and rows (table below). */
+export type Table = (header: string[], rows: unknown[][]) => string[];
+
 export function table(header: string[], rows: unknown[][]): string[] {
   return [
     `| ${header.join(' | ')} |`,

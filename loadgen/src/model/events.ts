@@ -1,5 +1,5 @@
 // Events inside a step's measure phase (issue 11): what a scenario declares (here), and what a
-// run records about each (results/story-types.ts EventRecord). Offsets are seconds from the
+// run records about each (model/story.ts EventRecord). Offsets are seconds from the
 // start of the measure phase, the same origin as the step's timeline, so charts can draw an
 // event where its seconds are.
 import type { EventKind, UpstreamSettings } from './story.js';

@@ -1,13 +1,10 @@
-import type { CrossCheckFinding } from '../executors/cross-check/findings.js';
-import type { IdleFinding } from '../executors/idle-connections/view.js';
-import type { LoadFinding } from '../executors/load-common/findings.js';
-import type { OverheadFinding } from '../executors/overhead/findings.js';
 import { loadLabel } from './derived.js';
-import type { StoryFinding } from '../results/story-findings.js';
+import type { Slope } from './story.js';
 import type { RunResults } from './results.js';
 
 // The shapes of computed findings (results/findings.ts) and the helpers every executor's
-// findings share. Each kind of row finding is declared by the executor (or step plugin) that finds it.
+// findings share. Each kind of row finding is declared by the executor (or step plugin) that finds
+// it, which adds it to RowFindingKinds; this file names none of them.
 
 export interface RunRef {
   /** The scenario name, plus the start time when several runs share it. */
@@ -19,7 +16,20 @@ export interface RunRef {
   runtime: string;
 }
 
-export type RowFinding = LoadFinding | IdleFinding | OverheadFinding | CrossCheckFinding | StoryFinding;
+/** Findings from what steps told over time, whatever their executor (results/story-findings.ts finds them). */
+export type StoryFinding =
+  | { kind: 'recovery'; run: string; load: number; event: string; recovered: boolean; recovery_s: number | null; failed_requests: number; text: string }
+  | { kind: 'slopes'; run: string; load: number; window_s: number; possible_leak: boolean; slopes: Slope[]; text: string };
+
+/**
+ * Every kind of row finding, by who finds it: executors and step plugins add theirs with
+ * `declare module` beside their findings code (the key is only a name; RowFinding is the union).
+ */
+export interface RowFindingKinds {
+  story: StoryFinding;
+}
+
+export type RowFinding = RowFindingKinds[keyof RowFindingKinds];
 
 export interface RowFindings {
   row: string;

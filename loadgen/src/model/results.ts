@@ -1,11 +1,7 @@
 // results.json, schema_version 2: the pinned contract that `lab report`, `lab compare`, the web
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
 // fields); anything else bumps schema_version. results.schema.json mirrors this file, and each
-// executor's view (executors/view.ts resultSchema) the step keys it declares.
-
-import type { CrossCheckFields } from '../executors/cross-check/plugin.js';
-import type { IdleFields } from '../executors/idle-connections/view.js';
-import type { OverheadFields } from '../executors/overhead/modes.js';
+// executor's view (executors/common/view.ts resultSchema) the step keys it declares.
 
 import type { EventRecord, Recovery, ServiceLifeEvent, Slope, StepTimeline } from './story.js';
 
@@ -64,11 +60,11 @@ export interface GeneratorUsage {
 
 /**
  * One step of one target. The fields every executor fills are here; each executor and step
- * plugin keeps what it adds under one key named after it, declared beside its code
- * (IdleFields: idle_connections, OverheadFields: overhead, CrossCheckFields: cross_check); only
- * its view reads it. Files in the first layout of schema 1 are read into this one (results/upgrade.ts).
+ * plugin keeps what it adds under one key named after it, declared beside its code, which adds
+ * the key to this interface (`declare module` in executors/<name>/): this file names none of
+ * them, and only the owner's view reads its key. Files in the first layout of schema 1 are read into this one (results/upgrade.ts).
  */
-export interface StepResult extends IdleFields, OverheadFields, CrossCheckFields {
+export interface StepResult {
   /** Connections, arrival rate (req/s) or workers, depending on the executor. */
   load: number;
   requests: number;
@@ -84,7 +80,7 @@ export interface StepResult extends IdleFields, OverheadFields, CrossCheckFields
   warnings: string[];
   /** The time the counters cover; rates per second of server and loadgen CPU use real_s. */
   window?: StepWindow;
-  /** Schema 2 (results/story-types.ts): one entry per second of warmup, measure and cooldown. */
+  /** Schema 2 (model/story.ts): one entry per second of warmup, measure and cooldown. */
   timeline?: StepTimeline;
   /** Schema 2: the scenario's events as applied in this step, and how the row came through each. */
   events?: EventRecord[];

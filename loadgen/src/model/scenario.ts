@@ -1,14 +1,15 @@
-import type { ExecutorName, PartScenarioConfig, PartScenarioKeys } from '../executors/registry.js';
 import type { Threshold } from './thresholds.js';
 import type { StepEvent, StepEventSource } from './events.js';
 
-export type { ExecutorName };
-
-/** The YAML as written (validated), kept verbatim in results.json; executors and step plugins add their own keys (PartScenarioKeys). */
-export interface ScenarioSource extends PartScenarioKeys {
+/**
+ * The YAML as written (validated), kept verbatim in results.json. Executors and step plugins add
+ * the keys they own to this interface and to Scenario (`declare module` in executors/<name>/).
+ */
+export interface ScenarioSource {
   name: string;
   description?: string;
-  executor: ExecutorName;
+  /** A name in executors/registry.ts (validation checks it). */
+  executor: string;
   targets?: 'all' | string[];
   request?: { text?: string; delay_ms?: number; cpu_iters?: number };
   steps: number[];
@@ -22,11 +23,11 @@ export interface ScenarioSource extends PartScenarioKeys {
   events?: StepEventSource[];
 }
 
-/** A validated scenario with every default filled in and units parsed; each executor and step plugin fills its part (PartScenarioConfig). */
-export interface Scenario extends PartScenarioConfig {
+/** A validated scenario with every default filled in and units parsed; each executor and step plugin fills its part (its configure()). */
+export interface Scenario {
   name: string;
   description: string;
-  executor: ExecutorName;
+  executor: string;
   /** 'all' or explicit service names. */
   targets: 'all' | string[];
   request: { text: string; delay_ms?: number; cpu_iters?: number };
@@ -42,14 +43,4 @@ export interface Scenario extends PartScenarioConfig {
   source: ScenarioSource;
   /** Absolute path of the file it came from, if any. */
   file?: string;
-}
-
-/** The upstream's own default delay (contract/README.md, "Configuration by environment": UPSTREAM_DELAY_MS, 50). */
-export const UPSTREAM_DEFAULT_DELAY_MS = 50;
-
-/** The upstream delay each request waits for: the basis of the ideal (Little's law) line. */
-export function effectiveDelayMs(s: Pick<Scenario, 'request' | 'upstream'>, protocol: 'http' | 'line'): number {
-  // The line protocol cannot carry delay_ms per request: only the upstream default applies.
-  if (protocol === 'http' && s.request.delay_ms !== undefined) return s.request.delay_ms;
-  return s.upstream?.delay_ms ?? UPSTREAM_DEFAULT_DELAY_MS;
 }

@@ -1,5 +1,3 @@
-import type { ServiceLifeEvent } from '../runtime/types.js';
-
 // What a step tells over time (issue 11), as results.json keeps it: StepResult.timeline (one
 // entry per second of warmup, measure and cooldown), events (each scenario event with when it
 // happened and how it ended), recovery (per event, computed from the timeline), supervision
@@ -7,7 +5,20 @@ import type { ServiceLifeEvent } from '../runtime/types.js';
 // leak witness). Seconds count from the start of the measure phase (warmup is negative).
 // Producers: loadgen/src/scenario-run/{events,timeline}/.
 
-export type { ServiceLifeEvent };
+/**
+ * A service's life as the runtime saw it: a crash, a relaunch scheduled, a restart that made it
+ * healthy again (with how long it was down), or a give-up. Results and the web page show these.
+ */
+export interface ServiceLifeEvent {
+  service: string;
+  kind: 'crashed' | 'restarting' | 'restarted' | 'gave-up';
+  /** Epoch milliseconds. */
+  at_ms: number;
+  message: string;
+  /** restarted: seconds from the crash to healthy again. */
+  downtime_s?: number;
+  attempt?: number;
+}
 
 export type TimelinePhase = 'warmup' | 'measure' | 'cooldown';
 

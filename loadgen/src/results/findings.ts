@@ -1,11 +1,11 @@
 import { EXECUTOR_VIEWS, PLUGIN_VIEWS, RESULT_VIEWS, requestSteps } from '../executors/registry.js';
-import type { FindingContext, FindingsPart } from '../executors/view.js';
+import type { FindingContext, FindingsPart } from '../executors/common/view.js';
 import type { FindingSource, Findings, Ranking, RowFinding, RunRef } from '../model/findings.js';
 import type { RunResults } from '../model/results.js';
 import { recoveryRankings, storyFindings } from './story-findings.js';
 
 // Findings computed from results, never written by hand: pure functions over one or more runs
-// (e.g. an io-ramp, an overhead and an idle-connections run). Each result view (executors/view.ts
+// (e.g. an io-ramp, an overhead and an idle-connections run). Each result view (executors/common/view.ts
 // findings) contributes what its runs support; every figure carries its numbers and the run it
 // came from. summary.md and the web page show the same text, made here.
 

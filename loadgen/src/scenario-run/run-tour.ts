@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { computeFindings, findingsToMarkdown, type Findings } from '../results/findings.js';
-import { runDirName, writeFileAtomic } from '../results/files.js';
+import { writeFileAtomic } from '../core/files.js';
+import { runDirName } from '../results/files.js';
 import { writeTourIndex, type TourIndex } from '../results/tour-index.js';
 import type { RunResults } from '../model/results.js';
 import type { ThresholdCheck } from '../results/verdict.js';

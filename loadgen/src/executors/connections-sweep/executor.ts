@@ -1,12 +1,12 @@
 import os from 'node:os';
 import autocannon from 'autocannon';
-import { effectiveDelayMs } from '../../model/scenario.js';
+import { effectiveDelayMs } from '../../model/upstream-delay.js';
 import { echoPath, probeEcho } from '../load-common/echo-request.js';
 import { latencyHistogram, latencyOf, recordMs } from '../load-common/histogram.js';
 import { runWrk } from '../load-common/wrk.js';
 import { feedAutocannon } from '../load-common/autocannon-timeline.js';
 import { loadView } from '../load-common/view.js';
-import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../types.js';
+import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../common/executor.js';
 
 // Closed model: N keep-alive connections, each sending its next request when the previous
 // answer arrives (pipelining 1). Throughput is bounded by N / latency: Little's law. The client

@@ -1,5 +1,5 @@
 import { fmt, unitOf, type FindingSource } from '../../model/findings.js';
-import type { FindingsPart } from '../view.js';
+import type { FindingsPart } from '../common/view.js';
 
 // The cross-check's findings: how far the lab's rate was from wrk's, per load run and row.
 
@@ -18,3 +18,10 @@ export const crossCheckFindings: FindingsPart = {
   missing: (_sources, loadRuns) => (loadRuns.length && !loadRuns.some((s) => s.r.targets.some((t) => t.steps.some((x) => x.cross_check)))
     ? ['no cross-check in the load runs: `lab run io-ramp --cross-check` measures each connections-sweep step again with wrk'] : []),
 };
+
+/** Adds its findings to RowFinding (model/findings.ts names no executor). */
+declare module '../../model/findings.js' {
+  interface RowFindingKinds {
+    'cross-check': CrossCheckFinding;
+  }
+}

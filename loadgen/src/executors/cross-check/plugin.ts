@@ -1,8 +1,8 @@
 import { formatMs } from '../../core/units.js';
 import type { StepResult } from '../../model/results.js';
 import { crossCheckFindings } from './findings.js';
-import type { StepPlugin } from '../types.js';
-import type { ResultView } from '../view.js';
+import type { StepPlugin } from '../common/executor.js';
+import type { ResultView } from '../common/view.js';
 import { requireWrk, type WrkReport } from '../load-common/wrk.js';
 
 // A step plugin, not an executor: `cross_check: true` (or `lab run --cross-check`) makes the run
@@ -164,4 +164,15 @@ function crossCheckLines(steps: StepResult[], table: (header: string[], rows: un
     ),
     '',
   ];
+}
+
+/** Adds the key to StepResult (model/results.ts names no executor). */
+declare module '../../model/results.js' {
+  interface StepResult extends CrossCheckFields {}
+}
+
+/** Adds its keys to the scenario as written and as validated (model/scenario.ts names no executor). */
+declare module '../../model/scenario.js' {
+  interface ScenarioSource extends CrossCheckScenarioKeys {}
+  interface Scenario extends CrossCheckScenarioConfig {}
 }

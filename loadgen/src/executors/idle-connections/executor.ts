@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { sampleServer, type ServerSample } from '../../observe/server-sampler.js';
 import { openFileLimit, FD_HEADROOM } from '../load-common/fd-limit.js';
 import { idleView } from './view.js';
-import { openAll } from '../line-sweep/executor.js';
-import { emptyErrors, NO_LATENCY, sleep, type Executor, type Measurement, type StepContext, type StepRun } from '../types.js';
+import { openAll } from '../load-common/line-connection.js';
+import { emptyErrors, NO_LATENCY, type Executor, type Measurement, type StepContext, type StepRun } from '../common/executor.js';
+import { sleep } from '../../core/sleep.js';
 
 // What an idle connection costs: open N line-protocol connections, send nothing, and compare
 // the server's memory, OS threads and concurrency units before and after. A thread per

@@ -5,7 +5,7 @@ import { basisOf, firstOf, fmt, type FindingSource, type Ranking, type RowFindin
 import { loadLabel } from '../../model/derived.js';
 import type { RunResults, StepResult } from '../../model/results.js';
 import { loadView } from '../load-common/view.js';
-import type { ResultView } from '../view.js';
+import type { ResultView } from '../common/view.js';
 
 // What the idle-connections executor adds to a step (StepResult.idle_connections) and how every reader shows it.
 
@@ -109,4 +109,16 @@ function idleRanking(rows: Map<string, RowFinding[]>): Ranking {
 
 function isIdleRun(r: RunResults): boolean {
   return r.targets.some((t) => t.steps.some((x) => x.idle_connections));
+}
+
+/** Adds the key to StepResult (model/results.ts names no executor). */
+declare module '../../model/results.js' {
+  interface StepResult extends IdleFields {}
+}
+
+/** Adds its findings to RowFinding (model/findings.ts names no executor). */
+declare module '../../model/findings.js' {
+  interface RowFindingKinds {
+    'idle-connections': IdleFinding;
+  }
 }

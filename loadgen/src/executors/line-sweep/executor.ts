@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { latencyHistogram, latencyOf, recordMs, type LatencyHistogram } from '../load-common/histogram.js';
-import { LineLoadConnection } from '../load-common/line-connection.js';
+import { LineLoadConnection, openAll } from '../load-common/line-connection.js';
 import { loadView } from '../load-common/view.js';
-import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../types.js';
+import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../common/executor.js';
 import type { StepErrors } from '../../model/results.js';
 
 // The original protocol, as threadecho2.py's clients spoke it: N TCP connections, each looping
@@ -10,8 +10,6 @@ import type { StepErrors } from '../../model/results.js';
 // Connections stay open from warmup into measure, as long-lived line clients do.
 
 const ANSWER_TIMEOUT_MS = 10_000;
-/** Connects in flight at once: thousands of simultaneous SYNs overflow a small accept backlog. */
-const CONNECT_CONCURRENCY = 128;
 
 interface Tally {
   hist: LatencyHistogram;
@@ -123,21 +121,3 @@ export const lineSweep: Executor = {
     };
   },
 };
-
-/** N connections, CONNECT_CONCURRENCY at a time; a slot that fails stays undefined and is retried by its loop. */
-export async function openAll(host: string, port: number, n: number, signal: AbortSignal): Promise<(LineLoadConnection | undefined)[]> {
-  const out: (LineLoadConnection | undefined)[] = new Array(n).fill(undefined);
-  let next = 0;
-  const worker = async () => {
-    while (next < n && !signal.aborted) {
-      const i = next++;
-      try {
-        out[i] = await LineLoadConnection.connect(host, port);
-      } catch {
-        out[i] = undefined;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, n) }, worker));
-  return out;
-}

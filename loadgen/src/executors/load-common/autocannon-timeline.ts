@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { RequestTimeline } from '../types.js';
+import type { RequestTimeline } from '../common/executor.js';
 
 // autocannon's per-request events into a step's timeline. Its worker threads emit none of
 // these: with workers the timeline keeps the server's side only (threads, RSS, in-flight...).

@@ -1,7 +1,7 @@
 import { fidelity } from '../../model/derived.js';
 import { basisOf, firstOf, fmt, unitOf, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
 import type { StepResult } from '../../model/results.js';
-import type { FindingsPart } from '../view.js';
+import type { FindingsPart } from '../common/view.js';
 
 // Findings of the request-load executors (connections-sweep, rate-sweep, line-sweep): the knee
 // of the ideal line, the peak rate and the answers per server CPU-second at the peak.
@@ -95,4 +95,11 @@ function cpusOf(sources: FindingSource[], run: string): number | string {
 /** A share of the ideal line: 2 digits, 3 when 2 would round a step under the knee up to it. */
 function share(v: number): string {
   return v < KNEE_FIDELITY && v.toFixed(2) === KNEE_FIDELITY.toFixed(2) ? v.toFixed(3) : v.toFixed(2);
+}
+
+/** Adds its findings to RowFinding (model/findings.ts names no executor). */
+declare module '../../model/findings.js' {
+  interface RowFindingKinds {
+    load: LoadFinding;
+  }
 }

@@ -79,3 +79,24 @@ export class LineLoadConnection {
     this.socket.destroy();
   }
 }
+
+/** Connects in flight at once: thousands of simultaneous SYNs overflow a small accept backlog. */
+const CONNECT_CONCURRENCY = 128;
+
+/** N connections, CONNECT_CONCURRENCY at a time; a slot that fails stays undefined and is retried by its loop. */
+export async function openAll(host: string, port: number, n: number, signal: AbortSignal): Promise<(LineLoadConnection | undefined)[]> {
+  const out: (LineLoadConnection | undefined)[] = new Array(n).fill(undefined);
+  let next = 0;
+  const worker = async () => {
+    while (next < n && !signal.aborted) {
+      const i = next++;
+      try {
+        out[i] = await LineLoadConnection.connect(host, port);
+      } catch {
+        out[i] = undefined;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, n) }, worker));
+  return out;
+}

@@ -4,7 +4,7 @@ import { serverCells } from '../../draw/console-table.js';
 import { num } from '../../draw/markdown.js';
 import { errorPercent, fidelity, loadLabel } from '../../model/derived.js';
 import { loadFindings } from './findings.js';
-import type { ResultView } from '../view.js';
+import type { ResultView } from '../common/view.js';
 
 // The view of the request-load executors (connections-sweep, rate-sweep, line-sweep):
 // throughput against the ideal line, latency, memory and threads per load. It is the default

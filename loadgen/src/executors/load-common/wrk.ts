@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { WrkReport } from '../common/executor.js';
 
 // wrk (C, epoll, Debian package `wrk`) as the independent witness of a closed-model step: the
 // same URL at the same connections for the same time. Its figures come from a Lua done()
@@ -32,19 +33,7 @@ done = function(summary, latency, requests)
 end
 `;
 
-export interface WrkReport {
-  /** Answers received (any status). */
-  requests: number;
-  /** Answers with a status below 400. */
-  ok: number;
-  durationS: number;
-  rps: number;
-  latencyMs: { p50: number | null; p99: number | null; max: number | null };
-  /** connect + read + write + timeout + status >= 400. */
-  errors: number;
-  /** wrk's own CPU seconds (user + system, USER_HZ 100), read by itself at the end; null when unreadable. */
-  cpuSeconds: number | null;
-}
+export type { WrkReport };
 
 /** The wrk binary on PATH, or undefined. */
 export function findWrk(env: NodeJS.ProcessEnv = process.env): string | undefined {

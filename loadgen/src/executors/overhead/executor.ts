@@ -1,7 +1,7 @@
 import type { Problem } from '../../model/problems.js';
 import { OVERHEAD_MODES, type OverheadMeasurement, type OverheadMode } from './modes.js';
 import { overheadView } from './view.js';
-import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../types.js';
+import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../common/executor.js';
 
 // The pool-overhead experiment (gevent-threading-comparison): each row runs `tasks` sleeps of
 // `sleep_ms` through `workers` workers of its own concurrency unit and reports how far the
@@ -128,4 +128,10 @@ async function askOnce(ctx: StepContext, mode: OverheadMode, tasks: number, slee
     warnings,
     measurement: { workers: o.workers, tasks: o.tasks, sleep_ms: o.sleep_ms, elapsed_s: o.elapsed_s, ideal_s: o.ideal_s, overhead: o.overhead, mode },
   };
+}
+
+/** Adds its keys to the scenario as written and as validated (model/scenario.ts names no executor). */
+declare module '../../model/scenario.js' {
+  interface ScenarioSource extends OverheadScenarioKeys {}
+  interface Scenario extends OverheadScenarioConfig {}
 }

@@ -3,7 +3,7 @@ import { basisOf, firstOf, type FindingSource, type Ranking, type RowFinding } f
 import type { RunResults, TargetResult } from '../../model/results.js';
 import { modeCrossovers, type Crossover } from './crossover.js';
 import { OVERHEAD_MODES, runOverheadModes, stepOverhead, type OverheadMode } from './modes.js';
-import type { FindingsPart } from '../view.js';
+import type { FindingsPart } from '../common/view.js';
 
 // Findings of overhead runs, per /overhead mode: each row's overhead at the ranking's worker
 // count, where its curve crosses others' for good, and the ranking of the rows.
@@ -13,7 +13,7 @@ export const OVERHEAD_RANK_WORKERS = 1000;
 
 export type OverheadFinding =
   | { kind: 'overhead'; run: string; mode: OverheadMode; workers: number; overhead: number; text: string }
-  /** Where this row's overhead curve crosses others' for good (executors/overhead-crossover.ts), in one mode. */
+  /** Where this row's overhead curve crosses others' for good (overhead/crossover.ts), in one mode. */
   | { kind: 'crossover'; run: string; mode: OverheadMode; crossings: { other: string; workers: number; overhead: number; other_overhead: number }[]; text: string };
 
 const isOverheadRun = (r: RunResults) => runOverheadModes(r).length > 0;
@@ -63,4 +63,11 @@ function overheadRanking(rows: Map<string, RowFinding[]>, mode: OverheadMode): R
     basis: basisOf(list.map((x) => x.f.run), workers.includes(OVERHEAD_RANK_WORKERS) ? `${mode} mode only` : `${OVERHEAD_RANK_WORKERS} workers not measured by every row: the largest count they all measured`),
     entries: list.map(({ row, f }) => ({ row, value: f.overhead, run: f.run, text: ratio(f.overhead) })),
   };
+}
+
+/** Adds its findings to RowFinding (model/findings.ts names no executor). */
+declare module '../../model/findings.js' {
+  interface RowFindingKinds {
+    overhead: OverheadFinding;
+  }
 }

@@ -53,3 +53,8 @@ export function runOverheadModes(r: RunResults): OverheadMode[] {
   const seen = new Set(r.targets.flatMap((t) => t.steps.flatMap((s) => stepOverheads(s).map((o) => o.mode))));
   return OVERHEAD_MODES.filter((m) => seen.has(m));
 }
+
+/** Adds the key to StepResult (model/results.ts names no executor). */
+declare module '../../model/results.js' {
+  interface StepResult extends OverheadFields {}
+}

@@ -6,7 +6,7 @@ import type { RunResults, StepResult } from '../../model/results.js';
 import { overheadFindings } from './findings.js';
 import { modeCrossovers } from './crossover.js';
 import { LEGACY_OVERHEAD_MODE, OVERHEAD_MODES, runOverheadModes, stepOverhead, stepOverheads, upgradeOverheadStep, type ModedOverhead, type OverheadMode } from './modes.js';
-import type { ConsoleTable, ResultView, Table } from '../view.js';
+import type { ConsoleTable, ResultView, Table } from '../common/view.js';
 
 // What the overhead executor adds to a step (StepResult.overhead.modes) and how every
 // reader shows it: a table, a chart pair and a CSV row per /overhead mode (pool and spawn answer

@@ -3,7 +3,8 @@ import { Pool } from 'undici';
 import { echoPath, probeEcho } from '../load-common/echo-request.js';
 import { latencyHistogram, latencyOf, recordMs, type LatencyHistogram } from '../load-common/histogram.js';
 import { loadView } from '../load-common/view.js';
-import { countKind, emptyErrors, sleep, type Executor, type Measurement, type StepContext, type StepRun } from '../types.js';
+import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../common/executor.js';
+import { sleep } from '../../core/sleep.js';
 
 // Open model: requests arrive on a fixed schedule whether or not earlier ones were answered
 // (constant-arrival-rate). Each latency runs from the request's *scheduled* send time, so a

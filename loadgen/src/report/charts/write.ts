@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../../results/files.js';
+import { writeFileAtomic } from '../../core/files.js';
 import type { RunResults } from '../../model/results.js';
 import { chartSpecs } from './specs.js';
 import { renderSvg, svgToPng } from '../../draw/render.js';

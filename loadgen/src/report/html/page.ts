@@ -17,7 +17,7 @@ import { REPORT_CSS } from './style.js';
 
 export interface HtmlChart {
   name: string;
-  /** The chart's SVG markup (report/charts/render.ts renderSvg). */
+  /** The chart's SVG markup (draw/render.ts renderSvg). */
   svg: string;
 }
 

@@ -1,5 +1,5 @@
 import { latencyHistogram, latencyOf, type LatencyHistogram } from '../../executors/load-common/histogram.js';
-import { emptyErrors, type Measurement } from '../../executors/types.js';
+import { emptyErrors, type Measurement } from '../../executors/common/executor.js';
 import type { GeneratorUsage } from '../../model/results.js';
 import { decodeHistogram, type WorkerReport } from './protocol.js';
 

@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { LatencyHistogram } from '../../executors/load-common/histogram.js';
-import type { Measurement } from '../../executors/types.js';
+import type { Measurement } from '../../executors/common/executor.js';
 import type { Endpoint } from '../../runtime/types.js';
 import type { ScenarioSource } from '../../model/scenario.js';
 

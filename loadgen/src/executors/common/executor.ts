@@ -1,13 +1,10 @@
-import type { LiveFigures } from '../observe/loadgen-metrics.js';
-import type { LatencyHistogram } from './load-common/histogram.js';
-import type { LatencyMs, RunResults, StepErrors, StepResult } from '../model/results.js';
-import type { Endpoint, LabRuntime } from '../runtime/types.js';
-import type { Problem } from '../model/problems.js';
-import type { Scenario, ScenarioSource } from '../model/scenario.js';
-import type { IdleFields } from './idle-connections/view.js';
-import type { OverheadFields } from './overhead/modes.js';
+import type { LiveFigures } from '../../observe/loadgen-metrics.js';
+import type { Histogram as LatencyHistogram } from 'hdr-histogram-js';
+import type { LatencyMs, RunResults, StepErrors, StepResult } from '../../model/results.js';
+import type { Endpoint, LabRuntime } from '../../runtime/types.js';
+import type { Problem } from '../../model/problems.js';
+import type { Scenario, ScenarioSource } from '../../model/scenario.js';
 import type { ResultView } from './view.js';
-import type { WrkReport } from './load-common/wrk.js';
 
 // k6-style: a load model is a named executor behind this one small interface. The run loop
 // (scenario-run/run-scenario.ts) owns the phases and everything around them (sampling, progress,
@@ -54,7 +51,7 @@ export interface Measurement {
   loadgenThreads: number;
   warnings: string[];
   /** The keys this executor adds to the step's result, copied as they are (its view reads them). */
-  fields?: IdleFields & OverheadFields;
+  fields?: Record<string, unknown>;
   /** The live rate comes from the server's counters (the executor has no per-second view). */
   liveFromServer?: boolean;
 }
@@ -69,6 +66,21 @@ export interface StepRun {
    * Called after close() and after the server sampler stopped: it needs nothing close() frees.
    */
   crossCheck?(warmupSeconds: number, seconds: number): Promise<WrkReport>;
+}
+
+/** What the independent tool of `cross_check` (wrk) measured of one step. */
+export interface WrkReport {
+  /** Answers received (any status). */
+  requests: number;
+  /** Answers with a status below 400. */
+  ok: number;
+  durationS: number;
+  rps: number;
+  latencyMs: { p50: number | null; p99: number | null; max: number | null };
+  /** connect + read + write + timeout + status >= 400. */
+  errors: number;
+  /** wrk's own CPU seconds (user + system, USER_HZ 100), read by itself at the end; null when unreadable. */
+  cpuSeconds: number | null;
 }
 
 /** A scenario's configuration as it reaches an executor's or plugin's own checks (parsed YAML, shape not yet trusted). */
@@ -132,18 +144,4 @@ export function emptyErrors(): StepErrors {
 
 export function countKind(e: StepErrors, kind: string, n = 1): void {
   e.by_kind[kind] = (e.by_kind[kind] ?? 0) + n;
-}
-
-/** Waits, but wakes up early on abort. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,27 +1,20 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Findings, FindingSource, Ranking, RowFinding } from '../model/findings.js';
-import type { RunResults, StepResult, TargetResult } from '../model/results.js';
+import type { ConsoleTable } from '../../draw/console-table.js';
+import type { Table } from '../../draw/markdown.js';
+import type { Findings, FindingSource, Ranking, RowFinding } from '../../model/findings.js';
+import type { RunResults, StepResult, TargetResult } from '../../model/results.js';
 
 // What an executor (or a step plugin such as the wrk cross-check) tells every reader of its
 // results: the StepResult keys it writes, their schema, its CSV columns, summary.md tables,
 // charts, findings and `lab run` lines. report/, results/ and the CLI iterate over the views the
 // registry lists (executors/registry.ts resultViews); none of them names an executor or its keys.
 
-/** A Markdown table from a header and rows (report/summary.ts table). */
-export type Table = (header: string[], rows: unknown[][]) => string[];
+export type { ConsoleTable, Table };
 
 export interface ChartSpec {
   /** File stem: <name>.svg / <name>.png. */
   name: string;
   spec: TopLevelSpec;
-}
-
-/** `lab run`'s line for a finished step: its columns (header, width) and cells (report/console-table.ts draws it). */
-export interface ConsoleTable {
-  columns: [string, number][];
-  cells(target: string, s: StepResult): string[];
-  /** Further text of the same step, e.g. a line per further /overhead mode. */
-  more?(s: StepResult): string;
 }
 
 /** What results/findings.ts hands every part: the rule that needs every view. */
