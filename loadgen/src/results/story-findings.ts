@@ -1,7 +1,5 @@
 import { formatBytes } from '../core/units.js';
 import type { FindingSource, Ranking, RowFinding, StoryFinding } from '../model/findings.js';
-
-export type { StoryFinding };
 import type { EventRecord, Slope } from '../model/story.js';
 import type { TargetResult } from '../model/results.js';
 

@@ -1,11 +1,10 @@
 import { formatBytes } from '../../core/units.js';
 import { chartFrame, lineChart } from '../../draw/line-chart.js';
 import { num, round3 } from '../../draw/markdown.js';
-import { basisOf, firstOf, fmt, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
 import { loadLabel } from '../../model/derived.js';
-import type { RunResults, StepResult } from '../../model/results.js';
 import { loadView } from '../load-common/view.js';
 import type { ResultView } from '../common/view.js';
+import { idleFindings } from './findings.js';
 
 // What the idle-connections executor adds to a step (StepResult.idle_connections) and how every reader shows it.
 
@@ -26,8 +25,6 @@ export interface IdleMeasurement {
 export interface IdleFields {
   idle_connections?: IdleMeasurement;
 }
-
-export type IdleFinding = { kind: 'idle'; run: string; connections: number; threads_per_connection: number | null; bytes_per_connection: number | null; text: string };
 
 const num0 = { $ref: '#/definitions/num' };
 const IDLE_SCHEMA = {
@@ -74,51 +71,15 @@ export const idleView: ResultView = {
       { name: 'threads-vs-load', spec: lineChart(title('OS threads vs idle connections'), pick((x) => x.s.idle_connections?.threads_after), targets, { x: 'idle connections', y: 'OS threads', logX }) },
     ];
   },
-  findings: {
-    applies: isIdleRun,
-    row: (s, t) => [idleFinding(s, t.steps)],
-    rankings: (rows) => [idleRanking(rows)],
-    missing: (sources) => (sources.some((s) => isIdleRun(s.r)) || !sources.length ? []
-      : ['no idle-connections run: threads and bytes per idle connection need one (`lab run idle-connections`)']),
-  },
+  findings: idleFindings,
   // An idle step is read with the load table, its idle figures after it.
   console: loadView.console,
   consoleExtra: (s) => (s.idle_connections ? `  idle: ${s.idle_connections.connections_open} open, ${perConnection(s.idle_connections)}` : ''),
   rssBytes: (s) => s.idle_connections?.rss_bytes_after,
 };
 
-/** The step with the most connections open: the fixed cost of the process weighs least there. */
-function idleFinding(s: FindingSource, steps: StepResult[]): RowFinding | undefined {
-  const usable = steps.filter((x) => x.idle_connections && x.idle_connections.connections_open > 0 && (x.idle_connections.bytes_per_connection !== null || x.idle_connections.threads_per_connection !== null));
-  const top = usable.reduce<StepResult | undefined>((a, b) => (!a || b.idle_connections!.connections_open > a.idle_connections!.connections_open ? b : a), undefined);
-  if (!top) return undefined;
-  const i = top.idle_connections!;
-  return { kind: 'idle', run: s.ref.run, connections: i.connections_open, threads_per_connection: i.threads_per_connection, bytes_per_connection: i.bytes_per_connection,
-    text: `${i.threads_per_connection === null ? '-' : fmt(i.threads_per_connection, 3)} threads and ${i.bytes_per_connection === null ? '-' : formatBytes(i.bytes_per_connection)} per idle connection (at ${i.connections_open} open; ${s.ref.run})` };
-}
-
-function idleRanking(rows: Map<string, RowFinding[]>): Ranking {
-  const list = firstOf(rows, 'idle', (f) => f.bytes_per_connection !== null).sort((a, b) => a.f.bytes_per_connection! - b.f.bytes_per_connection!);
-  return {
-    question: 'Least memory per idle connection', unit: 'RSS bytes per connection', order: 'lowest first',
-    basis: basisOf(list.map((x) => x.f.run), 'at the step with the most connections open'),
-    entries: list.map(({ row, f }) => ({ row, value: f.bytes_per_connection!, run: f.run,
-      text: `${formatBytes(f.bytes_per_connection)} (${f.threads_per_connection === null ? '-' : fmt(f.threads_per_connection, 3)} threads per connection, ${f.connections} open)` })),
-  };
-}
-
-function isIdleRun(r: RunResults): boolean {
-  return r.targets.some((t) => t.steps.some((x) => x.idle_connections));
-}
-
 /** Adds the key to StepResult (model/results.ts names no executor). */
 declare module '../../model/results.js' {
   interface StepResult extends IdleFields {}
 }
 
-/** Adds its findings to RowFinding (model/findings.ts names no executor). */
-declare module '../../model/findings.js' {
-  interface RowFindingKinds {
-    'idle-connections': IdleFinding;
-  }
-}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateEvents } from '../../../src/scenario/validate-events.js';
+import { validateEvents } from '../../src/scenario/validate-events.js';
 
 test('valid events come back sorted by offset, with seconds parsed', () => {
   const { problems, events } = validateEvents([
