@@ -6,8 +6,7 @@ import { discoverServices, implementationsOf } from '../../core/manifest/index.j
 import { serveLoadgenMetrics } from '../../observe/loadgen-metrics-server.js';
 import { EXECUTOR_NAMES, executorFor, RESULT_VIEWS, STEP_PLUGINS } from '../../executors/registry.js';
 import type { StepPlugin } from '../../executors/common/executor.js';
-import type { ConsoleTable } from '../../draw/console-table.js';
-import { consoleHeader, consoleRow } from '../../draw/console-table.js';
+import { consoleHeader, consoleRow, type ConsoleTable } from '../../draw/console-table.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
