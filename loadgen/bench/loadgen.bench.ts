@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { runWrk } from '../src/executors/wrk.js';
+import { runWrk } from '../src/executors/load-common/wrk.js';
 import { runScenario } from '../src/scenario-run/run-scenario.js';
 import { openRuntime } from '../src/runtime/index.js';
 import { findFreePortOffset } from '../src/runtime/ports.js';

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { openFileLimit } from '../src/executors/fd-limit.js';
+import { openFileLimit } from '../src/executors/load-common/fd-limit.js';
 import { openRuntime } from '../src/runtime/index.js';
 import { findFreePortOffset } from '../src/runtime/ports.js';
 import type { Endpoint, LabRuntime } from '../src/runtime/types.js';

@@ -1,14 +1,15 @@
-import { connectionsSweep } from './connections-sweep.js';
-import { crossCheck, type CrossCheckScenarioConfig, type CrossCheckScenarioKeys } from './cross-check.js';
-import { idleConnections } from './idle-connections.js';
-import { lineSweep } from './line-sweep.js';
-import { overhead, type OverheadScenarioConfig, type OverheadScenarioKeys } from './overhead.js';
-import { rateSweep } from './rate-sweep.js';
-import type { Executor, ScenarioPart, StepPlugin } from './types.js';
-import type { StepResult } from '../results/types.js';
-import type { ResultView } from './view.js';
+import { connectionsSweep } from './connections-sweep/executor.js';
+import { crossCheck } from './cross-check/plugin.js';
+import { idleConnections } from './idle-connections/executor.js';
+import { lineSweep } from './line-sweep/executor.js';
+import { overhead } from './overhead/executor.js';
+import { rateSweep } from './rate-sweep/executor.js';
+import type { Executor, ScenarioPart, StepPlugin } from './common/executor.js';
+import type { StepResult } from '../model/results.js';
+import type { ResultView } from './common/view.js';
 
-// The one list of executor and step plugin names. The scenario schema and validation, the run
+// The one list of executor and step plugin names: adding an executor is its folder
+// (executors/<name>/) and one line here (plus its import). The scenario schema and validation, the run
 // loop, the report (CSV, summary.md, charts, findings), `lab run`'s table and the web page's
 // /api/executors read them here; nothing else names an executor or the keys it writes.
 
@@ -27,9 +28,6 @@ export const stepPlugins = {
 
 export type ExecutorName = keyof typeof executors;
 
-/** The scenario keys executors and plugins own, as written and as validated (scenario/types.ts extends these). */
-export interface PartScenarioKeys extends OverheadScenarioKeys, CrossCheckScenarioKeys {}
-export interface PartScenarioConfig extends OverheadScenarioConfig, CrossCheckScenarioConfig {}
 export type StepPluginName = keyof typeof stepPlugins;
 
 export const EXECUTOR_NAMES = Object.keys(executors) as ExecutorName[];
@@ -38,8 +36,9 @@ export function isExecutorName(name: unknown): name is ExecutorName {
   return typeof name === 'string' && Object.hasOwn(executors, name);
 }
 
-export function executorFor(name: ExecutorName): Executor {
-  return executors[name] as Executor;
+/** The executor of a validated scenario (scenario/validate.ts checked its name). */
+export function executorFor(name: string): Executor {
+  return executors[name as ExecutorName] as Executor;
 }
 
 export const STEP_PLUGINS: StepPlugin[] = Object.values(stepPlugins);

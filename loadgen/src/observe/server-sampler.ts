@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parsePrometheusText, sumOf, type Sample as PromSample } from '../core/prom-text.js';
-import type { ServerUsage } from '../results/types.js';
+import type { ServerUsage } from '../model/results.js';
 import type { ContainerUsage, Endpoint, LabRuntime } from '../runtime/types.js';
 import { summariseContainer } from '../runtime/docker/summary.js';
 

@@ -1,6 +1,6 @@
 import { formatBytes, formatMs } from '../core/units.js';
 import { RESULT_VIEWS } from '../executors/registry.js';
-import type { RunResults, StepResult } from '../results/types.js';
+import type { RunResults, StepResult } from '../model/results.js';
 
 // `lab compare A B`: B against A, per target and per step (matched by load), for the three
 // figures that tell a story: throughput, p99 and memory.

@@ -1,9 +1,9 @@
 import { RESULT_VIEWS } from '../executors/registry.js';
-import { errorCount, errorPercent } from '../results/derived.js';
-import type { RunResults } from '../results/types.js';
-import { round3 as round } from './markdown.js';
+import { errorCount, errorPercent } from '../model/derived.js';
+import type { RunResults } from '../model/results.js';
+import { round3 as round } from '../draw/markdown.js';
 
-// results.csv: the fields every step has, then each result view's columns (executors/view.ts
+// results.csv: the fields every step has, then each result view's columns (executors/common/view.ts
 // csv), in registry order, for every run, so that every results.csv has the same header.
 
 const STEP_COLUMNS = [

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { writeCharts, type ChartOutput } from './charts/write.js';
 import { resultsToCsv } from './csv.js';
 import { computeFindings, findingsToMarkdown, type Findings } from '../results/findings.js';
-import { readResults, writeFileAtomic } from '../results/files.js';
+import { writeFileAtomic } from '../core/files.js';
+import { readResults } from '../results/files.js';
 import { resultsToHtml } from './html/page.js';
 import { resultsToMarkdown } from './summary.js';
-import type { RunResults } from '../results/types.js';
+import type { RunResults } from '../model/results.js';
 import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
 
 export interface ReportOutput {

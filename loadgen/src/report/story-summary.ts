@@ -1,9 +1,9 @@
 import { formatBytes } from '../core/units.js';
 import { eventLabel } from '../results/story-findings.js';
-import type { Slope } from '../results/story-types.js';
-import type { RunResults } from '../results/types.js';
-import { num } from './markdown.js';
-import type { Table } from '../executors/view.js';
+import type { Slope } from '../model/story.js';
+import type { RunResults } from '../model/results.js';
+import { num } from '../draw/markdown.js';
+import type { Table } from '../draw/markdown.js';
 
 // summary.md's sections for what a step told over time (schema 2): per event and row, when it
 // was applied, how it ended and how the row recovered; the supervisor's crashes and restarts;

@@ -1,9 +1,9 @@
 import { formatBytes } from '../core/units.js';
 import { ownerView, RESULT_VIEWS } from '../executors/registry.js';
-import type { Table } from '../executors/view.js';
-import type { Environment, RunResults, StepResult } from '../results/types.js';
+import type { Table } from '../draw/markdown.js';
+import type { Environment, RunResults, StepResult } from '../model/results.js';
 import type { ThresholdCheck } from '../results/verdict.js';
-import { table } from './markdown.js';
+import { table } from '../draw/markdown.js';
 import { storySections } from './story-summary.js';
 
 export { table };

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
-import type { Environment } from './types.js';
+import type { Environment } from '../model/results.js';
 
 /** The machine a run was measured on: results mean nothing without it. */
 export async function describeEnvironment(runtime: 'local' | 'docker' | 'swarm'): Promise<Environment> {

@@ -1,17 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, LabError } from '../core/errors.js';
-import type { RunResults } from './types.js';
+import { writeFileAtomic } from '../core/files.js';
+import type { RunResults } from '../model/results.js';
 import { upgradeResults } from './upgrade.js';
 import { resultsProblems } from './validate.js';
-
-/** Write via a temporary file and rename, so a reader (or a killed run) never sees half a file. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
 
 export function writeResults(dir: string, results: RunResults): void {
   writeFileAtomic(path.join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');

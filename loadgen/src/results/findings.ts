@@ -1,17 +1,17 @@
 import { EXECUTOR_VIEWS, PLUGIN_VIEWS, RESULT_VIEWS, requestSteps } from '../executors/registry.js';
-import type { FindingContext, FindingsPart } from '../executors/view.js';
-import type { FindingSource, Findings, Ranking, RowFinding, RunRef } from './finding-types.js';
-import type { RunResults } from './types.js';
+import type { FindingContext, FindingsPart } from '../executors/common/view.js';
+import type { FindingSource, Findings, Ranking, RowFinding, RunRef } from '../model/findings.js';
+import type { RunResults } from '../model/results.js';
 import { recoveryRankings, storyFindings } from './story-findings.js';
 
 // Findings computed from results, never written by hand: pure functions over one or more runs
-// (e.g. an io-ramp, an overhead and an idle-connections run). Each result view (executors/view.ts
+// (e.g. an io-ramp, an overhead and an idle-connections run). Each result view (executors/common/view.ts
 // findings) contributes what its runs support; every figure carries its numbers and the run it
 // came from. summary.md and the web page show the same text, made here.
 
-export type { Findings, Ranking, RowFinding, RowFindings, RunRef } from './finding-types.js';
-export { KNEE_FIDELITY, windowSeconds } from '../executors/load-findings.js';
-export { OVERHEAD_RANK_WORKERS } from '../executors/overhead-findings.js';
+export type { Findings, Ranking, RowFinding, RowFindings, RunRef } from '../model/findings.js';
+export { KNEE_FIDELITY, windowSeconds } from '../executors/load-common/findings.js';
+export { OVERHEAD_RANK_WORKERS } from '../executors/overhead/findings.js';
 
 const CONTEXT: FindingContext = { requestSteps };
 

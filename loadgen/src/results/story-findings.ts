@@ -1,15 +1,11 @@
 import { formatBytes } from '../core/units.js';
-import type { FindingSource, Ranking, RowFinding } from './finding-types.js';
-import type { EventRecord, Slope } from './story-types.js';
-import type { TargetResult } from './types.js';
+import type { FindingSource, Ranking, RowFinding, StoryFinding } from '../model/findings.js';
+import type { EventRecord, Slope } from '../model/story.js';
+import type { TargetResult } from '../model/results.js';
 
 // Findings from what steps told over time (schema 2): how each row came through each event
 // (recovery), and a soak's slopes, named "possible leak" above their bound. Every step that
 // has them contributes, whatever its executor; results written before schema 2 have none.
-
-export type StoryFinding =
-  | { kind: 'recovery'; run: string; load: number; event: string; recovered: boolean; recovery_s: number | null; failed_requests: number; text: string }
-  | { kind: 'slopes'; run: string; load: number; window_s: number; possible_leak: boolean; slopes: Slope[]; text: string };
 
 /** An event as people read it: `upstream delay_ms=2000 for 10 s`, `kill node-eventloop`. */
 export function eventLabel(e: EventRecord): string {

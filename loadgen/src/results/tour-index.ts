@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, LabError } from '../core/errors.js';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '../core/files.js';
 
 export const TOUR_INDEX = 'tour.json';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { RESULT_VIEWS } from '../executors/registry.js';
-import type { RunResults } from './types.js';
+import type { RunResults } from '../model/results.js';
 
 // results.schema.json holds what every step has; each result view adds the keys it writes.
 const schema = JSON.parse(readFileSync(new URL('../../../src/results/results.schema.json', import.meta.url), 'utf8'));

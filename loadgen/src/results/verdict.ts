@@ -1,8 +1,8 @@
-import { compare, parseThreshold, type Threshold } from '../scenario/thresholds.js';
+import { compare, parseThreshold, type Threshold } from '../model/thresholds.js';
 import { formatMs } from '../core/units.js';
 import { measuresRequests } from '../executors/registry.js';
-import { errorPercent } from './derived.js';
-import type { RunResults, StepResult } from './types.js';
+import { errorPercent } from '../model/derived.js';
+import type { RunResults, StepResult } from '../model/results.js';
 
 export interface ThresholdCheck {
   threshold: string;

@@ -2,8 +2,10 @@
 // (verify, executors, the web dashboard). Executors only ever see a LabRuntime.
 
 import type { ServiceManifest } from '../core/manifest/types.js';
+import type { ServiceLifeEvent } from '../model/story.js';
 
-export type { ServiceManifest };
+// ServiceLifeEvent is a shape results.json keeps (model/story.ts); runtimes produce it.
+export type { ServiceLifeEvent, ServiceManifest };
 
 /** One running implementation (or the upstream), as reachable from the lab process. */
 export interface Endpoint {
@@ -76,20 +78,6 @@ export interface ResourceLimits {
 export const RUNTIME_KINDS = ['local', 'docker', 'swarm'] as const;
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
 
-/**
- * A service's life as the runtime saw it: a crash, a relaunch scheduled, a restart that made it
- * healthy again (with how long it was down), or a give-up. Results and the web page show these.
- */
-export interface ServiceLifeEvent {
-  service: string;
-  kind: 'crashed' | 'restarting' | 'restarted' | 'gave-up';
-  /** Epoch milliseconds. */
-  at_ms: number;
-  message: string;
-  /** restarted: seconds from the crash to healthy again. */
-  downtime_s?: number;
-  attempt?: number;
-}
 
 export interface LabRuntime {
   readonly kind: RuntimeKind;

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { computeFindings, findingsToMarkdown, type Findings } from '../results/findings.js';
-import { runDirName, writeFileAtomic } from '../results/files.js';
+import { writeFileAtomic } from '../core/files.js';
+import { runDirName } from '../results/files.js';
 import { writeTourIndex, type TourIndex } from '../results/tour-index.js';
-import type { RunResults } from '../results/types.js';
+import type { RunResults } from '../model/results.js';
 import type { ThresholdCheck } from '../results/verdict.js';
 import type { LabRuntime } from '../runtime/types.js';
 import type { Tour } from '../scenario/tour.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../model/scenario.js';
 import { runScenario, type RunOptions, type RunOutcome, type RunProgress } from './run-scenario.js';
 
 // A tour runs its parts one after the other with runScenario, each into its own run folder

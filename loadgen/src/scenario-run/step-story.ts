@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Endpoint, LabRuntime, ServiceLifeEvent } from '../runtime/types.js';
 import { startEvents, type EventsRun } from './events/apply-events.js';
-import type { EventRecord, StepEvent } from './events/types.js';
+import type { EventRecord, StepEvent } from '../model/events.js';
 import { TimelineRecorder } from './timeline/recorder.js';
 import { recoveriesOf, type Recovery } from './timeline/recovery.js';
 import { slopesOf, type Slope } from './timeline/slopes.js';

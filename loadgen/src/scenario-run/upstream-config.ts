@@ -1,5 +1,5 @@
 import type { Endpoint } from '../runtime/types.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../model/scenario.js';
 
 type UpstreamSettings = NonNullable<Scenario['upstream']>;
 

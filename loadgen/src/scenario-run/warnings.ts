@@ -1,6 +1,6 @@
 import { measuresRequests } from '../executors/registry.js';
-import { errorCount, errorPercent } from '../results/derived.js';
-import type { StepResult } from '../results/types.js';
+import { errorCount, errorPercent } from '../model/derived.js';
+import type { StepResult } from '../model/results.js';
 
 /** CPU counters tick at 100 Hz and the two bracketing reads are not instantaneous. */
 const CPU_TOLERANCE = 0.05;

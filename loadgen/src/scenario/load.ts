@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { EXIT, LabError } from '../core/errors.js';
-import { ScenarioError, type Problem } from './problems.js';
-import type { Scenario } from './types.js';
+import { ScenarioError, type Problem } from '../model/problems.js';
+import type { Scenario } from '../model/scenario.js';
 import { validateScenario, type ValidateOptions } from './validate.js';
 
 /** loadgen/scenarios, where bare names like `quick` are looked up. */

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, parseDocument, type Node as YamlNode } from 'yaml';
 import { EXIT, LabError } from '../core/errors.js';
 import { listScenarios, lineOf, resolveScenarioPath, SCENARIOS_DIR, type ScenarioListing } from './load.js';
-import { ScenarioError, type Problem } from './problems.js';
-import type { Scenario } from './types.js';
+import { ScenarioError, type Problem } from '../model/problems.js';
+import type { Scenario } from '../model/scenario.js';
 import { validateScenario, type ValidateOptions } from './validate.js';
 
 export interface Tour {

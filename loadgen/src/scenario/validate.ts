@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { EXECUTOR_NAMES, executorFor, isExecutorName, SCENARIO_PARTS, STEP_PLUGINS } from '../executors/registry.js';
-import { keyPath, pointerSegments, type Problem } from './problems.js';
-import { parseThreshold, type Threshold } from './thresholds.js';
-import type { Scenario, ScenarioSource } from './types.js';
+import { keyPath, pointerSegments, type Problem } from '../model/problems.js';
+import { parseThreshold, type Threshold } from '../model/thresholds.js';
+import type { Scenario, ScenarioSource } from '../model/scenario.js';
 import { parseDurationSeconds, parseSizeBytes } from '../core/units.js';
-import { validateEvents } from '../scenario-run/events/validate-events.js';
+import { validateEvents } from './validate-events.js';
 
 // Two passes, both collecting every problem: the JSON Schema checks structure (types, unknown
 // keys, enums); the semantic pass checks values whose meaning the schema cannot express.

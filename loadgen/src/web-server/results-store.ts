@@ -7,7 +7,7 @@ import { readResults } from '../results/files.js';
 import { isTourDir, readTourIndex, type TourIndex } from '../results/tour-index.js';
 import { compareResults } from '../report/compare.js';
 import { computeFindings, type Findings } from '../results/findings.js';
-import type { RunResults } from '../results/types.js';
+import type { RunResults } from '../model/results.js';
 
 export class BadRequest extends Error {
   constructor(message: string, readonly statusCode = 400) {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { loadScenario, scenarioFileByName } from '../scenario/load.js';
 import { isTourFile, loadTour, type Tour } from '../scenario/tour.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../model/scenario.js';
 import { BadRequest } from './results-store.js';
 
 export interface StartRunRequest {

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
-import { rowColours } from '../report/charts/colours.js';
+import { rowColours } from '../draw/colours.js';
 import { repoRoot } from '../core/manifest/repo-root.js';
 import { describeExecutors } from '../executors/registry.js';
 import { liveEvents } from '../observe/lab-events.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, type HeadlessChromium } from './headless-chromium.js';
-import { colourOf } from '../../src/report/charts/colours.js';
+import { colourOf } from '../../src/draw/colours.js';
 import { repoRoot } from '../../src/core/manifest/repo-root.js';
 import { startLabFixture, type LabFixture } from '../web-server/lab-fixture.js';
 

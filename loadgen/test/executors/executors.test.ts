@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { autocannonWorkers } from '../../src/executors/connections-sweep.js';
+import { autocannonWorkers } from '../../src/executors/connections-sweep/executor.js';
 import { loadgenRegistry } from '../../src/observe/loadgen-metrics.js';
 import { runScenario } from '../../src/scenario-run/run-scenario.js';
 import { openRuntime } from '../../src/runtime/index.js';

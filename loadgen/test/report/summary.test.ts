@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { overheadCrossovers } from '../../src/executors/overhead-crossover.js';
+import { overheadCrossovers } from '../../src/executors/overhead/crossover.js';
 import { resultsToMarkdown } from '../../src/report/summary.js';
 import { evaluateThresholds } from '../../src/results/verdict.js';
 import { fixtureOverhead, fixtureResults } from '../results/fixture.js';

@@ -1,4 +1,4 @@
-import type { RunResults, StepResult } from '../../src/results/types.js';
+import type { RunResults, StepResult } from '../../src/model/results.js';
 
 /** A hand-made results.json (schema 1) for tests that do not need a real run. */
 export function step(load: number, rps: number, p99: number, rss: number, threads: number, extra: Partial<StepResult> = {}): StepResult {

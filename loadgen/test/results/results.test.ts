@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { overheadCrossovers } from '../../src/executors/overhead-crossover.js';
-import { runOverheadModes, stepOverheads } from '../../src/executors/overhead-modes.js';
+import { overheadCrossovers } from '../../src/executors/overhead/crossover.js';
+import { runOverheadModes, stepOverheads } from '../../src/executors/overhead/modes.js';
 import { readResults, runDirName, writeResults } from '../../src/results/files.js';
 import { resultsProblems } from '../../src/results/validate.js';
 import { evaluateThresholds } from '../../src/results/verdict.js';
-import { RESULTS_SCHEMA_VERSION } from '../../src/results/types.js';
+import { RESULTS_SCHEMA_VERSION } from '../../src/model/results.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { fixtureOverhead, fixtureResults } from './fixture.js';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readResults } from '../../src/results/files.js';
-import type { RunResults } from '../../src/results/types.js';
+import type { RunResults } from '../../src/model/results.js';
 import { isPortFree, findFreePortOffset } from '../../src/runtime/ports.js';
 import { pidListeningOn } from '../../src/runtime/index.js';
 import { FIXTURE_SERVICES, LAB_BIN } from '../helpers/paths.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FD_HEADROOM, openFileLimit } from '../../src/executors/fd-limit.js';
+import { FD_HEADROOM, openFileLimit } from '../../src/executors/load-common/fd-limit.js';
 import { runScenario } from '../../src/scenario-run/run-scenario.js';
 import { openLocalRuntime } from '../../src/runtime/index.js';
 import { findFreePortOffset } from '../../src/runtime/ports.js';

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { listScenarios, loadScenario, parseScenarioText, resolveScenarioPath, SCENARIOS_DIR } from '../../src/scenario/load.js';
-import { ScenarioError } from '../../src/scenario/problems.js';
-import { parseThreshold } from '../../src/scenario/thresholds.js';
+import { ScenarioError } from '../../src/model/problems.js';
+import { parseThreshold } from '../../src/model/thresholds.js';
 import { parseDurationSeconds, parseSizeBytes } from '../../src/core/units.js';
 import { runLab } from '../helpers/processes.js';
 

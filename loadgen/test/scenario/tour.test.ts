@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ScenarioError } from '../../src/scenario/problems.js';
+import { ScenarioError } from '../../src/model/problems.js';
 import { isTourFile, listRunnables, loadTour, parseTourText } from '../../src/scenario/tour.js';
 
 test('the shipped tour: a connections sweep, pool-mode overhead and idle connections, each a valid scenario', () => {

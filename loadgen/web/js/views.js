@@ -1,4 +1,4 @@
-// The result views (loadgen/src/executors/view.ts): GET /api/executors says which exist, in
+// The result views (loadgen/src/executors/common/view.ts): GET /api/executors says which exist, in
 // which order, and which is the default; each is drawn by its module web/js/views/<name>.js.
 // The page names no executor: a new executor brings its view module, or uses an existing view.
 import { api } from './api.js';

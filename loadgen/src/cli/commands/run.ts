@@ -5,9 +5,8 @@ import { EXIT, LabError } from '../../core/errors.js';
 import { discoverServices, implementationsOf } from '../../core/manifest/index.js';
 import { serveLoadgenMetrics } from '../../observe/loadgen-metrics-server.js';
 import { EXECUTOR_NAMES, executorFor, RESULT_VIEWS, STEP_PLUGINS } from '../../executors/registry.js';
-import type { StepPlugin } from '../../executors/types.js';
-import type { ConsoleTable } from '../../executors/view.js';
-import { consoleHeader, consoleRow } from '../../report/console-table.js';
+import type { StepPlugin } from '../../executors/common/executor.js';
+import { consoleHeader, consoleRow, type ConsoleTable } from '../../draw/console-table.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
@@ -16,7 +15,7 @@ import { runScenario, type RunProgress } from '../../scenario-run/run-scenario.j
 import { loadScenario } from '../../scenario/load.js';
 import { isTourFile, loadTour } from '../../scenario/tour.js';
 import { runTour } from '../../scenario-run/run-tour.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { Scenario } from '../../model/scenario.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { parseRuntimeKind } from './verify.js';
 

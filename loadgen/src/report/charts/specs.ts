@@ -1,11 +1,11 @@
 import { ownerView } from '../../executors/registry.js';
-import type { ChartSpec } from '../../executors/view.js';
-import type { RunResults } from '../../results/types.js';
+import type { ChartSpec } from '../../executors/common/view.js';
+import type { RunResults } from '../../model/results.js';
 import { runTimelineCharts } from './timeline.js';
 
-// A run's charts are its owner view's (executors/view.ts charts): the view whose key the run's
+// A run's charts are its owner view's (executors/common/view.ts charts): the view whose key the run's
 // steps have (overhead, idle connections), else the load view. Each builds Vega-Lite specs from
-// results.json alone with report/charts/line-chart.ts.
+// results.json alone with draw/line-chart.ts.
 
 export type { ChartSpec };
 

@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { EventRecord, TimelineSecond } from '../../results/story-types.js';
-import type { RunResults } from '../../results/types.js';
+import type { EventRecord, TimelineSecond } from '../../model/story.js';
+import type { RunResults } from '../../model/results.js';
 import { eventLabel } from '../../results/story-findings.js';
-import { colourOf } from './colours.js';
+import { colourOf } from '../../draw/colours.js';
 
 // A step's timeline as charts: one per measure, every row of the step overlaid in its colour,
 // x = seconds from the start of the measure phase (warmup left of 0), each event a vertical

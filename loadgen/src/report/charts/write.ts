@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../../results/files.js';
-import type { RunResults } from '../../results/types.js';
+import { writeFileAtomic } from '../../core/files.js';
+import type { RunResults } from '../../model/results.js';
 import { chartSpecs } from './specs.js';
-import { renderSvg, svgToPng } from './render.js';
+import { renderSvg, svgToPng } from '../../draw/render.js';
 
 export interface ChartOutput {
   name: string;

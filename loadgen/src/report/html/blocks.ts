@@ -1,7 +1,7 @@
-import type { Table } from '../../executors/view.js';
+import type { Table } from '../../draw/markdown.js';
 
 // The views write their summary.md sections as Markdown lines around tables they build with an
-// injected `table` (executors/view.ts Table). report.html hands them htmlTables().table instead:
+// injected `table` (draw/markdown.ts Table). report.html hands them htmlTables().table instead:
 // one definition of every table, drawn as Markdown or as HTML. The lines around the tables use
 // a small part of Markdown (headings, lists, paragraphs, **bold**, _italic_, `code`), and only
 // that part is turned into HTML here: no Markdown library, because one would also make links

@@ -1,6 +1,6 @@
 import { escapeHtml } from './blocks.js';
 
-// A chart's SVG (report/charts/render.ts, Vega's SVG renderer) inlined in report.html. Several
+// A chart's SVG (draw/render.ts, Vega's SVG renderer) inlined in report.html. Several
 // charts share one document, so any id Vega writes (clip paths, gradients) gets the chart's
 // name in front; the XML namespaces go (HTML parses <svg> without them, and the file then holds
 // no http:// string at all); CSS scales it by its viewBox.

@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
 import { formatBytes } from '../../core/units.js';
-import type { RunResults } from '../../results/types.js';
+import type { RunResults } from '../../model/results.js';
 import type { ThresholdCheck } from '../../results/verdict.js';
-import { colourOf } from '../charts/colours.js';
+import { colourOf } from '../../draw/colours.js';
 import { machineText, runSectionLines, stepTableLines, thresholdLines, warningLines } from '../summary.js';
 import { blocksHtml, escapeHtml, htmlTables, inline } from './blocks.js';
 import { inlineSvg } from './inline-svg.js';
@@ -17,7 +17,7 @@ import { REPORT_CSS } from './style.js';
 
 export interface HtmlChart {
   name: string;
-  /** The chart's SVG markup (report/charts/render.ts renderSvg). */
+  /** The chart's SVG markup (draw/render.ts renderSvg). */
   svg: string;
 }
 

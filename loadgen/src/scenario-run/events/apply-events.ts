@@ -3,7 +3,7 @@ import { liveEvents } from '../../observe/lab-events.js';
 import { probeStatus } from '../../runtime/local/health.js';
 import type { Endpoint, LabRuntime } from '../../runtime/types.js';
 import { applyUpstreamConfig } from '../upstream-config.js';
-import { CURRENT_TARGET, type EventRecord, type StepEvent } from './types.js';
+import { CURRENT_TARGET, type EventRecord, type StepEvent } from '../../model/events.js';
 
 // Applies a step's events at their offsets of the measure phase and records each with when it
 // really happened and how it ended. finish() is the one way out, in the run loop's `finally`:

@@ -1,6 +1,6 @@
-import { latencyHistogram, latencyOf, type LatencyHistogram } from '../../executors/histogram.js';
-import { emptyErrors, type Measurement } from '../../executors/types.js';
-import type { GeneratorUsage } from '../../results/types.js';
+import { latencyHistogram, latencyOf, type LatencyHistogram } from '../../executors/load-common/histogram.js';
+import { emptyErrors, type Measurement } from '../../executors/common/executor.js';
+import type { GeneratorUsage } from '../../model/results.js';
 import { decodeHistogram, type WorkerReport } from './protocol.js';
 
 // K reports become one step measurement, exactly: counters add up, and the percentiles come

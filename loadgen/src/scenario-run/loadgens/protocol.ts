@@ -1,8 +1,8 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencyHistogram } from '../../executors/histogram.js';
-import type { Measurement } from '../../executors/types.js';
+import type { LatencyHistogram } from '../../executors/load-common/histogram.js';
+import type { Measurement } from '../../executors/common/executor.js';
 import type { Endpoint } from '../../runtime/types.js';
-import type { ScenarioSource } from '../../scenario/types.js';
+import type { ScenarioSource } from '../../model/scenario.js';
 
 // The load generator worker protocol (`lab run --loadgens K`). The coordinator gives each of K
 // generator processes a job; each puts its share of a step's load on the target, then reports

@@ -1,6 +1,7 @@
 import { executorFor } from '../../executors/registry.js';
-import { sleep, type Measurement, type StepContext, type StepRun } from '../../executors/types.js';
-import type { GeneratorUsage } from '../../results/types.js';
+import type { Measurement, StepContext, StepRun } from '../../executors/common/executor.js';
+import { sleep } from '../../core/sleep.js';
+import type { GeneratorUsage } from '../../model/results.js';
 import { mergeReports } from './merge.js';
 import { PROTOCOL_VERSION, type WorkerJob, type WorkerReport } from './protocol.js';
 import { splitLoad } from './split.js';

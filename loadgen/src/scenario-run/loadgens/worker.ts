@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { executorFor } from '../../executors/registry.js';
-import { sleep, type StepContext } from '../../executors/types.js';
+import type { StepContext } from '../../executors/common/executor.js';
+import { sleep } from '../../core/sleep.js';
 import type { Endpoint, LabRuntime } from '../../runtime/types.js';
 import { validateScenario } from '../../scenario/validate.js';
 import { encodeHistogram, PROTOCOL_VERSION, type WorkerJob, type WorkerReport } from './protocol.js';

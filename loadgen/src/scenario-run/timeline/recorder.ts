@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { latencyHistogram, latencyOf, recordMs, type LatencyHistogram } from '../../executors/histogram.js';
+import { latencyHistogram, latencyOf, recordMs, type LatencyHistogram } from '../../executors/load-common/histogram.js';
 import type { StepTimeline, TimelinePhase, TimelineSecond } from './types.js';
 
 // Buckets what happens during a step into seconds as it happens: answers and errors from the

@@ -1,4 +1,4 @@
-import type { EventRecord, Recovery } from '../../results/story-types.js';
+import type { EventRecord, Recovery } from '../../model/story.js';
 
 export type { Recovery };
 import type { TimelineSecond } from './types.js';

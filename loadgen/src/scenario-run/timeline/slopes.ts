@@ -1,4 +1,4 @@
-import type { Slope, SlopeMeasure, TimelineSecond } from '../../results/story-types.js';
+import type { Slope, SlopeMeasure, TimelineSecond } from '../../model/story.js';
 
 export type { Slope, SlopeMeasure };
 

@@ -1,2 +1,2 @@
-// The timeline's shape is part of results.json: loadgen/src/results/story-types.ts.
-export type { StepTimeline, TimelinePhase, TimelineSecond } from '../../results/story-types.js';
+// The timeline's shape is part of results.json: loadgen/src/model/story.ts.
+export type { StepTimeline, TimelinePhase, TimelineSecond } from '../../model/story.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../../src/core/manifest/repo-root.js';
 import { runTimelineCharts } from '../../../src/report/charts/timeline.js';
-import { renderSvg } from '../../../src/report/charts/render.js';
+import { renderSvg } from '../../../src/draw/render.js';
 import { readResults } from '../../../src/results/files.js';
 
 const RUN = path.join(repoRoot(), 'docs', 'results', 'upstream-slowdown');

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { blocksHtml, escapeHtml, htmlTables } from '../../../src/report/html/blocks.js';
 import { renderReport } from '../../../src/report/render.js';
 import { readResults } from '../../../src/results/files.js';
-import type { RunResults } from '../../../src/results/types.js';
+import type { RunResults } from '../../../src/model/results.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
 const RUNS = path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs');

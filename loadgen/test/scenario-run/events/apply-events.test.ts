@@ -8,7 +8,7 @@ import { openLocalRuntime } from '../../../src/runtime/index.js';
 import { probeStatus } from '../../../src/runtime/local/health.js';
 import type { LabRuntime } from '../../../src/runtime/types.js';
 import { startEvents } from '../../../src/scenario-run/events/apply-events.js';
-import { validateEvents } from '../../../src/scenario-run/events/validate-events.js';
+import { validateEvents } from '../../../src/scenario/validate-events.js';
 
 // Events against a real row (node-eventloop) and the real upstream, supervised as under
 // `lab run`. Ports: LAB_PORT_OFFSET 7100 (this stream's range).

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { discoverServices } from '../../../src/core/manifest/index.js';
-import { latencyHistogram, latencyOf } from '../../../src/executors/histogram.js';
+import { latencyHistogram, latencyOf } from '../../../src/executors/load-common/histogram.js';
 import { openLocalRuntime } from '../../../src/runtime/index.js';
 import { runLocalGenerators } from '../../../src/scenario-run/loadgens/local-generators.js';
 import { mergeReports } from '../../../src/scenario-run/loadgens/merge.js';

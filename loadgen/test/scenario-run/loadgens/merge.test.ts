@@ -2,7 +2,7 @@
 // histogram, not from averaging the generators' own percentiles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { latencyHistogram, latencyOf, recordMs } from '../../../src/executors/histogram.js';
+import { latencyHistogram, latencyOf, recordMs } from '../../../src/executors/load-common/histogram.js';
 import { mergeReports } from '../../../src/scenario-run/loadgens/merge.js';
 import { decodeHistogram, encodeHistogram, formatReport, parseJob, reportsIn, PROTOCOL_VERSION, type WorkerReport } from '../../../src/scenario-run/loadgens/protocol.js';
 import { splitLoad } from '../../../src/scenario-run/loadgens/split.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import autocannon from 'autocannon';
 import { openLocalRuntime } from '../../../src/runtime/index.js';
-import { feedAutocannon } from '../../../src/executors/autocannon-timeline.js';
+import { feedAutocannon } from '../../../src/executors/load-common/autocannon-timeline.js';
 import { TimelineRecorder } from '../../../src/scenario-run/timeline/recorder.js';
 import { TimelineSampler } from '../../../src/scenario-run/timeline/timeline-sampler.js';
 

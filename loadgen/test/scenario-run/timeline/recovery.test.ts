@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EventRecord } from '../../../src/scenario-run/events/types.js';
+import type { EventRecord } from '../../../src/model/events.js';
 import { recoveryOf } from '../../../src/scenario-run/timeline/recovery.js';
 import { leastSquares, slopesOf } from '../../../src/scenario-run/timeline/slopes.js';
 import type { TimelineSecond } from '../../../src/scenario-run/timeline/types.js';

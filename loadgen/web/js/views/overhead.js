@@ -5,7 +5,7 @@ import { colourOf } from '../targets.js';
 import { byLoad, logLoads } from '../views.js';
 
 // A step's modes (the API reads older layouts into overhead.modes); results written before
-// modes have none and spawned a unit per task (as loadgen/src/executors/overhead-modes.ts).
+// modes have none and spawned a unit per task (as loadgen/src/executors/overhead/modes.ts).
 const overheadModes = (s) => (s.overhead?.modes ?? []).map((o) => ({ ...o, mode: o.mode ?? 'spawn' }));
 
 export const owns = (s) => overheadModes(s).length > 0;

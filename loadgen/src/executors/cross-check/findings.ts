@@ -1,0 +1,27 @@
+import { fmt, unitOf, type FindingSource } from '../../model/findings.js';
+import type { FindingsPart } from '../common/view.js';
+
+// The cross-check's findings: how far the lab's rate was from wrk's, per load run and row.
+
+export type CrossCheckFinding = { kind: 'cross-check'; run: string; min_ratio: number; min_at: number; flagged: number; per_step: { load: number; ratio: number }[]; text: string };
+
+export const crossCheckFindings: FindingsPart = {
+  applies: (r, ctx) => r.targets.some((t) => ctx.requestSteps(t.steps).some((s) => s.cross_check)),
+  row(s: FindingSource, t, ctx) {
+    const per = ctx.requestSteps(t.steps).flatMap((x) => (typeof x.cross_check?.ratio === 'number' ? [{ load: x.load, ratio: x.cross_check.ratio, flagged: x.cross_check.flagged }] : []));
+    if (!per.length) return [];
+    const min = per.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+    const flagged = per.filter((p) => p.flagged).length;
+    return [{ kind: 'cross-check', run: s.ref.run, min_ratio: min.ratio, min_at: min.load, flagged, per_step: per.map(({ load, ratio: r }) => ({ load, ratio: r })),
+      text: `cross-check lab/wrk: min ${fmt(min.ratio, 2)} at ${min.load} ${unitOf(s.r)}; per step ${per.map((p) => `${p.load}: ${fmt(p.ratio, 2)}`).join(', ')}; ${flagged ? `${flagged} step${flagged > 1 ? 's' : ''} under 0.9` : 'none under 0.9'} (${s.ref.run})` }];
+  },
+  missing: (_sources, loadRuns) => (loadRuns.length && !loadRuns.some((s) => s.r.targets.some((t) => t.steps.some((x) => x.cross_check)))
+    ? ['no cross-check in the load runs: `lab run io-ramp --cross-check` measures each connections-sweep step again with wrk'] : []),
+};
+
+/** Adds its findings to RowFinding (model/findings.ts names no executor). */
+declare module '../../model/findings.js' {
+  interface RowFindingKinds {
+    'cross-check': CrossCheckFinding;
+  }
+}
