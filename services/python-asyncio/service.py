@@ -118,8 +118,8 @@ async def overhead(request):
     if not guard.try_start():
         return text_response(409, BUSY_REASON)
     try:
-        elapsed = await asyncio_overhead.run_overhead(params)
-        body = json.dumps(overhead_result(params, elapsed)) + "\n"
+        timing = await asyncio_overhead.run_overhead(params)
+        body = json.dumps(overhead_result(params, timing)) + "\n"
         return web.Response(body=body.encode("utf-8"), content_type=JSON)
     finally:
         guard.finish()

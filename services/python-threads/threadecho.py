@@ -4,12 +4,10 @@ gevent-monkey imports this module unchanged after `monkey.patch_all()` and calls
 primitive here (threading, socket, time.sleep, urllib, queue) is one gevent patches, so the
 same code then runs a greenlet per connection. Nothing happens at import time."""
 import os
-import queue
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Optional, Set
 
 from labcommon.blocking import Answer, serve_http_connection, serve_line_connection, standard_route
@@ -20,6 +18,7 @@ from labcommon.overhead import BUSY_REASON, ExperimentGuard, overhead_result
 from labcommon.runtime import count_thread_units, gevent_patched, gevent_version, thread_unit
 from labcommon.upstream import fetch_translation_blocking
 from labcommon.validation import parse_overhead_query
+from thread_overhead import run_overhead
 
 MODEL_THREADS = "OS thread per connection (blocking sockets, urllib)"
 MODEL_GEVENT = "the python-threads code unchanged, plus monkey.patch_all() first"
@@ -122,53 +121,6 @@ class ThreadedServer:
             time.sleep(0.05)
         for c in conns:
             _shutdown(c.sock)
-
-
-def run_overhead(params) -> float:
-    """N tasks of sleep(S) on C threads (greenlets when patched), by params.mode; elapsed
-    seconds, the workers' start-up included because that is part of what is measured."""
-    return run_thread_pool(params) if params.mode == "pool" else run_thread_spawn(params)
-
-
-def run_thread_pool(params) -> float:
-    """The original experiment (concurrency_test.py): C long-lived threads loop on a
-    queue.Queue(C), the caller puts N tasks (blocking while it is full) and joins the queue;
-    then one None per worker stops them. Elapsed: before the first start to the last task done."""
-    seconds = params.sleep_ms / 1000.0
-    tasks: "queue.Queue[Optional[int]]" = queue.Queue(params.workers)
-
-    def worker() -> None:
-        while True:
-            task = tasks.get()
-            if task is None:
-                return
-            time.sleep(seconds)
-            tasks.task_done()
-
-    started = time.monotonic()
-    workers = [threading.Thread(target=worker, daemon=True) for _ in range(params.workers)]
-    for t in workers:
-        t.start()
-    for i in range(params.tasks):
-        tasks.put(i)
-    tasks.join()
-    elapsed = time.monotonic() - started
-    for _ in workers:
-        tasks.put(None)
-    for t in workers:
-        t.join()
-    return elapsed
-
-
-def run_thread_spawn(params) -> float:
-    """A unit per task, at most C at once: ThreadPoolExecutor.submit (its threads are made on
-    demand, its queue unbounded); elapsed until the pool has shut down."""
-    seconds = params.sleep_ms / 1000.0
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=params.workers) as pool:
-        for _ in range(params.tasks):
-            pool.submit(time.sleep, seconds)
-    return time.monotonic() - started
 
 
 def _shutdown(sock) -> None:

@@ -125,11 +125,16 @@ class RowContract:
             self.assertEqual(status, 200, body)
             self.assertEqual(headers["content-type"], "application/json")
             r = json.loads(body)
-            self.assertEqual(sorted(r), ["elapsed_s", "ideal_s", "mode", "overhead", "sleep_ms", "tasks", "workers"])
+            self.assertEqual(sorted(r), ["elapsed_s", "ideal_s", "mode", "overhead", "setup_s", "sleep_ms", "tasks", "workers"])
             self.assertEqual((r["workers"], r["tasks"], r["sleep_ms"], r["mode"], r["ideal_s"]), (10, 200, 5, mode, 0.1),
                              query)
             self.assertGreaterEqual(r["overhead"], 1.0, query)
             self.assertAlmostEqual(r["overhead"], r["elapsed_s"] / r["ideal_s"], places=3)
+            # The seed's clock: the pool's start is beside the window (setup_s), spawn has none.
+            if mode == "pool":
+                self.assertGreater(r["setup_s"], 0.0, query)
+            else:
+                self.assertEqual(r["setup_s"], 0.0, query)
 
     def test_overhead_bad_mode_gets_400_naming_the_modes(self):
         status, body, _ = self.row.get("/overhead?workers=2&tasks=2&sleep_ms=1&mode=bogus")

@@ -4,7 +4,7 @@ import urllib.error
 import unittest
 
 from labcommon.cpuwork import cpu_work
-from labcommon.overhead import ExperimentGuard, overhead_result
+from labcommon.overhead import ExperimentGuard, Timing, overhead_result, seed_clock
 from labcommon.upstream import UpstreamFailure, classify_exception, translation_from, upstream_url
 from labcommon.validation import OverheadParams
 
@@ -55,11 +55,20 @@ class UpstreamTest(unittest.TestCase):
 
 class OverheadTest(unittest.TestCase):
     def test_result(self):
-        r = overhead_result(OverheadParams(10, 200, 5), 0.125)
+        r = overhead_result(OverheadParams(10, 200, 5), Timing(0.125, 0.02))
         self.assertEqual(r, {"workers": 10, "tasks": 200, "sleep_ms": 5, "mode": "pool", "elapsed_s": 0.125,
-                             "ideal_s": 0.1, "overhead": 1.25})
-        self.assertEqual(overhead_result(OverheadParams(10, 200, 5, "spawn"), 0.125)["mode"], "spawn")
-        self.assertIsNone(overhead_result(OverheadParams(1, 1, 0), 0.001)["overhead"])
+                             "setup_s": 0.02, "ideal_s": 0.1, "overhead": 1.25})
+        self.assertEqual(overhead_result(OverheadParams(10, 200, 5, "spawn"), Timing(0.125))["mode"], "spawn")
+        self.assertEqual(overhead_result(OverheadParams(10, 200, 5, "spawn"), Timing(0.125))["setup_s"], 0.0)
+        self.assertIsNone(overhead_result(OverheadParams(1, 1, 0), Timing(0.001))["overhead"])
+
+    def test_seed_clock_keeps_the_pool_start_out_of_the_window(self):
+        import time
+        timing, pool = seed_clock(lambda: time.sleep(0.05) or "pool", lambda p: time.sleep(0.02))
+        self.assertEqual(pool, "pool")
+        self.assertGreaterEqual(timing.setup_s, 0.05)
+        self.assertGreaterEqual(timing.elapsed_s, 0.02)
+        self.assertLess(timing.elapsed_s, 0.05)
 
     def test_guard_allows_one_at_a_time(self):
         g = ExperimentGuard()
