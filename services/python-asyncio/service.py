@@ -11,7 +11,7 @@ import aiohttp
 from aiohttp import web
 
 from labcommon.config import read_config_or_exit
-from labcommon.cpuwork import cpu_work
+from labcommon.cpuwork import cpu_job
 from labcommon.httpwire import JSON, TEXT, text_body
 from labcommon.lineproto import LINE_TOO_LONG, MAX_LINE_BYTES, decode_line, echo_answer, error_answer
 from labcommon.metrics import CONTENT_TYPE, ConnectionGuard, LabMetrics, python_runtime
@@ -90,8 +90,7 @@ async def echo(request):
         except UpstreamFailure as f:
             outcome = f.outcome
             return text_response(f.status, "error: %s" % f.reason)
-        if params.cpu_iters:
-            cpu_work(params.text, params.cpu_iters)  # on the loop's thread: it stalls every client
+        cpu_job(params)  # on the loop's thread: it stalls every client
         outcome = "ok"
         return web.Response(body=echo_answer(translation), content_type="text/plain", charset="utf-8")
     finally:

@@ -7,7 +7,7 @@ import time
 from twisted.web import server
 from twisted.web.client import readBody
 
-from labcommon.cpuwork import cpu_work
+from labcommon.cpuwork import cpu_job
 from labcommon.httpwire import text_body
 from labcommon.lineproto import echo_answer, error_answer
 from labcommon.upstream import echo_url, translation_from, upstream_url
@@ -57,8 +57,7 @@ class EchoResource(GetResource):
         d = exchange.cancel_when_gone(fetch_translation(echo_url(svc.cfg.upstream_url, params)))
 
         def translated(translation):
-            if params.cpu_iters:
-                cpu_work(params.text, params.cpu_iters)  # on the reactor thread: it stalls every client
+            cpu_job(params)  # on the reactor thread: it stalls every client
             exchange.answer(200, echo_answer(translation), "ok")
 
         def failed(failure):

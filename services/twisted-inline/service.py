@@ -10,7 +10,7 @@ from twisted.python.failure import Failure
 from twisted.web import server
 from twisted.web.client import readBody
 
-from labcommon.cpuwork import cpu_work
+from labcommon.cpuwork import cpu_job
 from labcommon.httpwire import text_body
 from labcommon.lineproto import echo_answer, error_answer
 from labcommon.upstream import UpstreamFailure, echo_url, translation_from, upstream_url
@@ -62,8 +62,7 @@ class EchoResource(GetResource):
         except UpstreamFailure as f:
             exchange.answer(f.status, text_body("error: %s" % f.reason), f.outcome)
             return
-        if params.cpu_iters:
-            cpu_work(params.text, params.cpu_iters)  # on the reactor thread: it stalls every client
+        cpu_job(params)  # on the reactor thread: it stalls every client
         exchange.answer(200, echo_answer(translation), "ok")
 
 

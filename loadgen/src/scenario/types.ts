@@ -10,7 +10,7 @@ export interface ScenarioSource extends PartScenarioKeys {
   description?: string;
   executor: ExecutorName;
   targets?: 'all' | string[];
-  request?: { text?: string; delay_ms?: number; cpu_iters?: number };
+  request?: { text?: string; delay_ms?: number; cpu_iters?: number; cpu_ms?: number };
   steps: number[];
   duration: string;
   warmup?: string;
@@ -29,7 +29,7 @@ export interface Scenario extends PartScenarioConfig {
   executor: ExecutorName;
   /** 'all' or explicit service names. */
   targets: 'all' | string[];
-  request: { text: string; delay_ms?: number; cpu_iters?: number };
+  request: { text: string; delay_ms?: number; cpu_iters?: number; cpu_ms?: number };
   steps: number[];
   durationS: number;
   warmupS: number;

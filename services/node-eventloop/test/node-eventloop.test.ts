@@ -42,6 +42,18 @@ describe('HTTP', () => {
     assert.deepEqual(withCpu, { status: 200, body: 'echo: aye matey\n' });
   });
 
+  test('cpu_ms=100 costs the row 100 ms of CPU per request (its own process_cpu_seconds_total)', async () => {
+    // Less the same requests without cpu_ms: fetching, answering and the scrape cancel out.
+    const cpuOf = async (ms: number): Promise<number> => {
+      const cpu = async () => sample((await getOnce(`${row.svc.baseUrl}/metrics`)).body, 'process_cpu_seconds_total')!;
+      const before = await cpu();
+      for (let i = 0; i < 3; i++) assert.equal((await getOnce(`${row.svc.baseUrl}/echo?text=hello&delay_ms=0&cpu_ms=${ms}`)).status, 200);
+      return (await cpu()) - before;
+    };
+    const extra = (await cpuOf(100)) - (await cpuOf(0));
+    assert.ok(extra >= 0.3 * 0.9 && extra < 0.3 * 1.25, `3 x cpu_ms=100 cost ${extra.toFixed(3)} CPU-s`);
+  });
+
   test('bad inputs get 400 with a one-line reason; unknown path 404', async () => {
     for (const q of [
       '',
@@ -51,6 +63,7 @@ describe('HTTP', () => {
       'text=a&delay_ms=60001',
       'text=a&delay_ms=abc',
       'text=a&cpu_iters=10000001',
+      'text=a&cpu_ms=1001',
     ]) {
       const r = await getOnce(`${row.svc.baseUrl}/echo?${q}`);
       assert.equal(r.status, 400, q);

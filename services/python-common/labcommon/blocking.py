@@ -12,7 +12,7 @@ import traceback
 from typing import Callable, Optional, Tuple
 
 from .config import ServiceConfig
-from .cpuwork import cpu_work
+from .cpuwork import cpu_job
 from .httpwire import (JSON, TEXT, BufferedSocket, HttpError, Request, read_request, send_response,
                        set_nodelay, text_body)
 from .lineproto import LINE_TOO_LONG, LineReader, LineTooLong, decode_line, echo_answer, error_answer
@@ -52,13 +52,12 @@ Route = Callable[[Request], Optional[Answer]]
 
 
 def do_echo(params: EchoParams, cfg: ServiceConfig, metrics: LabMetrics, fetch: Fetch) -> Tuple[str, str]:
-    """Fetch the translation, then the cpu work. Returns (translation, 'ok') or raises
+    """Fetch the translation, then the cpu work (cpu_iters, cpu_ms). Returns (translation, 'ok') or raises
     UpstreamFailure (already observed in lab_upstream_duration_seconds when it took time)."""
     url = echo_url(cfg.upstream_url, params)
     translation, seconds = fetch(url)
     metrics.observe_upstream(seconds)
-    if params.cpu_iters:
-        cpu_work(params.text, params.cpu_iters)
+    cpu_job(params)
     return translation, "ok"
 
 

@@ -80,11 +80,24 @@ class RowContract:
     def test_bad_input_gets_400_with_reason(self):
         for target, word in (("/echo", b"text is required"), ("/echo?text=a&delay_ms=70000", b"delay_ms"),
                              ("/echo?text=" + "b" * 4097, b"4097 bytes"), ("/echo?text=a&cpu_iters=x", b"cpu_iters"),
+                             ("/echo?text=a&cpu_ms=1001", b"cpu_ms must be an integer from 0 to 1000, got 1001"),
                              ("/overhead?workers=0&tasks=1&sleep_ms=1", b"workers")):
             status, body, _ = self.row.get(target)
             self.assertEqual(status, 400, target)
             self.assertIn(word, body)
             self.assertEqual(body.count(b"\n"), 1)
+
+    def test_cpu_ms_costs_the_row_that_much_cpu(self):
+        # The row's own CPU counter, less the same requests without cpu_ms (fetch, answer, scrape).
+        def cpu_of(ms, n=3):
+            before = self.row.metric("process_cpu_seconds_total")
+            for _ in range(n):
+                self.assertEqual(self.row.get(f"/echo?text=hello&delay_ms=0&cpu_ms={ms}")[:2], (200, b"echo: ahoy\n"))
+            return self.row.wait_metric("process_cpu_seconds_total", lambda v: v - before >= n * ms / 1000.0,
+                                        timeout=5) - before
+        extra = cpu_of(100) - cpu_of(0)
+        self.assertGreaterEqual(extra, 0.3 * 0.9)
+        self.assertLess(extra, 0.3 * 1.25)
 
     def test_unknown_path_404_and_healthz(self):
         self.assertEqual(self.row.get("/nope")[0], 404)
