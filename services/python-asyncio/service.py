@@ -32,6 +32,55 @@ cfg = None
 metrics = None
 
 
+async def serve_line(reader, writer):
+    """threadecho2.py's loop as a coroutine, one per connection (asyncio.start_server in main()
+    below): read a line, await the fetch (line_answer), write the answer, until EOF. Each await
+    is a switch point: the loop runs another coroutine meanwhile."""
+    upstream = app_state["upstream"]
+    with ConnectionGuard(metrics, "line"):
+        try:
+            while not stopping.is_set():
+                try:
+                    raw = await reader.readuntil(b"\n")
+                except asyncio.LimitOverrunError:
+                    writer.write(LINE_TOO_LONG)
+                    await writer.drain()
+                    return
+                except asyncio.IncompleteReadError as eof:
+                    if not eof.partial:
+                        return
+                    raw = eof.partial  # a last line without its newline is still answered
+                writer.write(await line_answer(raw, upstream))
+                await writer.drain()
+        except (ConnectionError, OSError):
+            return  # the client vanished; the guard undoes the gauge
+        finally:
+            writer.close()
+
+
+async def line_answer(raw, upstream):
+    started = time.monotonic()
+    outcome = None
+    metrics.inflight_add("line", 1)
+    try:
+        text = decode_line(raw)
+        reason = check_text(text)
+        if reason:
+            outcome = "bad_request"
+            return error_answer(reason)
+        try:
+            translation = await upstream.translate(upstream_url(cfg.upstream_url, text))
+        except UpstreamFailure as f:
+            outcome = f.outcome
+            return error_answer(f.reason)
+        outcome = "ok"
+        return echo_answer(translation)
+    finally:
+        metrics.inflight_add("line", -1)
+        if outcome is not None:
+            metrics.request_done("line", outcome, time.monotonic() - started)
+
+
 def loop_runtime(loop):
     """'' on asyncio's own loop, else ' + <library> <version>' of the loop that really runs
     (python-uvloop: ' + uvloop 0.17.0'), so lab_info names the loop it measured."""
@@ -147,53 +196,6 @@ class CountingAppRunner(web.AppRunner):
         # only adds counting around the same two methods.
         server.__class__ = CountingServer
         return server
-
-
-async def serve_line(reader, writer):
-    """The original loop: read a line, await the fetch, write the answer, until EOF."""
-    upstream = app_state["upstream"]
-    with ConnectionGuard(metrics, "line"):
-        try:
-            while not stopping.is_set():
-                try:
-                    raw = await reader.readuntil(b"\n")
-                except asyncio.LimitOverrunError:
-                    writer.write(LINE_TOO_LONG)
-                    await writer.drain()
-                    return
-                except asyncio.IncompleteReadError as eof:
-                    if not eof.partial:
-                        return
-                    raw = eof.partial  # a last line without its newline is still answered
-                writer.write(await line_answer(raw, upstream))
-                await writer.drain()
-        except (ConnectionError, OSError):
-            return  # the client vanished; the guard undoes the gauge
-        finally:
-            writer.close()
-
-
-async def line_answer(raw, upstream):
-    started = time.monotonic()
-    outcome = None
-    metrics.inflight_add("line", 1)
-    try:
-        text = decode_line(raw)
-        reason = check_text(text)
-        if reason:
-            outcome = "bad_request"
-            return error_answer(reason)
-        try:
-            translation = await upstream.translate(upstream_url(cfg.upstream_url, text))
-        except UpstreamFailure as f:
-            outcome = f.outcome
-            return error_answer(f.reason)
-        outcome = "ok"
-        return echo_answer(translation)
-    finally:
-        metrics.inflight_add("line", -1)
-        if outcome is not None:
-            metrics.request_done("line", outcome, time.monotonic() - started)
 
 
 def inflight():
