@@ -7,7 +7,7 @@ import gevent
 import gevent.pool
 import gevent.queue
 
-from labcommon.overhead import Timing, seed_clock
+from labcommon.overhead import Timing, put_all_and_join, seed_clock
 
 def run_overhead(params) -> Timing:
     """The timing of N tasks of S ms on C greenlets, by params.mode."""
@@ -35,12 +35,7 @@ def run_greenlet_pool(params) -> Timing:
             gevent.sleep(0)  # as the seed's start_thread: the greenlet runs up to its get()
         return workers
 
-    def put_and_join(_workers) -> None:
-        for i in range(params.tasks):
-            tasks.put(i)
-        tasks.join()
-
-    timing, workers = seed_clock(start_pool, put_and_join)
+    timing, workers = seed_clock(start_pool, put_all_and_join(tasks, params.tasks))
     gevent.killall(workers)
     return timing
 

@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Optional
 
-from labcommon.overhead import Timing, seed_clock
+from labcommon.overhead import Timing, put_all_and_join, seed_clock
 
 
 def run_overhead(params) -> Timing:
@@ -36,12 +36,7 @@ def run_thread_pool(params) -> Timing:
             t.start()
         return workers
 
-    def put_and_join(_workers) -> None:
-        for i in range(params.tasks):
-            tasks.put(i)
-        tasks.join()
-
-    timing, workers = seed_clock(start_pool, put_and_join)
+    timing, workers = seed_clock(start_pool, put_all_and_join(tasks, params.tasks))
     for _ in workers:
         tasks.put(None)
     for t in workers:

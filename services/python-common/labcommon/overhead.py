@@ -43,6 +43,16 @@ def seed_clock(start_pool: Callable[[], Pool], put_and_join: Callable[[Pool], No
     return Timing(time.monotonic() - t1, t1 - t0), pool
 
 
+def put_all_and_join(tasks, n: int) -> Callable[[object], None]:
+    """concurrency_test.py's timed loop for seed_clock: put n tasks on the bounded queue
+    (blocking while it is full), then join it (queue.Queue, gevent's JoinableQueue)."""
+    def run(_pool) -> None:
+        for i in range(n):
+            tasks.put(i)
+        tasks.join()
+    return run
+
+
 def overhead_result(params: OverheadParams, timing: Timing) -> Dict[str, float]:
     """The JSON body of /overhead. With sleep_ms=0 the ideal is 0 and overhead is reported as
     null (None), since any ratio would be meaningless."""
