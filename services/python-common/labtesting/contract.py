@@ -89,12 +89,14 @@ class RowContract:
 
     def test_cpu_ms_costs_the_row_that_much_cpu(self):
         # The row's own CPU counter, less the same requests without cpu_ms (fetch, answer, scrape).
+        # A pause, not a poll, before the second reading: python-processes counts a child's CPU
+        # once it has reaped it, and polls would add scrapes to one run only.
         def cpu_of(ms, n=3):
             before = self.row.metric("process_cpu_seconds_total")
             for _ in range(n):
                 self.assertEqual(self.row.get(f"/echo?text=hello&delay_ms=0&cpu_ms={ms}")[:2], (200, b"echo: ahoy\n"))
-            return self.row.wait_metric("process_cpu_seconds_total", lambda v: v - before >= n * ms / 1000.0,
-                                        timeout=5) - before
+            time.sleep(0.5)
+            return self.row.metric("process_cpu_seconds_total") - before
         extra = cpu_of(100) - cpu_of(0)
         self.assertGreaterEqual(extra, 0.3 * 0.9)
         self.assertLess(extra, 0.3 * 1.25)
