@@ -7,16 +7,18 @@ import gevent
 import gevent.pool
 import gevent.queue
 
+from labcommon.overhead import Timing, put_all_and_join, seed_clock
 
-def run_overhead(params) -> float:
-    """Elapsed seconds of N tasks of S ms on C greenlets, by params.mode."""
+def run_overhead(params) -> Timing:
+    """The timing of N tasks of S ms on C greenlets, by params.mode."""
     return run_greenlet_pool(params) if params.mode == "pool" else run_greenlet_spawn(params)
 
 
-def run_greenlet_pool(params) -> float:
-    """The original experiment: C long-lived greenlets loop on a gevent.queue.JoinableQueue(C);
-    the caller puts N tasks (yielding while it is full) and joins the queue, then kills the
-    workers (they are blocked in get()). Elapsed: before the first spawn to the last task done."""
+def run_greenlet_pool(params) -> Timing:
+    """The original experiment (concurrency_test.py's GreenletPool): C long-lived greenlets,
+    each spawned and given a gevent.sleep(0) to start, loop on a gevent.queue.JoinableQueue(C);
+    then the clock runs while the caller puts N tasks (yielding while it is full) and joins the
+    queue. Then the workers are killed (they are blocked in get())."""
     seconds = params.sleep_ms / 1000.0
     tasks = gevent.queue.JoinableQueue(params.workers)
 
@@ -26,17 +28,19 @@ def run_greenlet_pool(params) -> float:
             gevent.sleep(seconds)
             tasks.task_done()
 
-    started = time.monotonic()
-    workers = [gevent.spawn(worker) for _ in range(params.workers)]
-    for i in range(params.tasks):
-        tasks.put(i)
-    tasks.join()
-    elapsed = time.monotonic() - started
+    def start_pool():
+        workers = []
+        for _ in range(params.workers):
+            workers.append(gevent.spawn(worker))
+            gevent.sleep(0)  # as the seed's start_thread: the greenlet runs up to its get()
+        return workers
+
+    timing, workers = seed_clock(start_pool, put_all_and_join(tasks, params.tasks))
     gevent.killall(workers)
-    return elapsed
+    return timing
 
 
-def run_greenlet_spawn(params) -> float:
+def run_greenlet_spawn(params) -> Timing:
     """A greenlet per task, at most C alive: gevent.pool.Pool(C).spawn blocks (yields) while
     all C are busy; elapsed until the pool is joined."""
     seconds = params.sleep_ms / 1000.0
@@ -45,4 +49,4 @@ def run_greenlet_spawn(params) -> float:
     for _ in range(params.tasks):
         pool.spawn(gevent.sleep, seconds)
     pool.join()
-    return time.monotonic() - started
+    return Timing(time.monotonic() - started)

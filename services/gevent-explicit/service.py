@@ -1,6 +1,7 @@
 """gevent-explicit: greenlets WITHOUT monkey patching (geventecho3.py). Nothing in the standard
 library is patched; this file uses gevent's own StreamServer, pywsgi server and gevent.socket
-(through gevent_fetch) explicitly, so every wait is a visible switch to gevent's hub."""
+(through gevent_fetch) explicitly, so every wait is a visible switch to gevent's hub.
+main() at the bottom starts StreamServer(..., handle_line): a greenlet per connection."""
 import signal
 import sys
 import time
@@ -11,17 +12,47 @@ import gevent.event
 from gevent import pywsgi
 from gevent.server import StreamServer
 
-from labcommon.blocking import Answer, serve_line_connection, standard_route
+from labcommon.blocking import Answer, standard_route
 from labcommon.config import read_config_or_exit
 from labcommon.httpwire import Request, set_nodelay
+from labcommon.lineproto import echo_answer
+from labcommon.linesession import LineSession
 from labcommon.metrics import LabMetrics, python_runtime
 from labcommon.overhead import BUSY_REASON, ExperimentGuard, overhead_result
 from labcommon.runtime import count_live_greenlets
-from labcommon.upstream import UpstreamFailure, translation_from
+from labcommon.upstream import UpstreamFailure, translation_from, upstream_url
 from labcommon.validation import parse_overhead_query
 
 import gevent_fetch
 import gevent_overhead
+
+
+def handle_line(sock, _address):
+    """geventecho3.py's echo(), in the connection's greenlet: read a line, fetch, write; each
+    wait below (recv, the fetch's connect/send/recv, sendall) is a switch to gevent's hub."""
+    with LineSession(sock, metrics, stop_requested.is_set) as lines:
+        for text in lines:
+            with lines.request():
+                translation, seconds = fetch(upstream_url(cfg.upstream_url, text))
+                metrics.observe_upstream(seconds)
+                lines.answer(echo_answer(translation))
+
+
+def fetch(url):
+    """geventecho3.py's gevent_url_fetch(url).read(), over gevent.socket (gevent_fetch.py):
+    url -> (translation, seconds), or UpstreamFailure."""
+    parts = urlsplit(url)
+    started = time.monotonic()
+    try:
+        status, body = gevent_fetch.fetch(upstream_pool, "%s?%s" % (parts.path, parts.query), cfg.upstream_timeout_s)
+    except gevent_fetch.UpstreamTimeout:
+        raise UpstreamFailure.timeout(cfg.upstream_timeout_ms)
+    except gevent_fetch.UpstreamRefused:
+        raise UpstreamFailure.refused()
+    except gevent_fetch.UpstreamError as err:
+        raise UpstreamFailure.other(str(err))
+    return translation_from(status, body), time.monotonic() - started
+
 
 IMPL = "gevent-explicit"
 # SIGTERM waits this long at most for requests in flight (the upstream timeout bounds each one).
@@ -37,21 +68,6 @@ _upstream = urlsplit(cfg.upstream_url)
 upstream_pool = gevent_fetch.KeepAlivePool(_upstream.hostname, _upstream.port or 80)
 stop_requested = gevent.event.Event()
 experiment_guard = ExperimentGuard()  # not patched: a plain lock, only ever tried, never waited on
-
-
-def fetch(url):
-    """labcommon's Fetch: url -> (translation, seconds), or UpstreamFailure."""
-    parts = urlsplit(url)
-    started = time.monotonic()
-    try:
-        status, body = gevent_fetch.fetch(upstream_pool, "%s?%s" % (parts.path, parts.query), cfg.upstream_timeout_s)
-    except gevent_fetch.UpstreamTimeout:
-        raise UpstreamFailure.timeout(cfg.upstream_timeout_ms)
-    except gevent_fetch.UpstreamRefused:
-        raise UpstreamFailure.refused()
-    except gevent_fetch.UpstreamError as err:
-        raise UpstreamFailure.other(str(err))
-    return translation_from(status, body), time.monotonic() - started
 
 
 def overhead_route(req):
@@ -106,10 +122,6 @@ class CountingWSGIServer(pywsgi.WSGIServer):
             pywsgi.WSGIServer.handle(self, sock, address)
         finally:
             metrics.connections_add("http", -1)
-
-
-def handle_line(sock, _address):
-    serve_line_connection(sock, cfg, metrics, fetch, stopping=stop_requested.is_set)
 
 
 def inflight():

@@ -32,6 +32,7 @@ type contract struct {
 		Echo         struct {
 			DelayMs  intRange `json:"delay_ms"`
 			CPUIters intRange `json:"cpu_iters"`
+			CPUMs    intRange `json:"cpu_ms"`
 		} `json:"echo"`
 		Overhead struct {
 			Workers     intRange `json:"workers"`

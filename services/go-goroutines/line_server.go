@@ -67,30 +67,7 @@ func (s *lineServer) serve(ln net.Listener) error {
 	}
 }
 
-// drain: no new lines are read; each connection finishes the line it is answering, then
-// closes; after timeout the rest are cut.
-func (s *lineServer) drain(timeout time.Duration) {
-	s.mu.Lock()
-	s.stopping.Store(true)
-	for c := range s.conns {
-		// Wakes a goroutine blocked in Read (an idle connection) at once; writes are unaffected.
-		_ = c.SetReadDeadline(time.Now())
-	}
-	s.mu.Unlock()
-	finished := make(chan struct{})
-	go func() { s.wg.Wait(); close(finished) }()
-	select {
-	case <-finished:
-	case <-time.After(timeout):
-		s.mu.Lock()
-		for c := range s.conns {
-			c.Close()
-		}
-		s.mu.Unlock()
-		<-finished
-	}
-}
-
+// connection is threadecho2.py's echo(): read a line, fetch (s.job.run), write, repeat.
 func (s *lineServer) connection(conn net.Conn) {
 	open := s.metrics.openConnections.WithLabelValues("line")
 	open.Inc()
@@ -139,6 +116,30 @@ func (s *lineServer) lineAnswer(raw []byte) (string, string) {
 		return "error: " + oneLine(failure.reason), failure.outcome
 	}
 	return "echo: " + translation + "\n", "ok"
+}
+
+// drain: no new lines are read; each connection finishes the line it is answering, then
+// closes; after timeout the rest are cut.
+func (s *lineServer) drain(timeout time.Duration) {
+	s.mu.Lock()
+	s.stopping.Store(true)
+	for c := range s.conns {
+		// Wakes a goroutine blocked in Read (an idle connection) at once; writes are unaffected.
+		_ = c.SetReadDeadline(time.Now())
+	}
+	s.mu.Unlock()
+	finished := make(chan struct{})
+	go func() { s.wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(timeout):
+		s.mu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+		<-finished
+	}
 }
 
 func (s *lineServer) closeAfterTooLong(conn net.Conn) {

@@ -1,7 +1,8 @@
 // go-goroutines: the echo job on a goroutine per connection, blocking-style code on Go's M:N
 // scheduler (net/http server, bufio line protocol, net/http client with a keep-alive
 // Transport). Env: PORT, LINE_PORT, UPSTREAM_URL (required: the lab sets them from
-// service.json), UPSTREAM_TIMEOUT_MS (10000), BIND (127.0.0.1).
+// service.json), UPSTREAM_TIMEOUT_MS (10000), BIND (127.0.0.1). The seed's loop
+// (threadecho2.py) is line_server.go: serve accepts, a goroutine per connection runs connection().
 package main
 
 import (

@@ -6,8 +6,10 @@ package main
 //    while the channel is full), waits until all are done, then closes the channel.
 //  - spawn: a new goroutine per task, at most C alive, held by a semaphore (a channel of C
 //    tokens) that the caller fills before each start.
-// Both count from before the first goroutine starts to the last task done. The C workers
-// show on lab_concurrency_units{unit="goroutines"} while they run.
+// The clock is the seed's: pool mode starts its C goroutines first (timed as setup_s, beside
+// the window), then counts from the first send to the last task done; spawn counts from
+// before the first goroutine starts (setup_s 0: starting units is what it times). The C
+// workers show on lab_concurrency_units{unit="goroutines"} while they run.
 
 import (
 	"fmt"
@@ -22,19 +24,20 @@ type overheadResult struct {
 	SleepMs  int      `json:"sleep_ms"`
 	Mode     string   `json:"mode"`
 	ElapsedS float64  `json:"elapsed_s"`
+	SetupS   float64  `json:"setup_s"`
 	IdealS   float64  `json:"ideal_s"`
 	Overhead *float64 `json:"overhead"` // null when the ideal is 0 (sleep_ms=0)
 }
 
 func runOverhead(p overheadParams) overheadResult {
-	var elapsed time.Duration
+	var elapsed, setup time.Duration
 	if p.mode == "spawn" {
 		elapsed = runSpawn(p)
 	} else {
-		elapsed = runPool(p)
+		setup, elapsed = runPool(p)
 	}
 	ideal := float64(p.sleepMs) * float64(p.tasks) / float64(p.workers) / 1000
-	r := overheadResult{Workers: p.workers, Tasks: p.tasks, SleepMs: p.sleepMs, Mode: p.mode, ElapsedS: elapsed.Seconds(), IdealS: ideal}
+	r := overheadResult{Workers: p.workers, Tasks: p.tasks, SleepMs: p.sleepMs, Mode: p.mode, ElapsedS: elapsed.Seconds(), SetupS: setup.Seconds(), IdealS: ideal}
 	if ideal > 0 {
 		ratio := r.ElapsedS / ideal
 		r.Overhead = &ratio
@@ -42,22 +45,28 @@ func runOverhead(p overheadParams) overheadResult {
 	return r
 }
 
-func runPool(p overheadParams) time.Duration {
+// runPool: the pool's start-up time and the seed's window.
+func runPool(p overheadParams) (time.Duration, time.Duration) {
 	sleep := time.Duration(p.sleepMs) * time.Millisecond
 	tasks := make(chan int, p.workers)
 	var done, stopped sync.WaitGroup
 	done.Add(p.tasks)
 	stopped.Add(p.workers)
-	started := time.Now()
+	var ready sync.WaitGroup
+	ready.Add(p.workers)
+	setup := time.Now()
 	for i := 0; i < p.workers; i++ {
 		go func() {
 			defer stopped.Done()
+			ready.Done() // running: the pool is started once every worker got here
 			for range tasks {
 				time.Sleep(sleep)
 				done.Done()
 			}
 		}()
 	}
+	ready.Wait()
+	started := time.Now()
 	for i := 0; i < p.tasks; i++ {
 		tasks <- i
 	}
@@ -65,7 +74,7 @@ func runPool(p overheadParams) time.Duration {
 	elapsed := time.Since(started)
 	close(tasks)
 	stopped.Wait()
-	return elapsed
+	return started.Sub(setup), elapsed
 }
 
 func runSpawn(p overheadParams) time.Duration {

@@ -210,6 +210,10 @@ func TestOverheadInBothModesAndOneAtATime(t *testing.T) {
 		if res.Mode != mode || res.IdealS != 0.1 || res.Overhead == nil || *res.Overhead < 1 {
 			t.Fatalf("%q: %+v", query, res)
 		}
+		// The seed's clock: the pool's start is beside the window (setup_s), spawn has none.
+		if (mode == "pool") != (res.SetupS > 0) || !strings.Contains(body, `"setup_s":`) {
+			t.Fatalf("%q: setup_s %v in %s", query, res.SetupS, body)
+		}
 	}
 	before := sample(t, r, "lab_concurrency_units{")
 	var wg sync.WaitGroup

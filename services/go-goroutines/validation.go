@@ -16,6 +16,7 @@ type echoParams struct {
 	text     string
 	delayMs  *int // nil: the upstream's own default delay
 	cpuIters int
+	cpuMs    int // CPU milliseconds of busy work on the handling thread (echo.go burnCPU)
 }
 
 type overheadParams struct {
@@ -109,9 +110,16 @@ func (v validator) echo(q url.Values) (echoParams, string) {
 	if reason != "" {
 		return echoParams{}, reason
 	}
+	cpuMs, reason := v.optionalInt(q, "cpu_ms", v.c.Limits.Echo.CPUMs)
+	if reason != "" {
+		return echoParams{}, reason
+	}
 	p := echoParams{text: text, delayMs: delay}
 	if cpu != nil {
 		p.cpuIters = *cpu
+	}
+	if cpuMs != nil {
+		p.cpuMs = *cpuMs
 	}
 	return p, ""
 }

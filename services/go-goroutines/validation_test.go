@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The repository's contract, as the binary reads it in a checkout (tests run in the row folder).
@@ -32,6 +33,8 @@ func TestEchoValidationFollowsTheContract(t *testing.T) {
 		"text=a&delay_ms=+7":        "delay_ms must be an integer from 0 to 60000, got ' 7'",
 		"text=a&delay_ms=":          "delay_ms must be an integer from 0 to 60000, got ''",
 		"text=a&cpu_iters=10000001": "cpu_iters must be an integer from 0 to 10000000, got 10000001",
+		"text=a&cpu_ms=1001":        "cpu_ms must be an integer from 0 to 1000, got 1001",
+		"text=a&cpu_ms=-1":          "cpu_ms must be an integer from 0 to 1000, got -1",
 		"text=a&text=b":             "text is given 2 times, give it once",
 	} {
 		q, err := url.ParseQuery(query)
@@ -42,9 +45,9 @@ func TestEchoValidationFollowsTheContract(t *testing.T) {
 			t.Errorf("%q: reason %q, want %q", query, reason, want)
 		}
 	}
-	q, _ := url.ParseQuery("text=hello&delay_ms=20&cpu_iters=3")
+	q, _ := url.ParseQuery("text=hello&delay_ms=20&cpu_iters=3&cpu_ms=1000")
 	p, reason := v.echo(q)
-	if reason != "" || p.text != "hello" || p.delayMs == nil || *p.delayMs != 20 || p.cpuIters != 3 {
+	if reason != "" || p.text != "hello" || p.delayMs == nil || *p.delayMs != 20 || p.cpuIters != 3 || p.cpuMs != 1000 {
 		t.Errorf("valid query: %+v %q", p, reason)
 	}
 }
@@ -141,5 +144,12 @@ func TestCPUWorkIsTheLabsIteratedSHA256(t *testing.T) {
 	}
 	if string(cpuWork("hello", 0)) != "hello" {
 		t.Error("0 rounds must be the text's own bytes")
+	}
+}
+
+func TestBurnCPUUsesTheAskedCPUTimeOfItsThread(t *testing.T) {
+	used := burnCPU(30)
+	if used < 30*time.Millisecond || used > 33*time.Millisecond {
+		t.Fatalf("burnCPU(30) used %v", used)
 	}
 }

@@ -11,7 +11,7 @@ import aiohttp
 from aiohttp import web
 
 from labcommon.config import read_config_or_exit
-from labcommon.cpuwork import cpu_work
+from labcommon.cpuwork import cpu_job
 from labcommon.httpwire import JSON, TEXT, text_body
 from labcommon.lineproto import LINE_TOO_LONG, MAX_LINE_BYTES, decode_line, echo_answer, error_answer
 from labcommon.metrics import CONTENT_TYPE, ConnectionGuard, LabMetrics, python_runtime
@@ -30,6 +30,55 @@ MAX_DRAIN_S = 10.0
 # which runs this same file on its own event loop.
 cfg = None
 metrics = None
+
+
+async def serve_line(reader, writer):
+    """threadecho2.py's loop as a coroutine, one per connection (asyncio.start_server in main()
+    below): read a line, await the fetch (line_answer), write the answer, until EOF. Each await
+    is a switch point: the loop runs another coroutine meanwhile."""
+    upstream = app_state["upstream"]
+    with ConnectionGuard(metrics, "line"):
+        try:
+            while not stopping.is_set():
+                try:
+                    raw = await reader.readuntil(b"\n")
+                except asyncio.LimitOverrunError:
+                    writer.write(LINE_TOO_LONG)
+                    await writer.drain()
+                    return
+                except asyncio.IncompleteReadError as eof:
+                    if not eof.partial:
+                        return
+                    raw = eof.partial  # a last line without its newline is still answered
+                writer.write(await line_answer(raw, upstream))
+                await writer.drain()
+        except (ConnectionError, OSError):
+            return  # the client vanished; the guard undoes the gauge
+        finally:
+            writer.close()
+
+
+async def line_answer(raw, upstream):
+    started = time.monotonic()
+    outcome = None
+    metrics.inflight_add("line", 1)
+    try:
+        text = decode_line(raw)
+        reason = check_text(text)
+        if reason:
+            outcome = "bad_request"
+            return error_answer(reason)
+        try:
+            translation = await upstream.translate(upstream_url(cfg.upstream_url, text))
+        except UpstreamFailure as f:
+            outcome = f.outcome
+            return error_answer(f.reason)
+        outcome = "ok"
+        return echo_answer(translation)
+    finally:
+        metrics.inflight_add("line", -1)
+        if outcome is not None:
+            metrics.request_done("line", outcome, time.monotonic() - started)
 
 
 def loop_runtime(loop):
@@ -90,8 +139,7 @@ async def echo(request):
         except UpstreamFailure as f:
             outcome = f.outcome
             return text_response(f.status, "error: %s" % f.reason)
-        if params.cpu_iters:
-            cpu_work(params.text, params.cpu_iters)  # on the loop's thread: it stalls every client
+        cpu_job(params)  # on the loop's thread: it stalls every client
         outcome = "ok"
         return web.Response(body=echo_answer(translation), content_type="text/plain", charset="utf-8")
     finally:
@@ -118,8 +166,8 @@ async def overhead(request):
     if not guard.try_start():
         return text_response(409, BUSY_REASON)
     try:
-        elapsed = await asyncio_overhead.run_overhead(params)
-        body = json.dumps(overhead_result(params, elapsed)) + "\n"
+        timing = await asyncio_overhead.run_overhead(params)
+        body = json.dumps(overhead_result(params, timing)) + "\n"
         return web.Response(body=body.encode("utf-8"), content_type=JSON)
     finally:
         guard.finish()
@@ -148,53 +196,6 @@ class CountingAppRunner(web.AppRunner):
         # only adds counting around the same two methods.
         server.__class__ = CountingServer
         return server
-
-
-async def serve_line(reader, writer):
-    """The original loop: read a line, await the fetch, write the answer, until EOF."""
-    upstream = app_state["upstream"]
-    with ConnectionGuard(metrics, "line"):
-        try:
-            while not stopping.is_set():
-                try:
-                    raw = await reader.readuntil(b"\n")
-                except asyncio.LimitOverrunError:
-                    writer.write(LINE_TOO_LONG)
-                    await writer.drain()
-                    return
-                except asyncio.IncompleteReadError as eof:
-                    if not eof.partial:
-                        return
-                    raw = eof.partial  # a last line without its newline is still answered
-                writer.write(await line_answer(raw, upstream))
-                await writer.drain()
-        except (ConnectionError, OSError):
-            return  # the client vanished; the guard undoes the gauge
-        finally:
-            writer.close()
-
-
-async def line_answer(raw, upstream):
-    started = time.monotonic()
-    outcome = None
-    metrics.inflight_add("line", 1)
-    try:
-        text = decode_line(raw)
-        reason = check_text(text)
-        if reason:
-            outcome = "bad_request"
-            return error_answer(reason)
-        try:
-            translation = await upstream.translate(upstream_url(cfg.upstream_url, text))
-        except UpstreamFailure as f:
-            outcome = f.outcome
-            return error_answer(f.reason)
-        outcome = "ok"
-        return echo_answer(translation)
-    finally:
-        metrics.inflight_add("line", -1)
-        if outcome is not None:
-            metrics.request_done("line", outcome, time.monotonic() - started)
 
 
 def inflight():

@@ -1,38 +1,24 @@
-"""python-threads (module threadecho): an OS thread per connection, blocking sockets, urllib (threadecho2.py).
-
-gevent-monkey imports this module unchanged after `monkey.patch_all()` and calls main(): every
-primitive here (threading, socket, time.sleep, urllib, queue) is one gevent patches, so the
-same code then runs a greenlet per connection. Nothing happens at import time."""
+"""python-threads (threadecho2.py): an OS thread per connection, blocking sockets, urllib.
+gevent-monkey runs this module unchanged after `monkey.patch_all()`: every primitive here is one
+gevent patches, so the same code then runs a greenlet per connection. Nothing runs at import."""
 import os
-import queue
 import signal
 import sys
 import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Optional, Set
+from typing import Optional
 
-from labcommon.blocking import Answer, serve_http_connection, serve_line_connection, standard_route
+from labcommon.blocking import Answer, serve_http_connection, standard_route
 from labcommon.config import ServiceConfig, read_config_or_exit
+from labcommon.connections import ConnectionSet
 from labcommon.httpwire import listen
+from labcommon.lineproto import echo_answer
+from labcommon.linesession import LineSession
 from labcommon.metrics import LabMetrics, python_runtime
 from labcommon.overhead import BUSY_REASON, ExperimentGuard, overhead_result
 from labcommon.runtime import count_thread_units, gevent_patched, gevent_version, thread_unit
-from labcommon.upstream import fetch_translation_blocking
+from labcommon.upstream import fetch_translation_blocking, upstream_url
 from labcommon.validation import parse_overhead_query
-
-MODEL_THREADS = "OS thread per connection (blocking sockets, urllib)"
-MODEL_GEVENT = "the python-threads code unchanged, plus monkey.patch_all() first"
-DRAIN_SECONDS = 10.0  # how long SIGTERM waits for in-flight requests
-
-
-class Connection:
-    """An accepted socket and whether it is inside a request, so that a stop can cut idle
-    keep-alive connections at once and let busy ones finish."""
-    __slots__ = ("sock", "busy")
-
-    def __init__(self, sock):
-        self.sock, self.busy = sock, False
+from thread_overhead import run_overhead
 
 
 class ThreadedServer:
@@ -40,14 +26,39 @@ class ThreadedServer:
         self.cfg, self.metrics = cfg, metrics
         self.stop_event = threading.Event()
         self.guard = ExperimentGuard()
-        self.conns: Set[Connection] = set()
-        self.conns_lock = threading.Lock()
+        self.conns = ConnectionSet()
         self.http_sock = listen(cfg.bind, cfg.port)
         self.line_sock = listen(cfg.bind, cfg.line_port)
 
-    # --- the job --------------------------------------------------------------------------
+    # --- threadecho2.py: accept, a thread per connection; it reads a line, fetches, writes ---
+    def accept_loop(self, lsock, serve) -> None:
+        lsock.settimeout(0.25)  # wakes up to notice a stop without closing the socket under it
+        while not self.stop_event.is_set():
+            try:
+                sock, _ = lsock.accept()
+            except OSError:  # includes socket.timeout
+                continue
+            sock.settimeout(None)
+            conn = self.conns.add(sock)
+            threading.Thread(target=self.conns.serve, args=(conn, serve), daemon=True).start()
+        lsock.close()
+
+    def echo(self, conn) -> None:
+        """threadecho2.py's echo(): blocking readline, blocking fetch, blocking write, repeat."""
+        with LineSession(conn.sock, self.metrics, self.stop_event.is_set, conn.mark_busy) as lines:
+            for text in lines:
+                with lines.request():
+                    translation, seconds = self.fetch(upstream_url(self.cfg.upstream_url, text))
+                    self.metrics.observe_upstream(seconds)
+                    lines.answer(echo_answer(translation))
+
     def fetch(self, url: str):
+        """urllib.urlopen(url).read(): one blocking HTTP GET, (translation, seconds)."""
         return fetch_translation_blocking(url, self.cfg.upstream_timeout_ms)
+
+    # --- the same job over HTTP/1.1 keep-alive, and /overhead ---------------------------------
+    def serve_http(self, conn) -> None:
+        serve_http_connection(conn.sock, self.route, self.metrics, self.stop_event.is_set, on_busy_change=conn.mark_busy)
 
     def route(self, req):
         return standard_route(req, self.cfg, self.metrics, self.fetch, extra=self.extra_route)
@@ -65,118 +76,21 @@ class ThreadedServer:
         finally:
             self.guard.finish()
 
-    # --- connections ----------------------------------------------------------------------
-    def accept_loop(self, lsock, serve) -> None:
-        # A timeout on accept lets the loop notice a stop without closing the socket under it.
-        lsock.settimeout(0.25)
-        while not self.stop_event.is_set():
-            try:
-                sock, _ = lsock.accept()
-            except OSError:  # includes socket.timeout
-                continue
-            sock.settimeout(None)
-            conn = Connection(sock)
-            with self.conns_lock:
-                self.conns.add(conn)
-            threading.Thread(target=self.run_connection, args=(conn, serve), daemon=True).start()
-        lsock.close()
-
-    def run_connection(self, conn: Connection, serve) -> None:
-        def on_busy(flag: bool) -> None:
-            conn.busy = flag
-        try:
-            serve(conn.sock, on_busy)
-        finally:
-            with self.conns_lock:
-                self.conns.discard(conn)
-
-    def serve_http(self, sock, on_busy) -> None:
-        serve_http_connection(sock, self.route, self.metrics, self.stop_event.is_set, on_busy_change=on_busy)
-
-    def serve_line(self, sock, on_busy) -> None:
-        serve_line_connection(sock, self.cfg, self.metrics, self.fetch, self.stop_event.is_set, on_busy_change=on_busy)
-
     # --- life cycle -----------------------------------------------------------------------
     def serve_forever(self) -> None:
-        for lsock, serve in ((self.http_sock, self.serve_http), (self.line_sock, self.serve_line)):
+        for lsock, serve in ((self.http_sock, self.serve_http), (self.line_sock, self.echo)):
             threading.Thread(target=self.accept_loop, args=(lsock, serve), daemon=True).start()
         while not self.stop_event.wait(0.5):
             pass
-        self.drain()
+        self.conns.drain(DRAIN_SECONDS)
 
     def stop(self, *_signal_args) -> None:
         self.stop_event.set()
 
-    def drain(self) -> None:
-        """Idle connections are cut now; busy ones answer, then close (the loops check
-        stopping after each answer); after DRAIN_SECONDS the rest are cut too."""
-        deadline = time.monotonic() + DRAIN_SECONDS
-        while True:
-            with self.conns_lock:
-                conns = list(self.conns)
-            for c in conns:
-                if not c.busy:
-                    _shutdown(c.sock)
-            if not conns or time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
-        for c in conns:
-            _shutdown(c.sock)
 
-
-def run_overhead(params) -> float:
-    """N tasks of sleep(S) on C threads (greenlets when patched), by params.mode; elapsed
-    seconds, the workers' start-up included because that is part of what is measured."""
-    return run_thread_pool(params) if params.mode == "pool" else run_thread_spawn(params)
-
-
-def run_thread_pool(params) -> float:
-    """The original experiment (concurrency_test.py): C long-lived threads loop on a
-    queue.Queue(C), the caller puts N tasks (blocking while it is full) and joins the queue;
-    then one None per worker stops them. Elapsed: before the first start to the last task done."""
-    seconds = params.sleep_ms / 1000.0
-    tasks: "queue.Queue[Optional[int]]" = queue.Queue(params.workers)
-
-    def worker() -> None:
-        while True:
-            task = tasks.get()
-            if task is None:
-                return
-            time.sleep(seconds)
-            tasks.task_done()
-
-    started = time.monotonic()
-    workers = [threading.Thread(target=worker, daemon=True) for _ in range(params.workers)]
-    for t in workers:
-        t.start()
-    for i in range(params.tasks):
-        tasks.put(i)
-    tasks.join()
-    elapsed = time.monotonic() - started
-    for _ in workers:
-        tasks.put(None)
-    for t in workers:
-        t.join()
-    return elapsed
-
-
-def run_thread_spawn(params) -> float:
-    """A unit per task, at most C at once: ThreadPoolExecutor.submit (its threads are made on
-    demand, its queue unbounded); elapsed until the pool has shut down."""
-    seconds = params.sleep_ms / 1000.0
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=params.workers) as pool:
-        for _ in range(params.tasks):
-            pool.submit(time.sleep, seconds)
-    return time.monotonic() - started
-
-
-def _shutdown(sock) -> None:
-    import socket
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
+DRAIN_SECONDS = 10.0  # how long SIGTERM waits for in-flight requests
+MODEL_THREADS = "OS thread per connection (blocking sockets, urllib)"
+MODEL_GEVENT = "the python-threads code unchanged, plus monkey.patch_all() first"
 
 
 def main(impl: Optional[str] = None) -> None:

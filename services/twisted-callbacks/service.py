@@ -1,13 +1,14 @@
 """twisted-callbacks: the job on Twisted's reactor with Deferreds chained by addCallback /
 addErrback only (twistedecho2.py). Every handler below returns immediately; what happens next
-is a chain of callbacks the reactor fires when the upstream answers."""
+is a chain of callbacks the reactor fires when the upstream answers. svc.serve() (last line)
+is the seed's `reactor.listenTCP(8080, factory)` with `factory.protocol = Echo`."""
 import sys
 import time
 
 from twisted.web import server
 from twisted.web.client import readBody
 
-from labcommon.cpuwork import cpu_work
+from labcommon.cpuwork import cpu_job
 from labcommon.httpwire import text_body
 from labcommon.lineproto import echo_answer, error_answer
 from labcommon.upstream import echo_url, translation_from, upstream_url
@@ -20,6 +21,23 @@ import callbacks_overhead
 from labtwisted.upstream import as_upstream_failure, with_timeout
 
 svc = TwistedService("twisted-callbacks", "Twisted reactor, Deferred + addCallback")
+
+
+class Echo(OrderedLineProtocol):
+    """twistedecho2.py's Echo: the reactor calls echo() with each line (labtwisted/lines.py
+    keeps them in order); it starts the fetch and returns at once; the callback writes."""
+
+    def echo(self, text):
+        d = fetch_translation(upstream_url(svc.cfg.upstream_url, text))
+
+        def callback(translation):
+            self.write_answer(echo_answer(translation))
+
+        def errback(failure):
+            self.write_answer(error_answer(failure.value.reason), failure.value.outcome)
+
+        d.addCallbacks(callback, errback)
+        return d
 
 
 def fetch_translation(url):
@@ -57,8 +75,7 @@ class EchoResource(GetResource):
         d = exchange.cancel_when_gone(fetch_translation(echo_url(svc.cfg.upstream_url, params)))
 
         def translated(translation):
-            if params.cpu_iters:
-                cpu_work(params.text, params.cpu_iters)  # on the reactor thread: it stalls every client
+            cpu_job(params)  # on the reactor thread: it stalls every client
             exchange.answer(200, echo_answer(translation), "ok")
 
         def failed(failure):
@@ -69,13 +86,5 @@ class EchoResource(GetResource):
         return server.NOT_DONE_YET
 
 
-class EchoLineProtocol(OrderedLineProtocol):
-    def answer_text(self, text):
-        d = fetch_translation(upstream_url(svc.cfg.upstream_url, text))
-        d.addCallbacks(lambda translation: (echo_answer(translation), "ok"),
-                       lambda failure: (error_answer(failure.value.reason), failure.value.outcome))
-        return d
-
-
 if __name__ == "__main__":
-    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, callbacks_overhead.make_workers(svc.reactor), svc.pending.track))
+    sys.exit(svc.serve(EchoResource(), Echo, callbacks_overhead.make_workers(svc.reactor), svc.pending.track))

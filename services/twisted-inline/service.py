@@ -1,7 +1,8 @@
 """twisted-inline: the same reactor and the same Deferreds as twisted-callbacks, but every
 handler is a generator under @inlineCallbacks (twistedecho3.py): `yield` hands a Deferred to
 the reactor and the function resumes, locals intact, when it fires. It reads like blocking
-code; it is still one thread, and anything that really blocks stalls every client."""
+code; it is still one thread, and anything that really blocks stalls every client. svc.serve()
+(last line) is the seed's `reactor.listenTCP(8080, factory)` with `factory.protocol = Echo`."""
 import sys
 import time
 
@@ -10,7 +11,7 @@ from twisted.python.failure import Failure
 from twisted.web import server
 from twisted.web.client import readBody
 
-from labcommon.cpuwork import cpu_work
+from labcommon.cpuwork import cpu_job
 from labcommon.httpwire import text_body
 from labcommon.lineproto import echo_answer, error_answer
 from labcommon.upstream import UpstreamFailure, echo_url, translation_from, upstream_url
@@ -23,6 +24,20 @@ import inline_overhead
 from labtwisted.upstream import as_upstream_failure, with_timeout
 
 svc = TwistedService("twisted-inline", "Twisted reactor, @inlineCallbacks / yield")
+
+
+class Echo(OrderedLineProtocol):
+    """twistedecho3.py's Echo: echo() runs per line (labtwisted/lines.py keeps them in order);
+    `yield` parks it until the fetch fires, then it writes, locals intact."""
+
+    @defer.inlineCallbacks
+    def echo(self, text):
+        try:
+            translation = yield fetch_translation(upstream_url(svc.cfg.upstream_url, text))
+        except UpstreamFailure as f:
+            self.write_answer(error_answer(f.reason), f.outcome)
+            return
+        self.write_answer(echo_answer(translation))
 
 
 @defer.inlineCallbacks
@@ -62,20 +77,9 @@ class EchoResource(GetResource):
         except UpstreamFailure as f:
             exchange.answer(f.status, text_body("error: %s" % f.reason), f.outcome)
             return
-        if params.cpu_iters:
-            cpu_work(params.text, params.cpu_iters)  # on the reactor thread: it stalls every client
+        cpu_job(params)  # on the reactor thread: it stalls every client
         exchange.answer(200, echo_answer(translation), "ok")
 
 
-class EchoLineProtocol(OrderedLineProtocol):
-    @defer.inlineCallbacks
-    def answer_text(self, text):
-        try:
-            translation = yield fetch_translation(upstream_url(svc.cfg.upstream_url, text))
-        except UpstreamFailure as f:
-            return error_answer(f.reason), f.outcome
-        return echo_answer(translation), "ok"
-
-
 if __name__ == "__main__":
-    sys.exit(svc.serve(EchoResource(), EchoLineProtocol, inline_overhead.make_workers(svc.reactor), svc.pending.track))
+    sys.exit(svc.serve(EchoResource(), Echo, inline_overhead.make_workers(svc.reactor), svc.pending.track))

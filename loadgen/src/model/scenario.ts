@@ -11,7 +11,7 @@ export interface ScenarioSource {
   /** A name in executors/registry.ts (validation checks it). */
   executor: string;
   targets?: 'all' | string[];
-  request?: { text?: string; delay_ms?: number; cpu_iters?: number };
+  request?: { text?: string; delay_ms?: number; cpu_iters?: number; cpu_ms?: number };
   steps: number[];
   duration: string;
   warmup?: string;
@@ -30,7 +30,7 @@ export interface Scenario {
   executor: string;
   /** 'all' or explicit service names. */
   targets: 'all' | string[];
-  request: { text: string; delay_ms?: number; cpu_iters?: number };
+  request: { text: string; delay_ms?: number; cpu_iters?: number; cpu_ms?: number };
   steps: number[];
   durationS: number;
   warmupS: number;

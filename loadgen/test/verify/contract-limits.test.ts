@@ -34,6 +34,7 @@ test('each bad-input probe is one step past a contract limit', () => {
   assert.equal(Number(params['bad-input.delay-too-big']!.delay_ms), json.limits.echo.delay_ms.max + 1);
   assert.equal(Number(params['bad-input.delay-negative']!.delay_ms), json.limits.echo.delay_ms.min - 1);
   assert.equal(Number(params['bad-input.cpu-iters-too-big']!.cpu_iters), json.limits.echo.cpu_iters.max + 1);
+  assert.equal(Number(params['bad-input.cpu-ms-too-big']!.cpu_ms), json.limits.echo.cpu_ms.max + 1);
 });
 
 test('the required samples are the contract\'s metrics (histograms as _bucket/_sum/_count), Node rows add theirs', () => {

@@ -35,7 +35,7 @@ function assertNoFailure(report: VerifyReport, targets: string[]): void {
     const names = new Set(t.checks.map((c) => c.check));
     for (const check of ['healthz', 'echo.body', 'line.in-order', 'line.too-long', 'line.invalid-utf8', 'bad-input.text-too-long',
       'upstream-error.http', 'upstream-error.line', 'upstream-timeout.http', 'metrics.names', 'disconnect.no-leak', 'nagle', 'overhead.result',
-      'overhead.result.pool', 'overhead.result.spawn', 'overhead.bad-input', 'overhead.bad-mode']) {
+      'overhead.result.pool', 'overhead.result.spawn', 'overhead.bad-input', 'overhead.bad-mode', 'cpu-ms', 'bad-input.cpu-ms-too-big']) {
       assert.ok(names.has(check), `${t.name}: check ${check} did not run\n${text}`);
     }
     const timeout = t.checks.find((c) => c.check === 'upstream-timeout.http');
@@ -54,7 +54,7 @@ test('the contract-complete fixture passes and the broken one fails exactly wher
   assert.deepEqual(good.checks.filter((c) => c.status === 'fail'), [], formatVerifyReport(report));
   const broken = report.targets.find((t) => t.name === 'broken-echo')!;
   const failed = new Set(broken.checks.filter((c) => c.status === 'fail').map((c) => c.check));
-  for (const check of ['echo.body', 'echo.unicode', 'line.in-order', 'metrics.names']) assert.ok(failed.has(check), `${check} should fail\n${formatVerifyReport(report)}`);
+  for (const check of ['echo.body', 'echo.unicode', 'line.in-order', 'metrics.names', 'cpu-ms']) assert.ok(failed.has(check), `${check} should fail\n${formatVerifyReport(report)}`);
   for (const check of ['healthz', 'bad-input.missing-text', 'upstream-error.http', 'disconnect.no-leak']) assert.ok(!failed.has(check), `${check} should pass`);
   const names = broken.checks.find((c) => c.check === 'metrics.names')!;
   assert.match(names.message, /lab_os_threads/);

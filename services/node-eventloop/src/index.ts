@@ -1,4 +1,4 @@
 // What other rows reuse of this one (node-cluster runs it in every worker): the row as a
-// library. The executable is main.ts.
-export { serveEchoRow, type ServeOptions, type ServingRow } from './serve.js';
+// library. main.ts is also the executable; importing it starts nothing.
+export { serveEchoRow, type ServeOptions, type ServingRow } from './main.js';
 export type { ExperimentLock } from './http-server.js';

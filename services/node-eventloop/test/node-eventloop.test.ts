@@ -42,6 +42,18 @@ describe('HTTP', () => {
     assert.deepEqual(withCpu, { status: 200, body: 'echo: aye matey\n' });
   });
 
+  test('cpu_ms=100 costs the row 100 ms of CPU per request (its own process_cpu_seconds_total)', async () => {
+    // Less the same requests without cpu_ms: fetching, answering and the scrape cancel out.
+    const cpuOf = async (ms: number): Promise<number> => {
+      const cpu = async () => sample((await getOnce(`${row.svc.baseUrl}/metrics`)).body, 'process_cpu_seconds_total')!;
+      const before = await cpu();
+      for (let i = 0; i < 3; i++) assert.equal((await getOnce(`${row.svc.baseUrl}/echo?text=hello&delay_ms=0&cpu_ms=${ms}`)).status, 200);
+      return (await cpu()) - before;
+    };
+    const extra = (await cpuOf(100)) - (await cpuOf(0));
+    assert.ok(extra >= 0.3 * 0.9 && extra < 0.3 * 1.25, `3 x cpu_ms=100 cost ${extra.toFixed(3)} CPU-s`);
+  });
+
   test('bad inputs get 400 with a one-line reason; unknown path 404', async () => {
     for (const q of [
       '',
@@ -51,6 +63,7 @@ describe('HTTP', () => {
       'text=a&delay_ms=60001',
       'text=a&delay_ms=abc',
       'text=a&cpu_iters=10000001',
+      'text=a&cpu_ms=1001',
     ]) {
       const r = await getOnce(`${row.svc.baseUrl}/echo?${q}`);
       assert.equal(r.status, 400, q);
@@ -168,11 +181,14 @@ describe('/overhead', () => {
       const r = await getOnce(`${row.svc.baseUrl}/overhead?workers=10&tasks=200&sleep_ms=5${query}`);
       assert.equal(r.status, 200, query);
       const j = JSON.parse(r.body);
-      assert.deepEqual(Object.keys(j).sort(), ['elapsed_s', 'ideal_s', 'mode', 'overhead', 'sleep_ms', 'tasks', 'workers']);
+      assert.deepEqual(Object.keys(j).sort(), ['elapsed_s', 'ideal_s', 'mode', 'overhead', 'setup_s', 'sleep_ms', 'tasks', 'workers']);
       assert.equal(j.mode, mode, query);
       assert.equal(j.ideal_s, 0.1);
       assert.ok(j.overhead >= 1.0, `${mode}: overhead ${j.overhead}`);
       assert.equal(j.overhead, j.elapsed_s / j.ideal_s);
+      // The seed's clock: starting the pool is outside elapsed_s, beside it; spawn has no pool.
+      if (mode === 'pool') assert.ok(j.setup_s > 0, `pool setup_s ${j.setup_s}`);
+      else assert.equal(j.setup_s, 0);
     }
   });
 

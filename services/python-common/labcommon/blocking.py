@@ -1,6 +1,7 @@
-"""Connection loops for rows that serve each connection with blocking calls in its own unit of
-concurrency (an OS thread, a greenlet, a forked process). The row supplies what differs:
-how to fetch (`fetch(url) -> (translation, seconds)`), and its extra routes.
+"""The HTTP side of rows that serve each connection with blocking calls in its own unit of
+concurrency (an OS thread, a greenlet, a forked process): the keep-alive loop and the router.
+The row supplies what differs: how to fetch (`fetch(url) -> (translation, seconds)`), and its
+extra routes. The line protocol's loop is the row's own (linesession.py is its plumbing).
 
 Every counter and gauge goes back to where it was when a client vanishes mid-request:
 the guards are context managers and every exit path is a `finally`."""
@@ -12,13 +13,13 @@ import traceback
 from typing import Callable, Optional, Tuple
 
 from .config import ServiceConfig
-from .cpuwork import cpu_work
+from .cpuwork import cpu_job
 from .httpwire import (JSON, TEXT, BufferedSocket, HttpError, Request, read_request, send_response,
                        set_nodelay, text_body)
-from .lineproto import LINE_TOO_LONG, LineReader, LineTooLong, decode_line, echo_answer, error_answer
+from .lineproto import echo_answer
 from .metrics import CONTENT_TYPE, ConnectionGuard, InflightGuard, LabMetrics
-from .upstream import UpstreamFailure, echo_url, upstream_url
-from .validation import EchoParams, check_text, parse_echo_query
+from .upstream import UpstreamFailure, echo_url
+from .validation import EchoParams, parse_echo_query
 
 # Scrapes and health checks are not the job: counting them in flight would make every scrape
 # see itself (lab_inflight_requests never 0).
@@ -52,13 +53,12 @@ Route = Callable[[Request], Optional[Answer]]
 
 
 def do_echo(params: EchoParams, cfg: ServiceConfig, metrics: LabMetrics, fetch: Fetch) -> Tuple[str, str]:
-    """Fetch the translation, then the cpu work. Returns (translation, 'ok') or raises
+    """Fetch the translation, then the cpu work (cpu_iters, cpu_ms). Returns (translation, 'ok') or raises
     UpstreamFailure (already observed in lab_upstream_duration_seconds when it took time)."""
     url = echo_url(cfg.upstream_url, params)
     translation, seconds = fetch(url)
     metrics.observe_upstream(seconds)
-    if params.cpu_iters:
-        cpu_work(params.text, params.cpu_iters)
+    cpu_job(params)
     return translation, "ok"
 
 
@@ -134,54 +134,6 @@ def serve_http_connection(sock, route: Route, metrics: LabMetrics, stopping: Cal
                     return
         except OSError:
             return  # client vanished: nothing to answer, guards undo the gauges
-        finally:
-            _close(sock)
-
-
-def line_answer(raw: bytes, cfg: ServiceConfig, metrics: LabMetrics, fetch: Fetch) -> Tuple[bytes, str]:
-    """The answer to one received line and its outcome."""
-    text = decode_line(raw)
-    reason = check_text(text)
-    if reason:
-        return error_answer(reason), "bad_request"
-    try:
-        translation, seconds = fetch(upstream_url(cfg.upstream_url, text))
-    except UpstreamFailure as f:
-        return error_answer(f.reason), f.outcome
-    metrics.observe_upstream(seconds)
-    return echo_answer(translation), "ok"
-
-
-def serve_line_connection(sock, cfg: ServiceConfig, metrics: LabMetrics, fetch: Fetch,
-                          stopping: Callable[[], bool] = lambda: False,
-                          on_busy_change: Optional[Callable[[bool], None]] = None) -> None:
-    """The original loop: read a line, blocking fetch, write the answer; until EOF, a line
-    over 64 KiB (answered `error: line too long` then closed) or stopping()."""
-    set_nodelay(sock)
-    reader = LineReader(sock)
-    with ConnectionGuard(metrics, "line"):
-        try:
-            while not stopping():
-                try:
-                    raw = reader.readline()
-                except LineTooLong:
-                    sock.sendall(LINE_TOO_LONG)
-                    return
-                if not raw:
-                    return
-                started = time.monotonic()
-                if on_busy_change:
-                    on_busy_change(True)
-                try:
-                    with InflightGuard(metrics, "line"):
-                        answer, outcome = line_answer(raw, cfg, metrics, fetch)
-                        metrics.request_done("line", outcome, time.monotonic() - started)
-                        sock.sendall(answer)
-                finally:
-                    if on_busy_change:
-                        on_busy_change(False)
-        except OSError:
-            return
         finally:
             _close(sock)
 

@@ -12,6 +12,7 @@ _ECHO, _OVERHEAD = LIMITS["echo"], LIMITS["overhead"]
 MAX_TEXT_BYTES = LIMITS["text_max_bytes"]
 MAX_DELAY_MS = _ECHO["delay_ms"]["max"]
 MAX_CPU_ITERS = _ECHO["cpu_iters"]["max"]
+MAX_CPU_MS = _ECHO["cpu_ms"]["max"]
 MAX_WORKERS = _OVERHEAD["workers"]["max"]
 MAX_TASKS = _OVERHEAD["tasks"]["max"]
 MAX_SLEEP_MS = _OVERHEAD["sleep_ms"]["max"]
@@ -29,6 +30,7 @@ class EchoParams:
     text: str
     delay_ms: Optional[int]  # None: the upstream's own default delay
     cpu_iters: int
+    cpu_ms: int = 0  # CPU milliseconds of busy work on the handling thread (cpuwork.burn_cpu_ms)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,10 @@ def parse_echo_query(query: Query) -> Tuple[Optional[EchoParams], Optional[str]]
     cpu, err = _optional_int(q, "cpu_iters", _ECHO["cpu_iters"]["min"], MAX_CPU_ITERS)
     if err:
         return None, err
-    return EchoParams(text=text, delay_ms=delay, cpu_iters=cpu or 0), None
+    cpu_ms, err = _optional_int(q, "cpu_ms", _ECHO["cpu_ms"]["min"], MAX_CPU_MS)
+    if err:
+        return None, err
+    return EchoParams(text=text, delay_ms=delay, cpu_iters=cpu or 0, cpu_ms=cpu_ms or 0), None
 
 
 def parse_overhead_query(query: Query) -> Tuple[Optional[OverheadParams], Optional[str]]:

@@ -80,11 +80,26 @@ class RowContract:
     def test_bad_input_gets_400_with_reason(self):
         for target, word in (("/echo", b"text is required"), ("/echo?text=a&delay_ms=70000", b"delay_ms"),
                              ("/echo?text=" + "b" * 4097, b"4097 bytes"), ("/echo?text=a&cpu_iters=x", b"cpu_iters"),
+                             ("/echo?text=a&cpu_ms=1001", b"cpu_ms must be an integer from 0 to 1000, got 1001"),
                              ("/overhead?workers=0&tasks=1&sleep_ms=1", b"workers")):
             status, body, _ = self.row.get(target)
             self.assertEqual(status, 400, target)
             self.assertIn(word, body)
             self.assertEqual(body.count(b"\n"), 1)
+
+    def test_cpu_ms_costs_the_row_that_much_cpu(self):
+        # The row's own CPU counter, less the same requests without cpu_ms (fetch, answer, scrape).
+        # A pause, not a poll, before the second reading: python-processes counts a child's CPU
+        # once it has reaped it, and polls would add scrapes to one run only.
+        def cpu_of(ms, n=3):
+            before = self.row.metric("process_cpu_seconds_total")
+            for _ in range(n):
+                self.assertEqual(self.row.get(f"/echo?text=hello&delay_ms=0&cpu_ms={ms}")[:2], (200, b"echo: ahoy\n"))
+            time.sleep(0.5)
+            return self.row.metric("process_cpu_seconds_total") - before
+        extra = cpu_of(100) - cpu_of(0)
+        self.assertGreaterEqual(extra, 0.3 * 0.9)
+        self.assertLess(extra, 0.3 * 1.25)
 
     def test_unknown_path_404_and_healthz(self):
         self.assertEqual(self.row.get("/nope")[0], 404)
@@ -125,11 +140,16 @@ class RowContract:
             self.assertEqual(status, 200, body)
             self.assertEqual(headers["content-type"], "application/json")
             r = json.loads(body)
-            self.assertEqual(sorted(r), ["elapsed_s", "ideal_s", "mode", "overhead", "sleep_ms", "tasks", "workers"])
+            self.assertEqual(sorted(r), ["elapsed_s", "ideal_s", "mode", "overhead", "setup_s", "sleep_ms", "tasks", "workers"])
             self.assertEqual((r["workers"], r["tasks"], r["sleep_ms"], r["mode"], r["ideal_s"]), (10, 200, 5, mode, 0.1),
                              query)
             self.assertGreaterEqual(r["overhead"], 1.0, query)
             self.assertAlmostEqual(r["overhead"], r["elapsed_s"] / r["ideal_s"], places=3)
+            # The seed's clock: the pool's start is beside the window (setup_s), spawn has none.
+            if mode == "pool":
+                self.assertGreater(r["setup_s"], 0.0, query)
+            else:
+                self.assertEqual(r["setup_s"], 0.0, query)
 
     def test_overhead_bad_mode_gets_400_naming_the_modes(self):
         status, body, _ = self.row.get("/overhead?workers=2&tasks=2&sleep_ms=1&mode=bogus")

@@ -3,44 +3,38 @@ overhead-fidelity compares each row's /overhead with. It imports the very functi
 server calls and runs them in a bare process: no listening socket, no metrics, no guard, no
 other connections.
 
-Which unit a row's witness is, and where its code lives, is the row's manifest's business
-(services/<row>/service.json "overheadWitness": this script plus "--unit U" in its args); the
-script only maps a unit name to the code that runs it. It runs in the row's environment, as the
-bench and the tests start it: cwd the row folder, PYTHONPATH = the row folder + the manifest's
-local.pythonPath, e.g. for python-threads
+It names no row: each row's manifest (services/<row>/service.json "overheadWitness") runs this
+script with "--module M", the module of the row that holds its /overhead method (plus
+"--gevent-patch" or "--loop uvloop" where the row runs so). How the module is run follows from
+what it offers: make_workers(reactor) is a Twisted row (the runs share one reactor), an async
+run_overhead an asyncio row (the runs share one loop), a plain run_overhead is called as is.
+Run it as the bench does (cwd the row folder, PYTHONPATH = the row folder + the manifest's
+local.pythonPath), or let it read the manifest with --row:
 
-  cd services/python-threads && PYTHONPATH=.:../python-common /usr/bin/python3 \\
-      ../python-common/labtesting/standalone_overhead.py --unit threads \\
+  /usr/bin/python3 services/python-common/labtesting/standalone_overhead.py --row python-threads \\
       --mode pool|spawn --workers C --tasks N --sleep-ms S [--warmup]
 
-Units: threads, gevent-monkey, greenlets, asyncio [--loop asyncio|uvloop], twisted-callbacks,
-twisted-inline, processes. Prints the same JSON as GET /overhead plus "unit" (and "loop" for
-asyncio) and "where": "standalone"; exits 2 on bad arguments or a unit whose code is not on
-PYTHONPATH."""
+Prints the same JSON as GET /overhead plus "module" (and "loop" for asyncio) and "where":
+"standalone"; exits 2 on bad arguments or a module that is not on the path."""
 import argparse
+import asyncio
+import dataclasses
 import json
+import os
 import sys
 
 WARMUP_RUNS = 3
-
-# unit -> the row module that holds its /overhead method (found on PYTHONPATH, see above).
-UNIT_MODULES = {
-    "threads": "threadecho",
-    "gevent-monkey": "threadecho",  # python-threads' code, after monkey.patch_all()
-    "greenlets": "gevent_overhead",
-    "asyncio": "asyncio_overhead",
-    "twisted-callbacks": "callbacks_overhead",
-    "twisted-inline": "inline_overhead",
-    "processes": "forkecho",
-}
 LOOPS = ("asyncio", "uvloop")
+SERVICES = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description="a row's /overhead method outside any server")
-    p.add_argument("--unit", required=True, choices=sorted(UNIT_MODULES))
+    p.add_argument("--row", help="read --module and the rest from services/ROW/service.json's overheadWitness")
+    p.add_argument("--module", help="the row's module that holds its /overhead method")
+    p.add_argument("--gevent-patch", action="store_true", help="monkey.patch_all() before importing the module")
     p.add_argument("--loop", choices=LOOPS,
-                   help="asyncio only: the event loop the coroutines run on (default asyncio's own; "
+                   help="asyncio rows only: the event loop the coroutines run on (default asyncio's own; "
                         "uvloop = python-uvloop's loop_factory, uvloop.new_event_loop)")
     p.add_argument("--mode", default="pool")
     p.add_argument("--workers", required=True)
@@ -50,37 +44,52 @@ def parse_args(argv):
                    help="three unmeasured runs first, of min(N, max(10C, 50)) tasks each: a server that has "
                         "served requests is warm (allocator, caches, JIT in Node), a fresh process is not")
     args = p.parse_args(argv)
-    if args.loop and args.unit != "asyncio":
-        p.error("--loop is for --unit asyncio only, got --unit %s" % args.unit)
+    if args.row:
+        args = p.parse_args(row_arguments(p, args.row) + list(argv))
+    if not args.module:
+        p.error("--module or --row is required")
     return args
 
 
-def run_all(unit, loop, runs):
-    """Elapsed seconds of each params in `runs`, one after another in this process."""
-    if unit.startswith("twisted-"):
-        return run_twisted(unit, runs)  # a reactor runs once per process: all runs inside it
-    if unit == "asyncio":
-        return run_asyncio(loop, runs)
-    row = __import__(UNIT_MODULES[unit])
+def row_arguments(parser, row):
+    """The manifest's witness arguments after this script's path; puts the row's folders on sys.path."""
+    path = os.path.join(SERVICES, row, "service.json")
+    try:
+        with open(path) as f:
+            manifest = json.load(f)
+    except (OSError, ValueError) as e:
+        parser.error("--row %s: cannot read %s: %s" % (row, path, e))
+    witness = manifest.get("overheadWitness") or {}
+    if witness.get("interpreter") != "python":
+        parser.error("--row %s: its manifest declares no Python overheadWitness" % row)
+    folder = os.path.dirname(path)
+    sys.path[:0] = [folder] + [os.path.normpath(os.path.join(folder, p)) for p in manifest["local"].get("pythonPath", [])]
+    return [a for a in witness["args"][1:] if a != "--row"]
+
+
+def run_all(row, loop, runs):
+    """The Timing of each params in `runs`, one after another in this process."""
+    if hasattr(row, "make_workers"):
+        return run_twisted(row, runs)  # a reactor runs once per process: all runs inside it
+    if asyncio.iscoroutinefunction(row.run_overhead):
+        return run_asyncio(row, loop, runs)
     return [row.run_overhead(params) for params in runs]
 
 
-def run_asyncio(loop, runs):
+def run_asyncio(row, loop, runs):
     """All runs on one loop, as the server's requests share its one loop."""
-    import asyncio
-    import asyncio_overhead
     loop_factory = None
     if loop == "uvloop":
         import uvloop
         loop_factory = uvloop.new_event_loop
     with asyncio.Runner(loop_factory=loop_factory) as runner:
-        return [runner.run(asyncio_overhead.run_overhead(params)) for params in runs]
+        return [runner.run(row.run_overhead(params)) for params in runs]
 
 
-def run_twisted(unit, runs):
+def run_twisted(row, runs):
     from twisted.internet import reactor
+    from twisted.python.failure import Failure
     from labtwisted.overhead import run_overhead
-    row = __import__(UNIT_MODULES[unit])
     workers = row.make_workers(reactor)
     results = []
 
@@ -97,25 +106,28 @@ def run_twisted(unit, runs):
     reactor.callWhenRunning(next_run)
     reactor.run(installSignalHandlers=False)
     for r in results:
-        if not isinstance(r, float):
+        if isinstance(r, Failure):
             r.raiseException()
     return results
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    unit = args.unit
-    if unit == "gevent-monkey":
+    if args.gevent_patch:
         from gevent import monkey  # first, as gevent-monkey's service.py does
         monkey.patch_all()
     try:
-        __import__(UNIT_MODULES[unit])
+        row = __import__(args.module)
         from labcommon.overhead import overhead_result
         from labcommon.validation import parse_overhead_query
     except ImportError as e:
-        sys.stderr.write("standalone_overhead: --unit %s: %s; run it in the row's environment (cwd services/<row>, "
+        sys.stderr.write("standalone_overhead: --module %s: %s; run it in the row's environment (cwd services/<row>, "
                          "PYTHONPATH = the row folder + its manifest's local.pythonPath), as its overheadWitness "
-                         "says\n" % (unit, e))
+                         "says, or with --row <row>\n" % (args.module, e))
+        return 2
+    is_async = not hasattr(row, "make_workers") and asyncio.iscoroutinefunction(getattr(row, "run_overhead", None))
+    if args.loop and not is_async:
+        sys.stderr.write("standalone_overhead: --loop is for asyncio rows only, and %s is not one\n" % args.module)
         return 2
     params, reason = parse_overhead_query({"workers": [args.workers], "tasks": [args.tasks],
                                            "sleep_ms": [args.sleep_ms], "mode": [args.mode]})
@@ -124,11 +136,10 @@ def main(argv=None):
         return 2
     runs = [params]
     if args.warmup:
-        import dataclasses
         runs[:0] = [dataclasses.replace(params, tasks=min(params.tasks, max(10 * params.workers, 50)))] * WARMUP_RUNS
-    answer = overhead_result(params, run_all(unit, args.loop, runs)[-1])
-    answer.update(unit=unit, where="standalone")
-    if unit == "asyncio":
+    answer = overhead_result(params, run_all(row, args.loop, runs)[-1])
+    answer.update(module=args.module, where="standalone")
+    if is_async:
         answer.update(loop=args.loop or "asyncio")
     sys.stdout.write(json.dumps(answer) + "\n")
     return 0

@@ -3,8 +3,8 @@ import socket
 import urllib.error
 import unittest
 
-from labcommon.cpuwork import cpu_work
-from labcommon.overhead import ExperimentGuard, overhead_result
+from labcommon.cpuwork import burn_cpu_ms, cpu_work
+from labcommon.overhead import ExperimentGuard, Timing, overhead_result, seed_clock
 from labcommon.upstream import UpstreamFailure, classify_exception, translation_from, upstream_url
 from labcommon.validation import OverheadParams
 
@@ -25,6 +25,34 @@ class CpuWorkTest(unittest.TestCase):
     def test_same_vector_as_ts_common(self):  # services/ts-common/test/cpu-work.test.ts
         self.assertEqual(cpu_work("ahoy matey \u2620", 1000),
                          "916c4409abe35922bebd90a213f13abe863054a1ce4d3aa8f046abce34d9553c")
+
+
+class BurnCpuMsTest(unittest.TestCase):
+    def test_uses_the_asked_cpu_time_of_this_thread(self):
+        import time
+        t0 = time.thread_time()
+        used = burn_cpu_ms(30)
+        spent = time.thread_time() - t0
+        self.assertGreaterEqual(used, 0.030)
+        self.assertAlmostEqual(spent, used, delta=0.002)
+        self.assertLess(used, 0.033)  # stops within ~10% past the target
+
+    def test_another_busy_thread_does_not_count(self):
+        # Under the GIL the two threads share one interpreter: the wall time roughly doubles,
+        # the CPU time each one is charged stays what it asked for.
+        import threading
+        used = {}
+        threads = [threading.Thread(target=lambda k=k: used.__setitem__(k, burn_cpu_ms(40))) for k in "ab"]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for k in "ab":
+            self.assertGreaterEqual(used[k], 0.040)
+            self.assertLess(used[k], 0.046)
+
+    def test_zero_is_nothing(self):
+        self.assertLess(burn_cpu_ms(0), 0.001)
 
 
 class UpstreamTest(unittest.TestCase):
@@ -55,11 +83,20 @@ class UpstreamTest(unittest.TestCase):
 
 class OverheadTest(unittest.TestCase):
     def test_result(self):
-        r = overhead_result(OverheadParams(10, 200, 5), 0.125)
+        r = overhead_result(OverheadParams(10, 200, 5), Timing(0.125, 0.02))
         self.assertEqual(r, {"workers": 10, "tasks": 200, "sleep_ms": 5, "mode": "pool", "elapsed_s": 0.125,
-                             "ideal_s": 0.1, "overhead": 1.25})
-        self.assertEqual(overhead_result(OverheadParams(10, 200, 5, "spawn"), 0.125)["mode"], "spawn")
-        self.assertIsNone(overhead_result(OverheadParams(1, 1, 0), 0.001)["overhead"])
+                             "setup_s": 0.02, "ideal_s": 0.1, "overhead": 1.25})
+        self.assertEqual(overhead_result(OverheadParams(10, 200, 5, "spawn"), Timing(0.125))["mode"], "spawn")
+        self.assertEqual(overhead_result(OverheadParams(10, 200, 5, "spawn"), Timing(0.125))["setup_s"], 0.0)
+        self.assertIsNone(overhead_result(OverheadParams(1, 1, 0), Timing(0.001))["overhead"])
+
+    def test_seed_clock_keeps_the_pool_start_out_of_the_window(self):
+        import time
+        timing, pool = seed_clock(lambda: time.sleep(0.05) or "pool", lambda p: time.sleep(0.02))
+        self.assertEqual(pool, "pool")
+        self.assertGreaterEqual(timing.setup_s, 0.05)
+        self.assertGreaterEqual(timing.elapsed_s, 0.02)
+        self.assertLess(timing.elapsed_s, 0.05)
 
     def test_guard_allows_one_at_a_time(self):
         g = ExperimentGuard()

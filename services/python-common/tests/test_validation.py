@@ -11,6 +11,15 @@ class EchoQueryTest(unittest.TestCase):
         self.assertEqual(parse_echo_query("text=a&delay_ms=60000&cpu_iters=10000000"),
                          (EchoParams("a", 60000, 10_000_000), None))
 
+    def test_cpu_ms_from_the_contracts_range(self):
+        self.assertEqual(parse_echo_query("text=a&cpu_ms=1000")[0], EchoParams("a", None, 0, 1000))
+        self.assertEqual(parse_echo_query("text=a")[0].cpu_ms, 0)
+        for raw, shown in (("1001", "1001"), ("-1", "-1"), ("2.5", "'2.5'"), ("1e3", "'1e3'")):
+            params, reason = parse_echo_query("text=a&cpu_ms=" + raw)
+            self.assertIsNone(params, raw)
+            self.assertEqual(reason, f"cpu_ms must be an integer from 0 to 1000, got {shown}")
+        self.assertEqual(parse_echo_query("text=a&cpu_ms=1&cpu_ms=2")[1], "cpu_ms is given 2 times, give it once")
+
     def test_dict_and_bytes_forms(self):
         self.assertEqual(parse_echo_query({"text": ["x"], "delay_ms": ["0"]})[0], EchoParams("x", 0, 0))
         self.assertEqual(parse_echo_query(b"text=%C3%A9")[0].text, "\u00e9")

@@ -14,7 +14,7 @@ export interface Contract {
   limits: {
     text_max_bytes: number;
     line_max_bytes: number;
-    echo: { delay_ms: Range; cpu_iters: Range };
+    echo: { delay_ms: Range; cpu_iters: Range; cpu_ms: Range };
     overhead: { workers: Range; tasks: Range; sleep_ms: Range; modes: string[]; default_mode: string };
   };
   outcomes: OutcomeSpec[];

@@ -3,6 +3,15 @@ import type { OverheadMode, OverheadParams } from './validation.js';
 // The pool-overhead experiment's answer (contract/README.md, /overhead): ideal_s is the time a perfect pool would
 // take, S*N/C ms; overhead = elapsed_s / ideal_s (1.0 = no overhead). With sleep_ms = 0 the
 // ideal is 0 and the ratio has no meaning, so overhead is null.
+// The clock is the seed's (concurrency_test.py): the pool's C workers are started first, then
+// the clock runs while N tasks are put and joined. Starting the pool is reported beside it as
+// setup_s (0 in spawn mode, where starting each unit is what is timed).
+
+/** The two figures a row's run measures: the seed's window, and the pool's start before it. */
+export interface OverheadTiming {
+  elapsedS: number;
+  setupS: number;
+}
 
 export interface OverheadResult {
   workers: number;
@@ -12,18 +21,22 @@ export interface OverheadResult {
    *  (those rows spawned a unit per task: read them as 'spawn'). */
   mode?: OverheadMode;
   elapsed_s: number;
+  /** Seconds to start the pool before the clock (0 in spawn mode); absent in results written before it existed. */
+  setup_s?: number;
   ideal_s: number;
   overhead: number | null;
 }
 
-export function overheadResult(p: OverheadParams, elapsedSeconds: number): OverheadResult {
+export function overheadResult(p: OverheadParams, timing: OverheadTiming): OverheadResult {
   const idealSeconds = (p.sleepMs * p.tasks) / p.workers / 1000;
+  const elapsedSeconds = timing.elapsedS;
   return {
     workers: p.workers,
     tasks: p.tasks,
     sleep_ms: p.sleepMs,
     mode: p.mode,
     elapsed_s: elapsedSeconds,
+    setup_s: timing.setupS,
     ideal_s: idealSeconds,
     overhead: idealSeconds > 0 ? elapsedSeconds / idealSeconds : null,
   };

@@ -1,5 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { parseStat, parseTaskStatus, treeOf, type StatLine } from './proc-parse.js';
+import { runAsync, runSync, type ProcPass } from './proc-pass.js';
+
+export * from './proc-parse.js';
 
 // Resource use of a whole service read from Linux /proc: the root process and every
 // descendant (python-processes forks a child per connection; its cost must count), and for
@@ -18,75 +21,8 @@ export interface ProcessTreeStats {
 // USER_HZ is 100 on every Linux ABI Node supports; /proc reports utime/stime in it.
 const CLOCK_TICKS_PER_SECOND = 100;
 
-export interface StatLine {
-  ppid: number;
-  /** utime + stime of the process (all its threads). */
-  cpuTicks: number;
-  /** cutime + cstime: children it already reaped, which are no longer in the tree. */
-  reapedChildrenCpuTicks: number;
-  threads: number;
-}
-
-/** Parses /proc/<pid>/stat; the command name may hold spaces and ')' so split after the last ')'. */
-export function parseStat(text: string): StatLine | undefined {
-  const end = text.lastIndexOf(')');
-  if (end < 0) return undefined;
-  // Fields after the name, 0-based: field n of proc(5) is f[n - 3]; 1 ppid, 11..14 utime
-  // stime cutime cstime, 17 num_threads.
-  const f = text.slice(end + 2).split(' ');
-  const [ppid, utime, stime, cutime, cstime, threads] = [1, 11, 12, 13, 14, 17].map((i) => Number(f[i]));
-  if (![ppid, utime, stime, cutime, cstime, threads].every(Number.isFinite)) return undefined;
-  return { ppid: ppid!, cpuTicks: utime! + stime!, reapedChildrenCpuTicks: cutime! + cstime!, threads: threads! };
-}
-
-export interface TaskStatus {
-  voluntary: number;
-  involuntary: number;
-  /** VmRSS in kB; absent for kernel threads and zombie leaders. Every task of a process shows the same. */
-  rssKb?: number;
-}
-
-/** The fields read from /proc/<pid>/task/<tid>/status. */
-export function parseTaskStatus(text: string): TaskStatus {
-  const field = (name: string): number | undefined => {
-    const m = new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text);
-    return m ? Number(m[1]) : undefined;
-  };
-  return {
-    voluntary: field('voluntary_ctxt_switches') ?? 0,
-    involuntary: field('nonvoluntary_ctxt_switches') ?? 0,
-    rssKb: field('VmRSS'),
-  };
-}
-
-/** The root and all its descendants in `parents` (pid -> ppid), root first; [] if root is absent. */
-export function treeOf(parents: ReadonlyMap<number, number>, rootPid: number): number[] {
-  if (!parents.has(rootPid)) return [];
-  const children = new Map<number, number[]>();
-  for (const [pid, ppid] of parents) {
-    const list = children.get(ppid);
-    if (list) list.push(pid);
-    else children.set(ppid, [pid]);
-  }
-  const tree: number[] = [];
-  const queue = [rootPid];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return tree;
-}
-
-// One sampling pass is written once, as a generator that asks for batches of /proc reads,
-// and driven either synchronously (a scrape that may block briefly) or asynchronously (the
-// lab, which must not block its event loop while load runs in the same process). Batches
-// keep the async reads parallel.
-
-type ProcBatch = { op: 'read'; paths: string[] } | { op: 'list'; paths: string[] };
-/** One answer per path; undefined where the file or directory vanished (the process exited). */
-type BatchAnswer = (string | string[] | undefined)[];
-type ProcPass<T> = Generator<ProcBatch, T, BatchAnswer>;
+// One sampling pass (below) is written once, as a generator asking for batches of /proc
+// reads, driven synchronously or asynchronously by proc-pass.ts.
 
 interface TreeStatsPass {
   pids: number[];
@@ -203,46 +139,6 @@ function* sampleTree(rootPid: number, readTasks: (threads: number) => boolean): 
     sample.tasks.set(tids[i]!, { pid: owners[i]!, voluntary: status.voluntary, involuntary: status.involuntary });
   });
   return sample;
-}
-
-function readBatchSync(batch: ProcBatch): BatchAnswer {
-  return batch.paths.map((path) => {
-    try {
-      return batch.op === 'read' ? readFileSync(path, 'utf8') : readdirSync(path);
-    } catch {
-      return undefined;
-    }
-  });
-}
-
-/** Synchronous /proc reads per slice of the event loop: each is a few microseconds of kernel work. */
-const SYNC_READS_PER_SLICE = 32;
-
-/**
- * /proc files are generated in memory and never wait for a disk, so the async pass reads them
- * synchronously in slices of SYNC_READS_PER_SLICE, yielding to the event loop between slices
- * (well under a millisecond each): one promise and thread-pool round trip per file made a pass
- * over 1,000 threads' status files cost ~225 ms of the lab's CPU instead of ~20.
- */
-async function readBatchAsync(batch: ProcBatch): Promise<BatchAnswer> {
-  const out: BatchAnswer = [];
-  for (let i = 0; i < batch.paths.length; i += SYNC_READS_PER_SLICE) {
-    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    out.push(...readBatchSync({ ...batch, paths: batch.paths.slice(i, i + SYNC_READS_PER_SLICE) }));
-  }
-  return out;
-}
-
-function runSync<T>(pass: ProcPass<T>): T {
-  let step = pass.next();
-  while (!step.done) step = pass.next(readBatchSync(step.value));
-  return step.value;
-}
-
-async function runAsync<T>(pass: ProcPass<T>): Promise<T> {
-  let step = pass.next();
-  while (!step.done) step = pass.next(await readBatchAsync(step.value));
-  return step.value;
 }
 
 /** Every thread's status file is read in every pass up to this many threads in the service... */

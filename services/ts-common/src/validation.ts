@@ -6,6 +6,7 @@ import { LIMITS } from './contract.js';
 export const MAX_TEXT_BYTES = LIMITS.text_max_bytes;
 export const MAX_DELAY_MS = LIMITS.echo.delay_ms.max;
 export const MAX_CPU_ITERS = LIMITS.echo.cpu_iters.max;
+export const MAX_CPU_MS = LIMITS.echo.cpu_ms.max;
 export const MAX_WORKERS = LIMITS.overhead.workers.max;
 export const MAX_TASKS = LIMITS.overhead.tasks.max;
 export const MAX_SLEEP_MS = LIMITS.overhead.sleep_ms.max;
@@ -19,6 +20,8 @@ export interface EchoParams {
   /** Undefined: the upstream's own default delay. */
   delayMs?: number;
   cpuIters: number;
+  /** CPU milliseconds of busy work after the fetch (cpu-work.ts burnCpuMs); 0 when absent. */
+  cpuMs: number;
 }
 
 /** /overhead's methods (contract/README.md, "HTTP contract"): 'pool' (the default) is the original
@@ -48,7 +51,9 @@ export function parseEchoParams(query: Query): Parsed<EchoParams> {
   if (!delay.ok) return delay;
   const cpu = optionalInt(query, 'cpu_iters', LIMITS.echo.cpu_iters.min, MAX_CPU_ITERS);
   if (!cpu.ok) return cpu;
-  return { ok: true, value: { text: text.value, delayMs: delay.value, cpuIters: cpu.value ?? 0 } };
+  const cpuMs = optionalInt(query, 'cpu_ms', LIMITS.echo.cpu_ms.min, MAX_CPU_MS);
+  if (!cpuMs.ok) return cpuMs;
+  return { ok: true, value: { text: text.value, delayMs: delay.value, cpuIters: cpu.value ?? 0, cpuMs: cpuMs.value ?? 0 } };
 }
 
 export function parseOverheadParams(query: Query): Parsed<OverheadParams> {

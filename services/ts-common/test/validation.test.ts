@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { parseEchoParams, parseOverheadParams } from '../src/validation.js';
 
 test('echo params: valid values and defaults', () => {
-  assert.deepEqual(parseEchoParams({ text: 'hello' }), { ok: true, value: { text: 'hello', delayMs: undefined, cpuIters: 0 } });
-  assert.deepEqual(parseEchoParams({ text: 'hi', delay_ms: '0', cpu_iters: '10000000' }), {
+  assert.deepEqual(parseEchoParams({ text: 'hello' }), { ok: true, value: { text: 'hello', delayMs: undefined, cpuIters: 0, cpuMs: 0 } });
+  assert.deepEqual(parseEchoParams({ text: 'hi', delay_ms: '0', cpu_iters: '10000000', cpu_ms: '1000' }), {
     ok: true,
-    value: { text: 'hi', delayMs: 0, cpuIters: 10_000_000 },
+    value: { text: 'hi', delayMs: 0, cpuIters: 10_000_000, cpuMs: 1000 },
   });
   assert.equal(parseEchoParams({ text: 'x'.repeat(4096), delay_ms: '60000' }).ok, true);
 });
@@ -24,6 +24,9 @@ test('echo params: each bad input has a one-line reason naming the field', () =>
     [{ text: 'a', delay_ms: '1.5' }, /delay_ms/],
     [{ text: 'a', delay_ms: '' }, /delay_ms/],
     [{ text: 'a', cpu_iters: '10000001' }, /cpu_iters/],
+    [{ text: 'a', cpu_ms: '1001' }, /^cpu_ms must be an integer from 0 to 1000, got 1001$/],
+    [{ text: 'a', cpu_ms: '-1' }, /^cpu_ms must be an integer from 0 to 1000, got -1$/],
+    [{ text: 'a', cpu_ms: '2.5' }, /^cpu_ms must be an integer from 0 to 1000, got '2.5'$/],
     [{ text: ['a', 'b'] }, /text is given 2 times/],
   ];
   for (const [query, reason] of cases) {

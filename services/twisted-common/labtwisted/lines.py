@@ -2,8 +2,10 @@
 
 LineReceiver hands over every complete line at once, even while the previous one still
 waits on the upstream; lines are queued per connection and the next one starts only when
-the previous answer is written. The row supplies answer_text(text) -> Deferred firing with
-(answer bytes, outcome), in its own style."""
+the previous one is answered. The row supplies the job in its own style, as the seed's
+dataReceived did: echo(text) fetches and writes its answer with self.write_answer(answer,
+outcome), and returns a Deferred that fires when it is done. Plumbing here: the 64 KiB limit,
+text validation, the order, backpressure, the gauges and the outcome."""
 import collections
 import time
 
@@ -51,9 +53,20 @@ class OrderedLineProtocol(LineReceiver):
             self.transport.pauseProducing()
         self._pump()
 
-    def answer_text(self, text):
-        """Deferred firing with (answer bytes, outcome); the row overrides this."""
+    def echo(self, text):
+        """The row's job for one valid line: fetch, then self.write_answer(...); returns a
+        Deferred (or None when it answered at once)."""
         raise NotImplementedError
+
+    def write_answer(self, answer, outcome="ok"):
+        """Writes the current line's answer (once) and counts it."""
+        if self._written:
+            return
+        self._written = True
+        self.metrics.inflight_add("line", -1)
+        if self.connected:
+            self.transport.write(answer)
+            self.metrics.request_done("line", outcome, time.monotonic() - self._started)
 
     def _pump(self):
         # A loop rather than recursion: answers that fire at once (bad lines) would otherwise
@@ -72,27 +85,26 @@ class OrderedLineProtocol(LineReceiver):
             self._pumping = False
 
     def _start(self, raw):
-        started = time.monotonic()
+        self._started = time.monotonic()
+        self._written = False
         self.metrics.inflight_add("line", 1)
         text = decode_line(raw)
         reason = check_text(text)
         if reason:
-            d = defer.succeed((error_answer(reason), "bad_request"))
+            self.write_answer(error_answer(reason), "bad_request")
+            d = defer.succeed(None)
         else:
-            d = defer.maybeDeferred(self.answer_text, text)
+            d = defer.maybeDeferred(self.echo, text)
         self._current = d
         d.addErrback(self._row_bug)
-        d.addCallback(self._answered, started)
+        d.addCallback(self._done)
 
     def _row_bug(self, failure):
         log.failure("line handler failed", failure)
-        return error_answer("internal error"), "upstream_error"
 
-    def _answered(self, answer_and_outcome, started):
-        answer, outcome = answer_and_outcome
+    def _done(self, _):
         self._current = None
-        self.metrics.inflight_add("line", -1)
+        # A row that ended without answering (a bug, logged by _row_bug) still answers once.
+        self.write_answer(error_answer("internal error"), "upstream_error")
         if self.connected:
-            self.transport.write(answer)
-            self.metrics.request_done("line", outcome, time.monotonic() - started)
             self._pump()

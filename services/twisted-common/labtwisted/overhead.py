@@ -14,7 +14,7 @@ from twisted.internet import defer
 from twisted.python.failure import Failure
 from twisted.web import server
 
-from labcommon.overhead import BUSY_REASON, ExperimentGuard, overhead_result
+from labcommon.overhead import BUSY_REASON, ExperimentGuard, Timing, overhead_result
 from labcommon.validation import parse_overhead_query
 from labcommon.httpwire import JSON, text_body
 
@@ -64,16 +64,19 @@ class TaskQueue(object):
 
 
 def run_overhead(workers, params, track=lambda d: d):
-    """Deferred -> elapsed seconds of N tasks of S ms on C workers, by params.mode.
-    track(d) -> d: the server's units gauge, given each worker's Deferred (C, not N, updates)."""
+    """Deferred -> the Timing of N tasks of S ms on C workers, by params.mode.
+    track(d) -> d: the server's units gauge, given each worker's Deferred (C, not N, updates).
+    Pool mode starts the C workers first (each runs up to its queue.get() at once), timed as
+    setup; the clock starts after, as concurrency_test.py's does."""
     sleep_s = params.sleep_ms / 1000.0
-    started = time.monotonic()
+    t0 = time.monotonic()
     if params.mode == "spawn":
         tasks = iter(range(params.tasks))
         d = defer.gatherResults([track(workers.spawn(tasks, sleep_s)) for _ in range(params.workers)], consumeErrors=True)
-        return d.addCallback(lambda _: time.monotonic() - started)
+        return d.addCallback(lambda _: Timing(time.monotonic() - t0))
     queue = TaskQueue(params.workers)
     running = [track(workers.pool(queue, sleep_s)) for _ in range(params.workers)]
+    started = time.monotonic()
     all_stopped = defer.gatherResults(running, consumeErrors=True)
     finished = defer.Deferred()
 
@@ -88,7 +91,7 @@ def run_overhead(workers, params, track=lambda d: d):
         queue.join().addCallback(joined)
 
     def joined(_):
-        elapsed = time.monotonic() - started
+        elapsed = Timing(time.monotonic() - started, started - t0)
         for _ in running:
             queue.put(None)  # every worker waits in get(): each None goes straight to one
         all_stopped.addCallback(lambda _: finished.callback(elapsed) if not finished.called else None)

@@ -1,10 +1,11 @@
 import type { Scenario } from '../../model/scenario.js';
 
-/** The path of the HTTP job: /echo?text=..&delay_ms=..&cpu_iters=.. (only the keys the scenario sets). */
+/** The path of the HTTP job: /echo?text=..&delay_ms=..&cpu_iters=..&cpu_ms=.. (only the keys the scenario sets). */
 export function echoPath(request: Scenario['request']): string {
   const q = new URLSearchParams({ text: request.text });
   if (request.delay_ms !== undefined) q.set('delay_ms', String(request.delay_ms));
   if (request.cpu_iters !== undefined && request.cpu_iters > 0) q.set('cpu_iters', String(request.cpu_iters));
+  if (request.cpu_ms !== undefined && request.cpu_ms > 0) q.set('cpu_ms', String(request.cpu_ms));
   return `/echo?${q.toString()}`;
 }
 

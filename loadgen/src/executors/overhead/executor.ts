@@ -126,7 +126,11 @@ async function askOnce(ctx: StepContext, mode: OverheadMode, tasks: number, slee
     status: 200,
     wallMs,
     warnings,
-    measurement: { workers: o.workers, tasks: o.tasks, sleep_ms: o.sleep_ms, elapsed_s: o.elapsed_s, ideal_s: o.ideal_s, overhead: o.overhead, mode },
+    measurement: {
+      workers: o.workers, tasks: o.tasks, sleep_ms: o.sleep_ms, elapsed_s: o.elapsed_s,
+      ...(typeof o.setup_s === 'number' ? { setup_s: o.setup_s } : {}),
+      ideal_s: o.ideal_s, overhead: o.overhead, mode,
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { httpGet, show } from '../http-client.js';
 
 // Each bad request must get a 400 with a one-line reason (contract/README.md: never a crash or a
 // hang). Each case is one step past a limit of contract/contract.json.
-const { delay_ms, cpu_iters } = LIMITS.echo;
+const { delay_ms, cpu_iters, cpu_ms } = LIMITS.echo;
 export const BAD_INPUT_CASES: { check: string; params: Record<string, string> }[] = [
   { check: 'bad-input.missing-text', params: {} },
   { check: 'bad-input.text-too-long', params: { text: 'a'.repeat(LIMITS.text_max_bytes + 1) } },
@@ -12,6 +12,7 @@ export const BAD_INPUT_CASES: { check: string; params: Record<string, string> }[
   { check: 'bad-input.delay-too-big', params: { text: 'hi', delay_ms: String(delay_ms.max + 1) } },
   { check: 'bad-input.delay-not-number', params: { text: 'hi', delay_ms: 'abc' } },
   { check: 'bad-input.cpu-iters-too-big', params: { text: 'hi', cpu_iters: String(cpu_iters.max + 1) } },
+  { check: 'bad-input.cpu-ms-too-big', params: { text: 'hi', cpu_ms: String(cpu_ms.max + 1) } },
 ];
 
 export const badInputChecks: CheckGroup = async ({ target, record }) => {

@@ -1,10 +1,12 @@
-import net from 'node:net';
-import { CONTRACT, MAX_LINE_BYTES, parseEchoParams, type LabMetrics, type Outcome } from '@concurrency-lab/ts-common';
-import type { EchoJob } from './echo-job.js';
+import type net from 'node:net';
+import { CONTRACT, MAX_LINE_BYTES, parseEchoParams, type EchoParams, type LabMetrics, type Outcome } from '@concurrency-lab/ts-common';
 
-// The original protocol (nodeserver.js): raw TCP, newline-terminated lines, each connection
-// answered strictly in order, one line at a time: read, fetch, write. Lines that arrive while
-// one is being fetched wait in that connection's queue.
+// The plumbing of the line protocol, under the row's own handler (main.ts createLineServer:
+// fetch, then reply): raw TCP cut into newline-terminated lines, each connection answered
+// strictly in order, one line at a time (nodeserver.js wrote whatever each 'data' chunk
+// fetched, in any order). Lines that arrive while one is being fetched wait in that
+// connection's queue. Here too: the 64 KiB limit, text validation, the gauges, the outcome of
+// each line, and the drain.
 
 // MAX_LINE_BYTES and the answer to a longer line come from contract/contract.json (ts-common).
 // A client pipelining faster than the upstream answers must not grow our memory unbounded:
@@ -21,24 +23,37 @@ export interface LineServer {
 
 type Item = Buffer | 'too-long';
 
-export function buildLineServer(job: EchoJob, metrics: LabMetrics): LineServer {
-  const connections = new Set<LineConnection>();
-  let draining = false;
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    const conn = new LineConnection(socket, job, metrics);
-    connections.add(conn);
-    socket.once('close', () => connections.delete(conn));
-    if (draining) conn.finish();
-  });
-  return {
-    server,
-    async drain() {
-      draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const conn of connections) conn.finish();
-      await closed;
-    },
-  };
+/** Answers the current line once: counted, then written. */
+export type Reply = (answer: string, outcome: Outcome) => void;
+/** The row's job for one valid line: fetch, then reply(...). */
+export type LineHandler = (params: EchoParams, reply: Reply) => Promise<void>;
+
+/** Every open line connection of one server, for the drain. */
+export class LineConnections {
+  private readonly connections = new Set<LineConnection>();
+  private draining = false;
+
+  constructor(private readonly metrics: LabMetrics) {}
+
+  /** Serves one accepted socket: each line, in order, through onLine. */
+  serve(socket: net.Socket, onLine: LineHandler): void {
+    const conn = new LineConnection(socket, onLine, this.metrics);
+    this.connections.add(conn);
+    socket.once('close', () => this.connections.delete(conn));
+    if (this.draining) conn.finish();
+  }
+
+  serving(server: net.Server): LineServer {
+    return {
+      server,
+      drain: async () => {
+        this.draining = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const conn of this.connections) conn.finish();
+        await closed;
+      },
+    };
+  }
 }
 
 class LineConnection {
@@ -54,7 +69,7 @@ class LineConnection {
 
   constructor(
     private readonly socket: net.Socket,
-    private readonly job: EchoJob,
+    private readonly onLine: LineHandler,
     private readonly metrics: LabMetrics,
   ) {
     this.open = metrics.openConnections.labels('line');
@@ -141,8 +156,7 @@ class LineConnection {
           this.queue.length = 0;
           return;
         }
-        const answer = await this.answer(item);
-        if (!this.closed && this.socket.writable) this.socket.write(answer);
+        await this.answer(item);
       }
     } finally {
       this.processing = false;
@@ -150,28 +164,30 @@ class LineConnection {
     }
   }
 
-  /** One whole answer line, so that it leaves in a single write. */
-  private async answer(raw: Buffer): Promise<string> {
+  /** One line: validated here, then the row's handler, whose reply leaves in a single write. */
+  private async answer(raw: Buffer): Promise<void> {
     const t0 = performance.now();
     this.inflight.inc();
-    let outcome: Outcome = 'bad_request';
+    let replied = false;
+    const reply: Reply = (answer, outcome) => {
+      if (replied) return;
+      replied = true;
+      this.inflight.dec();
+      this.metrics.recordRequest('line', outcome, (performance.now() - t0) / 1000);
+      if (!this.closed && this.socket.writable) this.socket.write(answer);
+    };
     try {
       // Invalid UTF-8 becomes U+FFFD: answered, never fatal.
       let text = raw.toString('utf8');
       if (text.endsWith('\r')) text = text.slice(0, -1);
-      if (text === '') return 'error: empty line\n';
+      if (text === '') return reply('error: empty line\n', 'bad_request');
       const parsed = parseEchoParams({ text });
-      if (!parsed.ok) return `error: ${parsed.reason}\n`;
-      const result = await this.job(parsed.value);
-      if (!result.ok) {
-        outcome = result.kind;
-        return `error: ${result.reason}\n`;
-      }
-      outcome = 'ok';
-      return `echo: ${result.body}\n`;
+      if (!parsed.ok) return reply(`error: ${parsed.reason}\n`, 'bad_request');
+      await this.onLine(parsed.value, reply);
+    } catch (err) {
+      process.stderr.write(`line handler failed: ${(err as Error).stack ?? String(err)}\n`);
     } finally {
-      this.inflight.dec();
-      this.metrics.recordRequest('line', outcome, (performance.now() - t0) / 1000);
+      reply('error: internal error\n', 'upstream_error'); // only if the handler did not
     }
   }
 }
