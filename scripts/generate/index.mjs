@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeFiles } from './compose.mjs';
 import { goDockerfiles } from './dockerfile-go.mjs';
+import { javaDockerfiles } from './dockerfile-java.mjs';
 import { nodeDockerfiles } from './dockerfile-node.mjs';
 import { pythonDockerfiles } from './dockerfile-python.mjs';
 import { grafanaDashboards } from './grafana.mjs';
@@ -17,7 +18,7 @@ import { rowColours } from './row-colours.mjs';
 import { stackFiles } from './stack.mjs';
 import { rootTsconfig } from './tsconfig.mjs';
 
-const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
+const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, javaDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
 
 /** Where two texts first differ, as a short hint: line number, the committed and the generated line. */
 function diffHint(current, wanted) {
