@@ -9,7 +9,7 @@ import java.util.Map;
  * (Overhead, Units, Validation) run outside any server, the independent cross-check that
  * `npm run bench -- overhead-fidelity` puts beside the row's GET /overhead.
  *   java ... lab.Witness virtual|platform --mode pool|spawn --workers C --tasks N --sleep-ms S [--warmup]
- * Prints the /overhead JSON on one line; exits 2 on bad arguments.
+ * Prints the /overhead JSON plus "unit" and "where": "standalone" on one line; exits 2 on bad arguments.
  */
 public final class Witness {
   private Witness() {}
@@ -43,8 +43,13 @@ public final class Witness {
       usage(bad.getMessage());
     }
     Units units = new Units(kind);
-    // --warmup: one untimed run first, so that class loading and the JIT are not in the figure.
-    if (warmup) Overhead.run(units, p);
-    System.out.println(Overhead.run(units, p).json());
+    // --warmup: three unmeasured runs first of min(N, max(10C, 50)) tasks, as the other rows'
+    // witnesses do (here also class loading and the JIT stay out of the figure).
+    if (warmup) {
+      Validation.OverheadParams w = new Validation.OverheadParams(p.workers(), Math.min(p.tasks(), Math.max(10 * p.workers(), 50)), p.sleepMs(), p.mode());
+      for (int i = 0; i < 3; i++) Overhead.run(units, w);
+    }
+    String json = Overhead.run(units, p).json();
+    System.out.println(json.substring(0, json.length() - 1) + ",\"unit\":" + Json.quote(kind.unitLabel) + ",\"where\":\"standalone\"}");
   }
 }
