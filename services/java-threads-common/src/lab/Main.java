@@ -3,6 +3,7 @@ package lab;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
 /**
@@ -84,32 +85,31 @@ public final class Main {
     Thread.ofPlatform().name("accept-http").start(() -> http.serve(h));
     Thread.ofPlatform().name("accept-line").start(() -> line.serve(l));
 
-    Runnable drain = () -> {
-      try {
-        h.close();
-        l.close();
-        Thread other = Thread.ofPlatform().start(() -> {
-          try {
-            line.connections.drain(DRAIN_MS);
-          } catch (InterruptedException ignored) {
-            // exiting anyway
-          }
-        });
-        http.connections.drain(DRAIN_MS);
-        other.join();
-      } catch (Exception ignored) {
-        // exiting anyway
-      }
-      System.exit(0);
-    };
+    // The main thread waits for SIGTERM/SIGINT and drains: the JVM ends when its last
+    // non-daemon thread does, and every connection's thread is a daemon, so the drain must run
+    // on this one (not on the signal's own thread, after the accept loops have ended).
+    CountDownLatch stop = new CountDownLatch(1);
     for (String sig : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(sig), s -> {
         System.err.println(impl + ": SIG" + s.getName() + ": draining");
-        drain.run();
+        stop.countDown();
       });
     }
     // One parseable line: tests start the row with PORT=0 and read the ports from it.
     System.err.println(impl + ": listening http=" + h.getLocalPort() + " line=" + l.getLocalPort() + " bind=" + cfg.bind()
         + " upstream=" + cfg.upstreamUrl());
+    stop.await();
+    h.close();
+    l.close();
+    Thread lines = Thread.ofPlatform().start(() -> {
+      try {
+        line.connections.drain(DRAIN_MS);
+      } catch (InterruptedException ignored) {
+        // exiting anyway
+      }
+    });
+    http.connections.drain(DRAIN_MS);
+    lines.join();
+    System.exit(0);
   }
 }
