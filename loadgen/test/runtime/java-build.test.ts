@@ -107,3 +107,12 @@ test('with a JDK 21: compiles a code base, reuses the classes while no source is
     rmSync(codeBase, { recursive: true, force: true });
   }
 });
+
+test('with a JDK 21: the Java rows\' code base compiles with the recipe\'s command', async (t) => {
+  const java = await checkJava();
+  if (!java.ok) return t.skip(`no JDK 21 on this host (${java.reason}); set LAB_JAVA to run it`);
+  const row = { name: 'java-virtual-threads', dir: path.join(REPO_ROOT, 'services', 'java-virtual-threads'), image: { recipe: 'java', package: '../java-threads-common' },
+    local: { interpreter: 'java', args: ['-cp', '../java-threads-common/bin/classes', 'lab.Main', 'virtual'] } } as ServiceManifest;
+  const built = await ensureJavaClasses(row);
+  assert.ok(built.ok, JSON.stringify(built));
+});
