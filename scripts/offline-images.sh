@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Builds the lab's base images on an air-gapped host that only has a Debian mirror:
 #   debian:bookworm-slim            debootstrap --variant=minbase, then `docker import`
+#   debian:trixie-slim              the same for Debian 13 (the Java rows' JDK 21 is not in 12),
+#                                   from the same mirror as bookworm
 #   concurrency-lab/node:offline    that Debian + the host's own node/npm, user node (uid 1000)
 #   concurrency-lab/prometheus:offline  that Debian + Debian's `prometheus` package,
 #                                   entrypoint compatible with prom/prometheus
 # and writes the variables that point docker-compose at them (NODE_IMAGE, DEBIAN_IMAGE,
-# PROMETHEUS_IMAGE) to an env file. Grafana has no Debian package, so it is not built here:
+# DEBIAN13_IMAGE, PROMETHEUS_IMAGE) to an env file. Grafana has no Debian package, so it is not built here:
 # run the stack with docker-compose.no-grafana.yml on such a host.
 #
 # Idempotent: an image that already exists is kept unless --force.
 #
 # Usage: scripts/offline-images.sh [--force] [--env-file FILE] [--mirror URL] [--print]
 #   --env-file FILE  where to write the variables (default: .lab/offline-images.env)
-#   --mirror URL     Debian mirror for debootstrap (default: the host's apt sources)
+#   --mirror URL     Debian mirror for debootstrap (default: the host's apt sources, for
+#                    bookworm; trixie comes from the same mirror)
 #   --print          also print `export NAME=value` lines on stdout
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEBIAN_IMAGE="${DEBIAN_IMAGE:-debian:bookworm-slim}"
+DEBIAN13_IMAGE="${DEBIAN13_IMAGE:-debian:trixie-slim}"
 NODE_OFFLINE_IMAGE="${NODE_OFFLINE_IMAGE:-concurrency-lab/node:offline}"
 PROMETHEUS_OFFLINE_IMAGE="${PROMETHEUS_OFFLINE_IMAGE:-concurrency-lab/prometheus:offline}"
 SUITE=bookworm
@@ -35,7 +39,7 @@ while [ $# -gt 0 ]; do
     --print) PRINT=1 ;;
     --env-file) [ $# -ge 2 ] || die "--env-file needs a path"; ENV_FILE="$2"; shift ;;
     --mirror) [ $# -ge 2 ] || die "--mirror needs a URL"; MIRROR="$2"; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
@@ -86,24 +90,28 @@ host_mirror() {
   done | head -n1 | grep .
 }
 
+# A minimal Debian of one suite as an image: build_debian IMAGE SUITE. Bookworm's mirror is the
+# host's (or --mirror); every later suite comes from the same mirror.
 build_debian() {
-  wanted "$DEBIAN_IMAGE" || return 0
+  local image="$1" suite="$2"
+  wanted "$image" || return 0
   command -v debootstrap >/dev/null || die "debootstrap not found (apt-get install debootstrap)"
   [ -n "$MIRROR" ] || MIRROR="$(host_mirror)" || die "no Debian $SUITE mirror found in /etc/apt/sources.list*; pass --mirror URL"
+  [ -e "/usr/share/debootstrap/scripts/$suite" ] || die "this debootstrap does not know Debian $suite (apt-get install debootstrap from a newer release, or pass DEBIAN13_IMAGE)"
   local root
   root="$(scratch debootstrap)"
-  log "debootstrap --variant=minbase $SUITE from $MIRROR"
+  log "debootstrap --variant=minbase $suite from $MIRROR"
   local dlog; dlog="$(scratch debootstrap-log)/log"
-  debootstrap --variant=minbase "$SUITE" "$root/fs" "$MIRROR" >"$dlog" 2>&1 \
-    || { tail -n 30 "$dlog" >&2; die "debootstrap failed (log above)"; }
+  debootstrap --variant=minbase "$suite" "$root/fs" "$MIRROR" >"$dlog" 2>&1 \
+    || { tail -n 30 "$dlog" >&2; die "debootstrap $suite failed (log above)"; }
   root="$root/fs"
   # Like the official slim image: no package lists or caches inside, apt stays usable.
   rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
-  log "docker import -> $DEBIAN_IMAGE"
+  log "docker import -> $image"
   tar -C "$root" -c . | docker import \
     --change 'CMD ["bash"]' \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    - "$DEBIAN_IMAGE" >/dev/null
+    - "$image" >/dev/null
 }
 
 build_node() {
@@ -168,7 +176,8 @@ EOF
   docker build -q --network host -t "$PROMETHEUS_OFFLINE_IMAGE" "$ctx" >/dev/null
 }
 
-build_debian
+build_debian "$DEBIAN_IMAGE" "$SUITE"
+build_debian "$DEBIAN13_IMAGE" trixie
 build_node
 build_prometheus
 
@@ -176,6 +185,7 @@ mkdir -p "$(dirname "$ENV_FILE")"
 cat >"$ENV_FILE" <<EOF
 # Written by scripts/offline-images.sh: base images built from Debian packages.
 DEBIAN_IMAGE=$DEBIAN_IMAGE
+DEBIAN13_IMAGE=$DEBIAN13_IMAGE
 NODE_IMAGE=$NODE_OFFLINE_IMAGE
 PROMETHEUS_IMAGE=$PROMETHEUS_OFFLINE_IMAGE
 EOF

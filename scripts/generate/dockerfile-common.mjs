@@ -38,3 +38,6 @@ export const ADD_LAB_USER = 'useradd --system --uid 10001 --user-group --no-crea
 
 /** The health check's timing, the same for every recipe (compose waits on service_healthy). */
 export const HEALTHCHECK_TIMING = 'HEALTHCHECK --interval=5s --timeout=10s --start-period=60s --retries=5 \\';
+
+/** The health check of the images without python or curl: bash (essential in Debian) asks /healthz over /dev/tcp. */
+export const BASH_HEALTHCHECK_CMD = `  CMD ["bash", "-c", ${JSON.stringify('exec 3<>/dev/tcp/127.0.0.1/$PORT && printf \'GET /healthz HTTP/1.0\\r\\n\\r\\n\' >&3 && read -r -t 5 _ code _ <&3 && [ "$code" = 200 ]')}]`;

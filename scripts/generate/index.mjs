@@ -9,6 +9,7 @@ import path from 'node:path';
 import { composeFiles } from './compose.mjs';
 import { docsTables } from './docs-tables.mjs';
 import { goDockerfiles } from './dockerfile-go.mjs';
+import { javaDockerfiles } from './dockerfile-java.mjs';
 import { nodeDockerfiles } from './dockerfile-node.mjs';
 import { pythonDockerfiles } from './dockerfile-python.mjs';
 import { grafanaDashboards } from './grafana.mjs';
@@ -19,7 +20,7 @@ import { rowColours } from './row-colours.mjs';
 import { stackFiles } from './stack.mjs';
 import { rootTsconfig } from './tsconfig.mjs';
 
-const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
+const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, javaDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
 /** After every generator above, whatever the order they are listed in: it reads their outputs. */
 const LAST = [docsTables];
 

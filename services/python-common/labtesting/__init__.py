@@ -127,9 +127,45 @@ def go_binary(name: str) -> str:
     return done.stdout.strip()
 
 
+# The lab's own check and build of a Java row (loadgen/src/runtime/local/java-build.ts): a JDK 21
+# or the reason there is none with the install command; the classes compiled when a source is newer.
+_JAVA_BUILD = """import fs from 'node:fs';
+const [builder, dir, checkOnly] = process.argv.slice(1);
+const { checkJava, ensureJavaClasses } = await import(builder);
+const manifest = { ...JSON.parse(fs.readFileSync(dir + '/service.json', 'utf8')), dir };
+const r = checkOnly === 'check' ? await checkJava() : await ensureJavaClasses(manifest);
+if (!r.ok) { console.error(r.reason + (r.hint ? ' (install: ' + r.hint + ')' : '')); process.exit(1); }"""
+
+
+def java_missing(name: str) -> Optional[str]:
+    """None when a JDK 21 (LAB_JAVA, or java on PATH) can run services/<name>, else why not with
+    the install command: Debian 12 has no JDK 21, so a Java row's tests skip saying this."""
+    return _java_build(name, "check")
+
+
+def _java_build(name: str, what: str) -> Optional[str]:
+    builder = os.path.join(REPO, "loadgen", "dist", "src", "runtime", "local", "java-build.js")
+    if not os.path.exists(builder):
+        raise AssertionError(f"{builder} is missing: build first (npx tsc -b)")
+    done = subprocess.run([NODE, "--input-type=module", "-e", _JAVA_BUILD, "file://" + builder, os.path.join(SERVICES, name), what],
+                          capture_output=True, text=True, timeout=600)
+    return f"{name}: {done.stderr.strip()}" if done.returncode != 0 else None
+
+
+def _argv(name: str, local: Dict) -> list:
+    if local["interpreter"] == "go":
+        return [go_binary(name), *local["args"][1:]]
+    if local["interpreter"] == "java":
+        reason = _java_build(name, "build")
+        if reason:
+            raise AssertionError(reason)
+        return [os.environ.get("LAB_JAVA") or "java", *local["args"]]
+    return [PYTHON, *local["args"]]
+
+
 class Row(Proc):
     """services/<name> started the way `lab up` does: its service.json's args and pythonPath
-    (a Go row: its binary, built first). A missing runtime module fails here with the apt-get
+    (a Go row: its binary, built first; a Java row: its classes, compiled first). A missing runtime module fails here with the apt-get
     command (require_runtime)."""
 
     def __init__(self, name: str, upstream_url: str, extra_env: Optional[Dict[str, str]] = None):
@@ -140,7 +176,7 @@ class Row(Proc):
         py_path = [os.path.normpath(os.path.join(folder, p)) for p in local.get("pythonPath", [])]
         env = {**os.environ, "PORT": "0", "LINE_PORT": "0", "BIND": "127.0.0.1", "UPSTREAM_URL": upstream_url,
                "PYTHONPATH": os.pathsep.join(py_path), **(extra_env or {})}
-        argv = [go_binary(name), *local["args"][1:]] if local["interpreter"] == "go" else [PYTHON, *local["args"]]
+        argv = _argv(name, local)
         p = subprocess.Popen(argv, cwd=folder, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, start_new_session=True)
         super().__init__(p, name)

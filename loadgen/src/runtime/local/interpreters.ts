@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { ServiceManifest } from '../types.js';
 import { ensureGoBinary, goDebianPackages } from './go-build.js';
+import { ensureJavaClasses } from './java-build.js';
 
 /** `$LAB_PYTHON` or Debian's python3: the one that has python3-gevent and friends. */
 export function pythonInterpreter(env: NodeJS.ProcessEnv = process.env): string {
@@ -57,6 +58,11 @@ export async function checkAvailability(manifest: ServiceManifest, entryPoint: s
     if (build.ok) return { ok: true };
     const cannotFind = /cannot find package/.test(build.reason);
     return { ok: false, reason: build.reason, hint: build.goMissing || cannotFind ? aptHint(goDebianPackages(manifest)) : undefined };
+  }
+  if (manifest.local.interpreter === 'java') {
+    // Available = a JDK 21 is there and the classes are up to date, compiled now if needed.
+    const build = await ensureJavaClasses(manifest, env);
+    return build.ok ? { ok: true } : { ok: false, reason: build.reason, hint: build.hint };
   }
   const python = pythonInterpreter(env);
   if (!existsSync(python)) {

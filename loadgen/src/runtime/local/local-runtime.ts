@@ -8,6 +8,7 @@ import type { Endpoint, LabRuntime, ServiceLifeEvent, ServiceManifest, ServiceSt
 import type { LabEvent, LabEventHandler } from './events.js';
 import { isHealthy, waitHealthy } from './health.js';
 import { checkAvailability, pythonInterpreter } from './interpreters.js';
+import { javaCommand, javaPaths } from './java-build.js';
 import { logTail } from './log-tail.js';
 import { pidListeningOn, readProcessTreeStats } from './proc-tree.js';
 import { groupMembers, signalGroup, spawnInGroup, stopGroup, type SpawnedService } from './process-group.js';
@@ -145,6 +146,10 @@ class LocalRuntime implements LabRuntime {
       // The binary itself (checkAvailability builds it first); its arguments follow it.
       const binary = path.resolve(manifest.dir, manifest.local.args[0]!);
       return { command: binary, args: manifest.local.args.slice(1), entryPoint: binary };
+    }
+    if (manifest.local.interpreter === 'java') {
+      // `java <local.args>`: the JVM's flags, -cp the code base's classes, the main class, its arguments.
+      return { command: javaCommand(this.opts.env), args: manifest.local.args, entryPoint: javaPaths(manifest).classes };
     }
     const command = manifest.local.interpreter === 'node' ? process.execPath : pythonInterpreter(this.opts.env);
     const first = manifest.local.args[0]!;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { OverheadWitness } from '../../core/manifest/types.js';
 import type { ServiceManifest } from '../types.js';
 import { ensureGoBinary, goDebianPackages } from './go-build.js';
+import { ensureJavaClasses, javaCommand } from './java-build.js';
 import { aptHint, pythonInterpreter } from './interpreters.js';
 
 // A row's standalone overhead witness (manifest overheadWitness): its /overhead method run
@@ -51,9 +52,11 @@ export function witnessesOf(manifests: ServiceManifest[]): { withWitness: (Servi
 /** The witness's command line for one run (`--mode ... --workers ... --tasks ... --sleep-ms ...`). */
 export function witnessCommand(manifest: ServiceManifest, witness: OverheadWitness, run: WitnessRun, env: NodeJS.ProcessEnv = process.env): WitnessCommand {
   const runArgs = ['--mode', run.mode, '--workers', String(run.workers), '--tasks', String(run.tasks), '--sleep-ms', String(run.sleepMs), ...(run.warmup ? ['--warmup'] : [])];
+  const childEnv: NodeJS.ProcessEnv = { ...env, ...manifest.local.env };
+  // java: the manifest's JVM arguments (-cp the code base's classes, lab.Witness, the kind) as they are.
+  if (witness.interpreter === 'java') return { command: javaCommand(env), args: [...witness.args, ...runArgs], cwd: manifest.dir, env: childEnv };
   const [first, ...rest] = witness.args;
   const entry = path.resolve(manifest.dir, first!);
-  const childEnv: NodeJS.ProcessEnv = { ...env, ...manifest.local.env };
   if (witness.interpreter === 'python') {
     const folders = [manifest.dir, ...(manifest.local.pythonPath ?? []).map((p) => path.resolve(manifest.dir, p))];
     childEnv.PYTHONPATH = [...folders, ...(env.PYTHONPATH ? [env.PYTHONPATH] : [])].join(path.delimiter);
@@ -68,6 +71,11 @@ export function witnessCommand(manifest: ServiceManifest, witness: OverheadWitne
  * GOPATH mode) from its package; "" when ready, otherwise the reason with the fix.
  */
 export async function prepareWitness(manifest: ServiceManifest, witness: OverheadWitness, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (witness.interpreter === 'java') {
+    // The row's own code base, compiled as for the row (a JDK 21 needed).
+    const build = await ensureJavaClasses({ ...manifest, image: { recipe: 'java', package: witness.package ?? manifest.image?.package } }, env);
+    return build.ok ? '' : `${manifest.name}'s witness: ${build.reason}${build.hint ? `; install: ${build.hint}` : ''}`;
+  }
   if (witness.interpreter !== 'go') {
     const entry = path.resolve(manifest.dir, witness.args[0]!);
     if (existsSync(entry)) return '';
