@@ -126,8 +126,22 @@ describe('findings', () => {
     const eff = item(f, 'gevent-explicit', 'efficiency')!;
     assert.equal(eff.window_s, 12.5);
     assert.equal(eff.cores, peak.server.cpu_seconds! / 12.5, 'the CPU rate is over the real window');
-    assert.equal(eff.rps_per_cpu_second, (peak.rps * peak.duration_s) / peak.server.cpu_seconds!, 'answers per CPU-second do not depend on it');
+    assert.equal(eff.rps_per_cpu_second, peak.rps / (peak.server.cpu_seconds! / 12.5), 'answers per second over cores, each over its own window');
     assert.equal(f.notes.some((n) => n.includes('--cross-check')), false);
+  });
+
+  it('req/s per server CPU-second divides two rates of one window each (the committed tour: python-processes 549, not 300)', () => {
+    // Issue 18 item 6: the tour's summary said "python-processes: 300 (654 req/s on 1.19 cores)",
+    // answers counted over duration_s divided by CPU counted over the longer window.real_s.
+    const r = readResults(path.join(REPO_ROOT, 'docs', 'results', 'tour', '2026-12-01T22-31-57Z_tour-connections'));
+    const eff = item(computeFindings([r]), 'python-processes', 'efficiency')!;
+    const peak = r.targets.find((t) => t.name === 'python-processes')!.steps.find((s) => s.load === eff.load)!;
+    assert.ok(peak.window!.real_s > peak.duration_s, 'the committed step has a counter window longer than its measure');
+    assert.equal(Math.round(eff.rps), 654);
+    assert.equal(eff.cores.toFixed(2), '1.19');
+    assert.equal(Math.round(eff.rps_per_cpu_second), Math.round(eff.rps / eff.cores));
+    assert.equal(Math.round(eff.rps_per_cpu_second), 549);
+    assert.match(eff.text, /^549 req\/s per server CPU-second at its peak \(654 req\/s on 1\.19 cores/);
   });
 
   it('CPU above what the machine has is flagged and kept out of the ranking', () => {
