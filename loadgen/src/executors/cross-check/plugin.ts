@@ -1,6 +1,7 @@
 import { formatMs } from '../../core/units.js';
 import type { ServerLatencyMs, StepResult } from '../../model/results.js';
 import { loadgenCpuPerRequest, windowSeconds } from '../../model/derived.js';
+import { figureValue, type Figure } from '../../model/figures.js';
 import { crossCheckFindings } from './findings.js';
 import type { StepPlugin } from '../common/executor.js';
 import type { ResultView } from '../common/view.js';
@@ -83,6 +84,8 @@ export const crossCheckView: ResultView = {
   resultKeys: ['cross_check'],
   resultSchema: RESULT_SCHEMA,
   measuresRequests: true,
+  // lab rps / wrk rps: 1 is right, neither side of it is "better".
+  figures: crossCheckFigures,
   afterStepTable: crossCheckLines,
   findings: crossCheckFindings,
   consoleExtra: (s) => (s.cross_check
@@ -112,6 +115,18 @@ export const crossCheck: StepPlugin = {
   },
   view: crossCheckView,
 };
+
+/** lab/wrk ratios (1 is right: neither side of it is "better") and the row's own p99 while wrk measured. */
+function crossCheckFigures(s: StepResult): Figure[] {
+  const c = s.cross_check;
+  if (!c) return [];
+  return [
+    { key: 'cross_check.ratio', label: 'lab/wrk req/s', unit: 'x', better: 'none', value: figureValue(c.ratio) },
+    { key: 'cross_check.p50_ratio', label: 'lab/wrk p50', unit: 'x', better: 'none', value: figureValue(c.latency_ratio?.p50) },
+    { key: 'cross_check.p99_ratio', label: 'lab/wrk p99', unit: 'x', better: 'none', value: figureValue(c.latency_ratio?.p99) },
+    { key: 'cross_check.server_p99_ms', label: "row's own p99 during wrk", unit: 'ms', better: 'lower', value: figureValue(c.server_latency_ms?.p99) },
+  ];
+}
 
 /** Runs the executor's cross-check and records it on the step (cross_check, plus a warning when flagged). */
 export async function crossCheckStep(witness: (warmupS: number, durationS: number) => Promise<WrkReport>, step: StepResult, warmupS: number, durationS: number): Promise<void> {
