@@ -3,6 +3,7 @@ import type { ServerLatencyMs, StepResult } from '../../model/results.js';
 import { loadgenCpuPerRequest, windowSeconds } from '../../model/derived.js';
 import { figureValue, type Figure } from '../../model/figures.js';
 import { crossCheckFindings } from './findings.js';
+import { CROSS_CHECK_LATENCY_FACTOR, latencyApart, latencyRatios } from './latency.js';
 import type { StepPlugin } from '../common/executor.js';
 import type { ResultView } from '../common/view.js';
 import { requireWrk, type WrkReport } from '../load-common/wrk.js';
@@ -15,8 +16,6 @@ import { requireWrk, type WrkReport } from '../load-common/wrk.js';
 
 /** Below this lab/wrk ratio the step is flagged: the lab measured notably less than wrk did. */
 export const CROSS_CHECK_MIN_RATIO = 0.9;
-/** A latency percentile that differs more than this factor (either way) between lab and wrk is flagged. */
-export const CROSS_CHECK_LATENCY_FACTOR = 2;
 
 /** An independent witness of a connections-sweep step: wrk at the same connections, URL and duration. */
 export interface CrossCheck {
@@ -90,7 +89,7 @@ export const crossCheckView: ResultView = {
   findings: crossCheckFindings,
   consoleExtra: (s) => (s.cross_check
     ? `  wrk ${s.cross_check.rps.toFixed(1)} req/s p50 ${formatMs(s.cross_check.latency_ms.p50)} p99 ${formatMs(s.cross_check.latency_ms.p99)}, lab/wrk ${s.cross_check.ratio?.toFixed(2) ?? '-'}${s.cross_check.flagged ? ' (flagged)' : ''}` +
-      `, p99 lab/wrk ${s.cross_check.latency_ratio?.p99?.toFixed(2) ?? '-'}${s.cross_check.latency_flagged ? ' (flagged)' : ''}, row p99 ${formatMs(s.server.latency_ms?.p99 ?? null)}`
+      `, p99 lab/wrk ${s.cross_check.latency_ratio?.p99?.toFixed(2) ?? '-'}${s.cross_check.latency_flagged ? ' (flagged)' : ''}, row p99 ${formatMs(s.server.latency_ms?.p99 ?? null)} / ${formatMs(s.cross_check.server_latency_ms?.p99 ?? null)}`
     : ''),
 };
 
@@ -120,10 +119,11 @@ export const crossCheck: StepPlugin = {
 function crossCheckFigures(s: StepResult): Figure[] {
   const c = s.cross_check;
   if (!c) return [];
+  const lr = c.latency_ratio ?? latencyRatios(s.latency_ms, c.latency_ms);
   return [
     { key: 'cross_check.ratio', label: 'lab/wrk req/s', unit: 'x', better: 'none', value: figureValue(c.ratio) },
-    { key: 'cross_check.p50_ratio', label: 'lab/wrk p50', unit: 'x', better: 'none', value: figureValue(c.latency_ratio?.p50) },
-    { key: 'cross_check.p99_ratio', label: 'lab/wrk p99', unit: 'x', better: 'none', value: figureValue(c.latency_ratio?.p99) },
+    { key: 'cross_check.p50_ratio', label: 'lab/wrk p50', unit: 'x', better: 'none', value: figureValue(lr.p50) },
+    { key: 'cross_check.p99_ratio', label: 'lab/wrk p99', unit: 'x', better: 'none', value: figureValue(lr.p99) },
     { key: 'cross_check.server_p99_ms', label: "row's own p99 during wrk", unit: 'ms', better: 'lower', value: figureValue(c.server_latency_ms?.p99) },
   ];
 }
@@ -150,8 +150,7 @@ export async function crossCheckStep(witness: (warmupS: number, durationS: numbe
 
 export function toCrossCheck(step: StepResult, r: WrkReport, durationS: number): CrossCheck {
   const ratio = r.rps > 0 ? step.rps / r.rps : null;
-  const latencyRatio = { p50: over(step.latency_ms.p50, r.latencyMs.p50), p99: over(step.latency_ms.p99, r.latencyMs.p99) };
-  const far = (x: number | null) => x !== null && (x > CROSS_CHECK_LATENCY_FACTOR || x < 1 / CROSS_CHECK_LATENCY_FACTOR);
+  const latencyRatio = latencyRatios(step.latency_ms, r.latencyMs);
   const perRequest = loadgenCpuPerRequest(step);
   const notes = [cpuNote('lab load generator (autocannon)', step.loadgen.cpu_seconds / windowSeconds(step), perRequest)];
   if (r.cpuSeconds !== null) notes.push(cpuNote('wrk', r.durationS > 0 ? r.cpuSeconds / r.durationS : 0, r.requests > 0 ? r.cpuSeconds / r.requests : null));
@@ -167,14 +166,10 @@ export function toCrossCheck(step: StepResult, r: WrkReport, durationS: number):
     ratio: ratio === null ? null : Math.round(ratio * 1000) / 1000,
     flagged: ratio !== null && ratio < CROSS_CHECK_MIN_RATIO,
     latency_ratio: latencyRatio,
-    latency_flagged: far(latencyRatio.p50) || far(latencyRatio.p99),
+    latency_flagged: latencyApart(latencyRatio),
     ...(r.serverLatencyMs ? { server_latency_ms: r.serverLatencyMs } : {}),
     note: notes.join('; '),
   };
-}
-
-function over(a: number | null, b: number | null): number | null {
-  return a === null || b === null || !(b > 0) ? null : Math.round((a / b) * 1000) / 1000;
 }
 
 /** Which of the three witnesses (lab, wrk, the row's own histogram) sides with which, and what that means. */
@@ -210,10 +205,11 @@ function crossCheckLines(steps: StepResult[], table: (header: string[], rows: un
       ['connections', 'lab req/s', 'wrk req/s', 'lab/wrk', 'lab p50', 'wrk p50', 'lab p99', 'wrk p99', 'p99 lab/wrk', 'row p99', 'wrk errors', 'CPU'],
       checked.map((s) => {
         const c = s.cross_check!;
-        const p99 = c.latency_ratio?.p99;
+        const lr = c.latency_ratio ?? latencyRatios(s.latency_ms, c.latency_ms);
+        const p99 = lr.p99;
         return [s.load, s.rps.toFixed(1), c.rps.toFixed(1), `${c.ratio === null ? '-' : c.ratio.toFixed(2)}${c.flagged ? ' **flagged**' : ''}`,
           formatMs(s.latency_ms.p50), formatMs(c.latency_ms.p50), formatMs(s.latency_ms.p99), formatMs(c.latency_ms.p99),
-          `${p99 === undefined || p99 === null ? '-' : p99.toFixed(2)}${c.latency_flagged ? ' **flagged**' : ''}`,
+          `${p99 === null ? '-' : p99.toFixed(2)}${latencyApart(lr) ? ' **flagged**' : ''}`,
           `${formatMs(s.server.latency_ms?.p99 ?? null)} / ${formatMs(c.server_latency_ms?.p99 ?? null)}`, c.errors, c.note ?? ''];
       }),
     ),
