@@ -85,7 +85,8 @@ export class WindowTally implements RequestTimeline {
     return {
       requests: this.requests,
       ok: this.ok,
-      durationS: (this.t1! - this.t0) / 1000,
+      // Whole milliseconds: results keep duration_s to 3 decimals, and rps must be ok / that.
+      durationS: Math.round(this.t1! - this.t0) / 1000,
       latencyMs: latencyOf(this.histogram),
       histogram: this.histogram,
       errors: this.errors,
