@@ -21,6 +21,8 @@ export class AutocannonRun {
   private finished: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private window: WindowTally | undefined;
+  /** After the measure window: the answers autocannon still gets before it stops go nowhere (not in the step, not in its timeline). */
+  private measured = false;
 
   constructor(private readonly ctx: StepContext, private readonly expectBody: string, private readonly timeoutS: number) {}
 
@@ -42,6 +44,7 @@ export class AutocannonRun {
       clearInterval(ticker);
       tally.close();
       this.window = undefined;
+      this.measured = true;
       this.instance?.stop();
     }
     if (this.failure) throw this.failure;
@@ -76,7 +79,7 @@ export class AutocannonRun {
     );
     const stop = () => instance.stop();
     ctx.signal.addEventListener('abort', stop, { once: true });
-    feedAutocannon(instance, teeTimeline(() => ctx.timeline, () => this.window));
+    feedAutocannon(instance, teeTimeline(() => (this.measured ? undefined : ctx.timeline), () => this.window));
     this.instance = instance;
   }
 }

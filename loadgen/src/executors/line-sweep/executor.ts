@@ -30,6 +30,8 @@ export const lineSweep: Executor = {
     // The loops run once, from warmup through measure: the measure window opens on busy
     // connections and counts what completes inside it (load-common/window-tally.ts).
     let window: WindowTally | undefined;
+    // After the measure window the loops finish their last asks: those answers count nowhere.
+    let timeline = ctx.timeline;
     let running: Promise<void>[] | undefined;
     let stopAt = 0;
 
@@ -41,7 +43,7 @@ export const lineSweep: Executor = {
             c = conns[i] = await LineLoadConnection.connect(line.host, line.port);
           } catch (err) {
             window?.error((err as { code?: string }).code ?? 'connect');
-            ctx.timeline?.error('connection');
+            timeline?.error('connection');
             await new Promise((r) => setTimeout(r, 100));
             continue;
           }
@@ -51,12 +53,12 @@ export const lineSweep: Executor = {
           const answer = await c.ask(text, ANSWER_TIMEOUT_MS);
           const ms = performance.now() - t;
           const kind = answer === expected ? undefined : answer.startsWith('error:') ? 'error answer' : 'mismatch';
-          ctx.timeline?.response(ms, kind === undefined, kind);
+          timeline?.response(ms, kind === undefined, kind);
           window?.response(ms, kind === undefined, kind);
         } catch (err) {
           const code = (err as { code?: string }).code;
           window?.error(code === 'TIMEOUT' ? 'timeout' : code ?? 'connection');
-          ctx.timeline?.error(code === 'TIMEOUT' ? 'timeout' : 'connection');
+          timeline?.error(code === 'TIMEOUT' ? 'timeout' : 'connection');
         }
       }
     };
@@ -73,6 +75,7 @@ export const lineSweep: Executor = {
       await sleep(seconds * 1000, ctx.signal);
       clearInterval(ticker);
       tally.close();
+      timeline = undefined;
       const m = tally.measurement();
       return { ...m, warnings: conns.some((c) => !c) ? [`only ${conns.filter(Boolean).length} of ${ctx.load} connections opened`] : [] };
     };
