@@ -34,7 +34,8 @@ function littlesLaw(s: StepResult): number {
 
 /** The measure seconds of the step's timeline: the first, and the mean of the others. */
 function seconds(s: StepResult): { first: number; others: number } {
-  const m = s.timeline!.seconds.filter((x) => x.phase === 'measure' && x.dur_s > 0.5);
+  // Whole seconds inside the measure window (the timeline's measure phase runs on to the step's end).
+  const m = s.timeline!.seconds.filter((x) => x.phase === 'measure' && x.dur_s === 1 && x.t_s + x.dur_s <= s.duration_s);
   assert.ok(m.length >= 2, `two measured seconds in the timeline: ${JSON.stringify(s.timeline?.seconds.map((x) => [x.phase, x.t_s, x.dur_s]))}`);
   const rest = m.slice(1);
   return { first: m[0]!.rps, others: rest.reduce((a, x) => a + x.rps, 0) / rest.length };
