@@ -123,6 +123,10 @@ describe('findings', () => {
     const cc = item(f, 'gevent-explicit', 'cross-check')!;
     assert.deepEqual([cc.min_ratio, cc.min_at, cc.flagged, cc.per_step.length], [0.84, 1000, 2, 7]);
     assert.match(cc.text, /min 0\.84 at 1000 connections; per step 1: 0\.99, 10: 0\.98/);
+    // Latency too (issue 18), computed from both sides' percentiles where the run did not store
+    // the ratio: the lab's p99 of 373 ms and 3.59 s against wrk's 150 ms.
+    assert.deepEqual(cc.latency_apart, [{ load: 500, p99_ratio: 2.487 }, { load: 1000, p99_ratio: 23.933 }]);
+    assert.match(cc.text, /latency lab\/wrk more than 2x apart at 500 \(p99 2\.49\), 1000 \(p99 23\.93\)/);
     const eff = item(f, 'gevent-explicit', 'efficiency')!;
     assert.equal(eff.window_s, 12.5);
     assert.equal(eff.cores, peak.server.cpu_seconds! / 12.5, 'the CPU rate is over the real window');
