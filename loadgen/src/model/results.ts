@@ -14,6 +14,21 @@ export interface LatencyMs {
   p99: number | null;
   p999: number | null;
   max: number | null;
+  /** The mean (Little's law needs it); absent in runs before issue 18. */
+  mean?: number | null;
+}
+
+/**
+ * The row's own request durations over the measure (its lab_request_duration_seconds
+ * histogram, delta between the sampler's first and last scrape; observe/server-latency.ts).
+ * Percentiles are interpolated inside the row's buckets.
+ */
+export interface ServerLatencyMs {
+  p50: number | null;
+  p99: number | null;
+  mean: number | null;
+  /** Requests the row finished in the window. */
+  count: number;
 }
 
 export interface StepErrors {
@@ -32,6 +47,8 @@ export interface ServerUsage {
   /** Voluntary + involuntary context switches during measure (delta). */
   context_switches: number | null;
   concurrency_units_peak: number | null;
+  /** The row's own view of its latency (issue 18); absent when it exports no request histogram, and in older runs. */
+  latency_ms?: ServerLatencyMs;
   /** Docker runtime only: container id/name and its limits, filled by the Docker runtime's stats. */
   container?: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@ import { parsePrometheusText, sumOf, type Sample as PromSample } from '../core/p
 import type { ServerUsage } from '../model/results.js';
 import type { ContainerUsage, Endpoint, LabRuntime } from '../runtime/types.js';
 import { summariseContainer } from '../runtime/docker/summary.js';
+import { durationHistogram, serverLatency, type DurationHistogram } from './server-latency.js';
 
 // What a service spent during a measure phase, from two sources sampled every <= 500 ms: the
 // runtime's OS view (runtime.stats: /proc tree or cgroup) is preferred because it counts every
@@ -35,6 +36,8 @@ export interface ServerSample {
   inflight?: number;
   /** Docker runtime only: the container's cgroup view (results: server.container). */
   container?: ContainerUsage;
+  /** The row's request-duration histogram for the protocol (server.latency_ms). */
+  latency?: DurationHistogram;
 }
 
 export async function sampleServer(runtime: LabRuntime, target: Endpoint, protocol: 'http' | 'line' = 'http', withStats = true, timeoutMs = 1000): Promise<ServerSample> {
@@ -64,10 +67,11 @@ export async function sampleServer(runtime: LabRuntime, target: Endpoint, protoc
     openConnections: m('lab_open_connections', { protocol }),
     inflight: m('lab_inflight_requests', { protocol }),
     container: stats?.container,
+    latency: metrics ? durationHistogram(metrics, protocol) : undefined,
   };
 }
 
-function scrapeMetrics(url: string, timeoutMs: number): Promise<PromSample[] | undefined> {
+export function scrapeMetrics(url: string, timeoutMs: number): Promise<PromSample[] | undefined> {
   return new Promise((resolve) => {
     const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
       let body = '';
@@ -149,8 +153,14 @@ export function summarise(samples: ServerSample[]): ServerUsage {
     os_threads_peak: peak((s) => s.osThreads),
     context_switches: delta((s) => s.contextSwitches),
     concurrency_units_peak: peak((s) => s.concurrencyUnits),
+    ...withLatency(samples),
     ...withContainer(summariseContainer(samples.map((s) => s.container))),
   };
+}
+
+function withLatency(samples: ServerSample[]): Pick<ServerUsage, 'latency_ms'> {
+  const h = samples.map((s) => s.latency).filter((x): x is DurationHistogram => x !== undefined);
+  return h.length >= 2 ? { latency_ms: serverLatency(h[0]!, h[h.length - 1]!) } : {};
 }
 
 function withContainer(container: ReturnType<typeof summariseContainer>): Pick<ServerUsage, 'container'> {

@@ -121,7 +121,7 @@ export async function runTour(runtime: LabRuntime, tour: Tour, opts: TourOptions
   };
 }
 
-function tourSummary(index: TourIndex, results: RunResults[], findings: Findings): string {
+export function tourSummary(index: TourIndex, results: RunResults[], findings: Findings): string {
   const lines = [`# ${index.name}`, '', index.description, '', '| part | executor | status | run folder |', '| --- | --- | --- | --- |'];
   for (const p of index.parts) lines.push(`| ${p.name} | ${p.executor} | ${p.status} | ${p.dir ? `[${p.dir}](${p.dir}/summary.md)` : '-'} |`);
   const env = results[0]?.environment;

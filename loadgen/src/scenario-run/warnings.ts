@@ -1,5 +1,5 @@
 import { measuresRequests } from '../executors/registry.js';
-import { errorCount, errorPercent } from '../model/derived.js';
+import { errorCount, errorPercent, windowSeconds } from '../model/derived.js';
 import type { StepResult } from '../model/results.js';
 
 /** CPU counters tick at 100 Hz and the two bracketing reads are not instantaneous. */
@@ -17,7 +17,7 @@ export function stepWarnings(step: StepResult, opts: { delayMs: number | null; c
     const kinds = Object.entries(step.errors.by_kind).map(([k, n]) => `${k}: ${n}`).join(', ');
     out.push(`errors: ${pct.toFixed(1)}% of requests failed (${errorCount(step.errors)}${kinds ? `; ${kinds}` : ''}); check the target's log and the upstream`);
   }
-  const windowS = step.window?.real_s ?? step.duration_s;
+  const windowS = windowSeconds(step);
   const cpu = step.server.cpu_seconds;
   if (opts.cpus && cpu !== null && cpu > windowS * opts.cpus * (1 + CPU_TOLERANCE) + CPU_SLACK_S) {
     out.push(`server CPU ${cpu.toFixed(2)} s is more than ${opts.cpus} CPU(s) can give in the ${windowS.toFixed(2)} s its counters cover: the figure is wrong (the service restarted, or its /proc or cgroup counters were misread); do not compare it`);

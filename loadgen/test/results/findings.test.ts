@@ -37,7 +37,7 @@ describe('findings', () => {
     const peak = item(f, 'node-eventloop', 'peak')!;
     assert.deepEqual([peak.load, peak.rps], [500, Math.max(...node.steps.map((s) => s.rps))]);
     const eff = item(f, 'node-eventloop', 'efficiency')!;
-    assert.equal(eff.rps_per_cpu_second, (at500.rps * at500.duration_s) / at500.server.cpu_seconds!, 'good answers per server CPU-second');
+    assert.equal(eff.rps_per_cpu_second, at500.rps / (at500.server.cpu_seconds! / at500.duration_s), 'good answers per second over server cores');
     assert.equal(eff.cores, at500.server.cpu_seconds! / at500.duration_s, 'no window in this old run: CPU over its duration');
     // python-threads' 899/1000 at 100 is under the line although it rounds to 0.90.
     const threads = item(f, 'python-threads', 'knee')!;
@@ -123,11 +123,30 @@ describe('findings', () => {
     const cc = item(f, 'gevent-explicit', 'cross-check')!;
     assert.deepEqual([cc.min_ratio, cc.min_at, cc.flagged, cc.per_step.length], [0.84, 1000, 2, 7]);
     assert.match(cc.text, /min 0\.84 at 1000 connections; per step 1: 0\.99, 10: 0\.98/);
+    // Latency too (issue 18), computed from both sides' percentiles where the run did not store
+    // the ratio: the lab's p99 of 373 ms and 3.59 s against wrk's 150 ms.
+    assert.deepEqual(cc.latency_apart, [{ load: 500, p99_ratio: 2.487 }, { load: 1000, p99_ratio: 23.933 }]);
+    assert.match(cc.text, /latency lab\/wrk more than 2x apart at 500 \(p99 2\.49\), 1000 \(p99 23\.93\)/);
     const eff = item(f, 'gevent-explicit', 'efficiency')!;
     assert.equal(eff.window_s, 12.5);
     assert.equal(eff.cores, peak.server.cpu_seconds! / 12.5, 'the CPU rate is over the real window');
-    assert.equal(eff.rps_per_cpu_second, (peak.rps * peak.duration_s) / peak.server.cpu_seconds!, 'answers per CPU-second do not depend on it');
+    assert.equal(eff.rps_per_cpu_second, peak.rps / (peak.server.cpu_seconds! / 12.5), 'answers per second over cores, each over its own window');
     assert.equal(f.notes.some((n) => n.includes('--cross-check')), false);
+  });
+
+  it('req/s per server CPU-second divides two rates of one window each (the committed tour: python-processes 548, not 300)', () => {
+    // Issue 18 item 6: the tour's summary said "python-processes: 300 (654 req/s on 1.19 cores)",
+    // answers counted over duration_s divided by CPU counted over the longer window.real_s.
+    const r = readResults(path.join(REPO_ROOT, 'docs', 'results', 'tour', '2026-12-01T22-31-57Z_tour-connections'));
+    const eff = item(computeFindings([r]), 'python-processes', 'efficiency')!;
+    const peak = r.targets.find((t) => t.name === 'python-processes')!.steps.find((s) => s.load === eff.load)!;
+    assert.ok(peak.window!.real_s > peak.duration_s, 'the committed step has a counter window longer than its measure');
+    assert.equal(Math.round(eff.rps), 654);
+    assert.equal(eff.cores.toFixed(2), '1.19');
+    assert.equal(Math.round(eff.rps_per_cpu_second), Math.round(eff.rps / eff.cores));
+    // 548.4 exactly (the issue's 549 is 654 / 1.19, from the rounded figures).
+    assert.equal(Math.round(eff.rps_per_cpu_second), 548);
+    assert.match(eff.text, /^548 req\/s per server CPU-second at its peak \(654 req\/s on 1\.19 cores/);
   });
 
   it('CPU above what the machine has is flagged and kept out of the ranking', () => {

@@ -1,6 +1,6 @@
 import type { LiveFigures } from '../../observe/loadgen-metrics.js';
 import type { Histogram as LatencyHistogram } from 'hdr-histogram-js';
-import type { LatencyMs, RunResults, StepErrors, StepResult } from '../../model/results.js';
+import type { LatencyMs, RunResults, ServerLatencyMs, StepErrors, StepResult } from '../../model/results.js';
 import type { Endpoint, LabRuntime } from '../../runtime/types.js';
 import type { Problem } from '../../model/problems.js';
 import type { Scenario, ScenarioSource } from '../../model/scenario.js';
@@ -81,6 +81,8 @@ export interface WrkReport {
   errors: number;
   /** wrk's own CPU seconds (user + system, USER_HZ 100), read by itself at the end; null when unreadable. */
   cpuSeconds: number | null;
+  /** The row's own request durations while wrk measured (its /metrics histogram), when it has one. */
+  serverLatencyMs?: ServerLatencyMs;
 }
 
 /** A scenario's configuration as it reaches an executor's or plugin's own checks (parsed YAML, shape not yet trusted). */

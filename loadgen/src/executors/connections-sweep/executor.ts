@@ -2,9 +2,10 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import { effectiveDelayMs } from '../../model/upstream-delay.js';
 import { echoPath, probeEcho } from '../load-common/echo-request.js';
-import { latencyHistogram, latencyOf, recordMs } from '../load-common/histogram.js';
 import { runWrk } from '../load-common/wrk.js';
-import { feedAutocannon } from '../load-common/autocannon-timeline.js';
+import { AutocannonRun } from './autocannon-run.js';
+import { scrapeMetrics } from '../../observe/server-sampler.js';
+import { durationHistogram, serverLatency, type DurationHistogram } from '../../observe/server-latency.js';
 import { loadView } from '../load-common/view.js';
 import { countKind, emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../common/executor.js';
 
@@ -46,69 +47,53 @@ export const connectionsSweep: Executor = {
   async start(ctx: StepContext): Promise<StepRun> {
     const expectBody = await probeEcho(ctx.target.httpUrl, ctx.scenario.request);
     const workers = autocannonWorkers(ctx.load, effectiveDelayMs(ctx.scenario, 'http'));
+    // One thread: one autocannon run from warmup through measure (autocannon-run.ts). Worker
+    // threads emit no per-request events to count a window with: they still run each phase.
+    const one = workers ? undefined : new AutocannonRun(ctx, expectBody, REQUEST_TIMEOUT_S);
     return {
       warmup: async (seconds) => {
-        if (seconds > 0) await runAutocannon(ctx, seconds, expectBody, workers, false);
+        if (seconds <= 0) return;
+        if (one) await one.warmup(seconds);
+        else await runAutocannon(ctx, seconds, expectBody, workers!);
       },
-      measure: (seconds) => runAutocannon(ctx, seconds, expectBody, workers, true),
-      close: async () => {},
+      measure: (seconds) => (one ? one.measure(seconds) : runAutocannon(ctx, seconds, expectBody, workers!)),
+      close: async () => { await one?.close(); },
       crossCheck: async (warmupSeconds, seconds) => {
         const wrk = { url: ctx.target.httpUrl + echoPath(ctx.scenario.request), connections: ctx.load, timeoutS: REQUEST_TIMEOUT_S, signal: ctx.signal };
         // wrk's warmup is a run of its own, discarded, as the lab's is.
         if (warmupSeconds > 0) await runWrk({ ...wrk, durationS: warmupSeconds });
-        return runWrk({ ...wrk, durationS: seconds });
+        // The row's own histogram around wrk's measure: the third witness of its latency.
+        const before = await scrapeDurations(ctx.target.metricsUrl);
+        const report = await runWrk({ ...wrk, durationS: seconds });
+        const after = before && (await scrapeDurations(ctx.target.metricsUrl));
+        return before && after ? { ...report, serverLatencyMs: serverLatency(before, after) } : report;
       },
     };
   },
 };
 
-function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, workers: number | undefined, live: boolean): Promise<Measurement> {
+async function scrapeDurations(metricsUrl: string): Promise<DurationHistogram | undefined> {
+  const samples = await scrapeMetrics(metricsUrl, 2000);
+  return samples && durationHistogram(samples, 'http');
+}
+
+/** With worker threads: one autocannon run per phase (they emit no per-request events to count a window with). */
+function runAutocannon(ctx: StepContext, seconds: number, expectBody: string, workers: number): Promise<Measurement> {
   return new Promise((resolve, reject) => {
-    const perSecond = latencyHistogram();
-    // Every answer of the measure phase (autocannon keeps only a summary): what `--loadgens K`
-    // merges exactly across generators.
-    const measured = live && !workers ? latencyHistogram() : undefined;
-    let okThisSecond = 0;
-    let ticker: NodeJS.Timeout | undefined;
     const instance = autocannon(
-      {
-        url: ctx.target.httpUrl + echoPath(ctx.scenario.request),
-        connections: ctx.load,
-        pipelining: 1,
-        duration: seconds,
-        timeout: REQUEST_TIMEOUT_S,
-        expectBody,
-        workers,
-      },
+      { url: ctx.target.httpUrl + echoPath(ctx.scenario.request), connections: ctx.load, pipelining: 1, duration: seconds, timeout: REQUEST_TIMEOUT_S, expectBody, workers },
       (err, result) => {
-        clearInterval(ticker);
         ctx.signal.removeEventListener('abort', stop);
         if (err) return reject(err instanceof Error ? err : new Error(String(err)));
-        resolve({ ...toMeasurement(result, workers), ...(measured ? { histogram: measured } : {}) });
+        resolve(toMeasurement(result, workers));
       },
     );
     const stop = () => instance.stop();
     ctx.signal.addEventListener('abort', stop, { once: true });
-    if (ctx.timeline && !workers) feedAutocannon(instance, ctx.timeline);
-    if (!live || workers) return;
-    // Worker threads emit no responses here; the run loop then takes the live rate from the
-    // server. autocannon's own 'tick' counter races with its sampling reset, so count here.
-    instance.on('response', (_client, status, _bytes, responseTime) => {
-      recordMs(measured!, responseTime);
-      if (status < 200 || status > 299) return;
-      okThisSecond++;
-      recordMs(perSecond, responseTime);
-    });
-    ticker = setInterval(() => {
-      const l = latencyOf(perSecond);
-      ctx.onLive({ rps: okThisSecond, connections: ctx.load, latencyMs: { p50: l.p50 ?? undefined, p90: l.p90 ?? undefined, p99: l.p99 ?? undefined } });
-      okThisSecond = 0;
-      perSecond.reset();
-    }, 1000);
   });
 }
 
-function toMeasurement(r: autocannon.Result, workers: number | undefined): Measurement {
+function toMeasurement(r: autocannon.Result, workers: number): Measurement {
   const res = r as autocannon.Result & { mismatches: number; '2xx': number; statusCodeStats?: Record<string, { count: number }> };
   const requests = (r.requests as unknown as { total: number }).total;
   const errors = emptyErrors();
@@ -134,8 +119,8 @@ function toMeasurement(r: autocannon.Result, workers: number | undefined): Measu
       ? { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, p999: r.latency.p99_9, max: r.latency.max }
       : { p50: null, p90: null, p99: null, p999: null, max: null },
     errors,
-    loadgenThreads: workers ?? 1,
+    loadgenThreads: workers,
     warnings: [],
-    liveFromServer: workers !== undefined,
+    liveFromServer: true,
   };
 }

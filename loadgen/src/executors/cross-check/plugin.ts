@@ -1,6 +1,9 @@
 import { formatMs } from '../../core/units.js';
-import type { StepResult } from '../../model/results.js';
+import type { ServerLatencyMs, StepResult } from '../../model/results.js';
+import { loadgenCpuPerRequest, windowSeconds } from '../../model/derived.js';
+import { figureValue, type Figure } from '../../model/figures.js';
 import { crossCheckFindings } from './findings.js';
+import { CROSS_CHECK_LATENCY_FACTOR, latencyApart, latencyRatios } from './latency.js';
 import type { StepPlugin } from '../common/executor.js';
 import type { ResultView } from '../common/view.js';
 import { requireWrk, type WrkReport } from '../load-common/wrk.js';
@@ -28,6 +31,12 @@ export interface CrossCheck {
   ratio: number | null;
   /** ratio < 0.9: the lab measured less than wrk did. */
   flagged: boolean;
+  /** lab / wrk of p50 and p99 (issue 18); null where either has none. Absent in older runs. */
+  latency_ratio?: { p50: number | null; p99: number | null };
+  /** A percentile of latency_ratio above 2 or under 0.5: lab and wrk disagree on latency. */
+  latency_flagged?: boolean;
+  /** The row's own request durations while wrk measured (its /metrics histogram); the lab's are in server.latency_ms. */
+  server_latency_ms?: ServerLatencyMs;
   note?: string;
 }
 
@@ -61,6 +70,9 @@ const RESULT_SCHEMA = {
       errors: { $ref: '#/definitions/count' },
       ratio: { ...num, description: 'lab rps / wrk rps' },
       flagged: { type: 'boolean', description: 'ratio < 0.9' },
+      latency_ratio: { type: 'object', required: ['p50', 'p99'], properties: { p50: num, p99: num }, description: 'lab / wrk latency' },
+      latency_flagged: { type: 'boolean', description: 'a latency_ratio above 2 or under 0.5' },
+      server_latency_ms: { type: 'object', required: ['p50', 'p99', 'mean', 'count'], properties: { p50: num, p99: num, mean: num, count: { $ref: '#/definitions/count' } } },
       note: { type: 'string' },
     },
   },
@@ -71,10 +83,13 @@ export const crossCheckView: ResultView = {
   resultKeys: ['cross_check'],
   resultSchema: RESULT_SCHEMA,
   measuresRequests: true,
+  // lab rps / wrk rps: 1 is right, neither side of it is "better".
+  figures: crossCheckFigures,
   afterStepTable: crossCheckLines,
   findings: crossCheckFindings,
   consoleExtra: (s) => (s.cross_check
-    ? `  wrk ${s.cross_check.rps.toFixed(1)} req/s p50 ${formatMs(s.cross_check.latency_ms.p50)} p99 ${formatMs(s.cross_check.latency_ms.p99)}, lab/wrk ${s.cross_check.ratio?.toFixed(2) ?? '-'}${s.cross_check.flagged ? ' (flagged)' : ''}`
+    ? `  wrk ${s.cross_check.rps.toFixed(1)} req/s p50 ${formatMs(s.cross_check.latency_ms.p50)} p99 ${formatMs(s.cross_check.latency_ms.p99)}, lab/wrk ${s.cross_check.ratio?.toFixed(2) ?? '-'}${s.cross_check.flagged ? ' (flagged)' : ''}` +
+      `, p99 lab/wrk ${s.cross_check.latency_ratio?.p99?.toFixed(2) ?? '-'}${s.cross_check.latency_flagged ? ' (flagged)' : ''}, row p99 ${formatMs(s.server.latency_ms?.p99 ?? null)} / ${formatMs(s.cross_check.server_latency_ms?.p99 ?? null)}`
     : ''),
 };
 
@@ -100,6 +115,19 @@ export const crossCheck: StepPlugin = {
   view: crossCheckView,
 };
 
+/** lab/wrk ratios (1 is right: neither side of it is "better") and the row's own p99 while wrk measured. */
+function crossCheckFigures(s: StepResult): Figure[] {
+  const c = s.cross_check;
+  if (!c) return [];
+  const lr = c.latency_ratio ?? latencyRatios(s.latency_ms, c.latency_ms);
+  return [
+    { key: 'cross_check.ratio', label: 'lab/wrk req/s', unit: 'x', better: 'none', value: figureValue(c.ratio) },
+    { key: 'cross_check.p50_ratio', label: 'lab/wrk p50', unit: 'x', better: 'none', value: figureValue(lr.p50) },
+    { key: 'cross_check.p99_ratio', label: 'lab/wrk p99', unit: 'x', better: 'none', value: figureValue(lr.p99) },
+    { key: 'cross_check.server_p99_ms', label: "row's own p99 during wrk", unit: 'ms', better: 'lower', value: figureValue(c.server_latency_ms?.p99) },
+  ];
+}
+
 /** Runs the executor's cross-check and records it on the step (cross_check, plus a warning when flagged). */
 export async function crossCheckStep(witness: (warmupS: number, durationS: number) => Promise<WrkReport>, step: StepResult, warmupS: number, durationS: number): Promise<void> {
   let report: WrkReport;
@@ -111,6 +139,7 @@ export async function crossCheckStep(witness: (warmupS: number, durationS: numbe
   }
   step.cross_check = toCrossCheck(step, report, durationS);
   const cc = step.cross_check;
+  if (cc.latency_flagged) step.warnings.push(latencyWarning(step, cc));
   if (cc.flagged) {
     step.warnings.push(
       `cross-check: lab/wrk ${cc.ratio!.toFixed(2)} < ${CROSS_CHECK_MIN_RATIO} (lab ${step.rps.toFixed(1)}, wrk ${cc.rps.toFixed(1)} req/s; ${cc.note ?? ''}): ` +
@@ -121,8 +150,10 @@ export async function crossCheckStep(witness: (warmupS: number, durationS: numbe
 
 export function toCrossCheck(step: StepResult, r: WrkReport, durationS: number): CrossCheck {
   const ratio = r.rps > 0 ? step.rps / r.rps : null;
-  const notes = [cpuNote('lab load generator (autocannon)', step.loadgen.cpu_seconds, step.duration_s, step.requests)];
-  if (r.cpuSeconds !== null) notes.push(cpuNote('wrk', r.cpuSeconds, r.durationS, r.requests));
+  const latencyRatio = latencyRatios(step.latency_ms, r.latencyMs);
+  const perRequest = loadgenCpuPerRequest(step);
+  const notes = [cpuNote('lab load generator (autocannon)', step.loadgen.cpu_seconds / windowSeconds(step), perRequest)];
+  if (r.cpuSeconds !== null) notes.push(cpuNote('wrk', r.durationS > 0 ? r.cpuSeconds / r.durationS : 0, r.requests > 0 ? r.cpuSeconds / r.requests : null));
   if (Math.round(durationS) !== durationS) notes.push(`wrk ran ${Math.max(1, Math.round(durationS))} s (whole seconds only)`);
   if (step.loadgen.saturated) notes.push('the lab load generator saturated');
   return {
@@ -134,17 +165,32 @@ export function toCrossCheck(step: StepResult, r: WrkReport, durationS: number):
     errors: r.errors,
     ratio: ratio === null ? null : Math.round(ratio * 1000) / 1000,
     flagged: ratio !== null && ratio < CROSS_CHECK_MIN_RATIO,
+    latency_ratio: latencyRatio,
+    latency_flagged: latencyApart(latencyRatio),
+    ...(r.serverLatencyMs ? { server_latency_ms: r.serverLatencyMs } : {}),
     note: notes.join('; '),
   };
 }
 
-/** e.g. "lab load generator 0.62 CPU s/s, 41 us/request". */
-function cpuNote(who: string, cpuS: number, wallS: number, requests: number): string {
+/** Which of the three witnesses (lab, wrk, the row's own histogram) sides with which, and what that means. */
+function latencyWarning(step: StepResult, cc: CrossCheck): string {
+  const lr = cc.latency_ratio!;
+  const row = step.server.latency_ms;
+  const rowWrk = cc.server_latency_ms;
+  const rows = row || rowWrk
+    ? `; the row's own histogram: p50 ${formatMs(row?.p50 ?? null)} / p99 ${formatMs(row?.p99 ?? null)} during the lab's measure, ${formatMs(rowWrk?.p50 ?? null)} / ${formatMs(rowWrk?.p99 ?? null)} during wrk's`
+    : '';
+  return `cross-check: latency lab/wrk p50 ${lr.p50?.toFixed(2) ?? '-'}, p99 ${lr.p99?.toFixed(2) ?? '-'} (more than ${CROSS_CHECK_LATENCY_FACTOR}x apart: ` +
+    `lab p99 ${formatMs(step.latency_ms.p99)}, wrk p99 ${formatMs(cc.latency_ms.p99)}${rows}): ` +
+    'the row\'s histogram leaves out the accept backlog and socket queues that both clients see; a client p99 far above it is time spent waiting to be read, not serving';
+}
+
+/** e.g. "lab load generator 0.62 CPU s/s, 41 us/request" (each a rate over its own window). */
+function cpuNote(who: string, cpuPerS: number, perRequestS: number | null): string {
   // /proc counts CPU in 10 ms ticks: a short, light run may show none.
-  if (cpuS === 0) return `${who} under 0.01 CPU s`;
-  const share = wallS > 0 ? cpuS / wallS : 0;
-  const perReq = requests > 0 ? `${((cpuS / requests) * 1e6).toFixed(0)} us/request` : '- us/request';
-  return `${who} ${share.toFixed(2)} CPU s/s, ${perReq}`;
+  if (!(cpuPerS > 0)) return `${who} under 0.01 CPU s`;
+  const perReq = perRequestS !== null ? `${(perRequestS * 1e6).toFixed(0)} us/request` : '- us/request';
+  return `${who} ${cpuPerS.toFixed(2)} CPU s/s, ${perReq}`;
 }
 
 /** summary.md: a step's lab figures beside wrk's measurement of the same step (empty when not cross-checked). */
@@ -152,14 +198,19 @@ function crossCheckLines(steps: StepResult[], table: (header: string[], rows: un
   const checked = steps.filter((s) => s.cross_check);
   if (checked.length === 0) return [];
   return [
-    `Cross-check: the same step driven by wrk right after the lab's measure (lab/wrk under 0.9 is flagged).`,
+    `Cross-check: the same step driven by wrk right after the lab's measure (lab/wrk under 0.9 is flagged, and latency more than ${CROSS_CHECK_LATENCY_FACTOR}x apart); ` +
+      "row p99: the row's own request histogram during the lab's measure / during wrk's.",
     '',
     ...table(
-      ['connections', 'lab req/s', 'wrk req/s', 'lab/wrk', 'lab p50', 'wrk p50', 'lab p99', 'wrk p99', 'wrk errors', 'CPU'],
+      ['connections', 'lab req/s', 'wrk req/s', 'lab/wrk', 'lab p50', 'wrk p50', 'lab p99', 'wrk p99', 'p99 lab/wrk', 'row p99', 'wrk errors', 'CPU'],
       checked.map((s) => {
         const c = s.cross_check!;
+        const lr = c.latency_ratio ?? latencyRatios(s.latency_ms, c.latency_ms);
+        const p99 = lr.p99;
         return [s.load, s.rps.toFixed(1), c.rps.toFixed(1), `${c.ratio === null ? '-' : c.ratio.toFixed(2)}${c.flagged ? ' **flagged**' : ''}`,
-          formatMs(s.latency_ms.p50), formatMs(c.latency_ms.p50), formatMs(s.latency_ms.p99), formatMs(c.latency_ms.p99), c.errors, c.note ?? ''];
+          formatMs(s.latency_ms.p50), formatMs(c.latency_ms.p50), formatMs(s.latency_ms.p99), formatMs(c.latency_ms.p99),
+          `${p99 === null ? '-' : p99.toFixed(2)}${latencyApart(lr) ? ' **flagged**' : ''}`,
+          `${formatMs(s.server.latency_ms?.p99 ?? null)} / ${formatMs(c.server_latency_ms?.p99 ?? null)}`, c.errors, c.note ?? ''];
       }),
     ),
     '',

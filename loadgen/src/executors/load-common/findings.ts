@@ -1,4 +1,4 @@
-import { fidelity } from '../../model/derived.js';
+import { fidelity, rpsPerCpuSecond, serverCores, windowSeconds } from '../../model/derived.js';
 import { basisOf, firstOf, fmt, unitOf, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
 import type { StepResult } from '../../model/results.js';
 import type { FindingsPart } from '../common/view.js';
@@ -14,13 +14,7 @@ export type LoadFinding =
   | { kind: 'peak'; run: string; unit: string; load: number; rps: number; text: string }
   | { kind: 'efficiency'; run: string; unit: string; load: number; rps: number; cpu_seconds: number; window_s: number; cores: number; rps_per_cpu_second: number; suspect: boolean; text: string };
 
-/**
- * The seconds a step's server counters cover: StepResult.window.real_s (the measure phase plus
- * an open model's drain) when the run recorded it, else the measured duration (older runs).
- */
-export function windowSeconds(s: StepResult): number {
-  return s.window?.real_s ?? s.duration_s;
-}
+export { windowSeconds };
 
 export const loadFindings: FindingsPart = {
   applies: (r, ctx) => r.load_unit !== 'workers' && r.targets.some((t) => ctx.requestSteps(t.steps).length > 0),
@@ -67,13 +61,13 @@ function peakStep(steps: StepResult[]): StepResult | undefined {
 }
 
 function efficiency(s: FindingSource, peak: StepResult): RowFinding | undefined {
-  const cpu = peak.server.cpu_seconds;
+  const cores = serverCores(peak);
+  const per = rpsPerCpuSecond(peak);
+  if (cores === null || per === null) return undefined;
+  // The CPU's window (real_s) can be longer than the measure (duration_s): answers per second
+  // over cores, each a rate over its own window, never answers of one window over CPU of another.
+  const cpu = peak.server.cpu_seconds!;
   const w = windowSeconds(peak);
-  if (cpu === null || !(cpu > 0) || !(w > 0)) return undefined;
-  // Answers per CPU-second: the step's good answers over the CPU its counters saw. The CPU rate
-  // (cores) is over the window those counters cover, which can be longer than the measure.
-  const cores = cpu / w;
-  const per = (peak.rps * peak.duration_s) / cpu;
   const suspect = cores > s.r.environment.cpus * 1.05;
   return { kind: 'efficiency', run: s.ref.run, unit: unitOf(s.r), load: peak.load, rps: peak.rps, cpu_seconds: cpu, window_s: w, cores, rps_per_cpu_second: per, suspect,
     text: `${fmt(per, 0)} req/s per server CPU-second at its peak (${fmt(peak.rps, 0)} req/s on ${fmt(cores, 2)} cores: ${fmt(cpu, 2)} CPU-s in ${fmt(w, 2)} s${suspect ? ', more CPU than the machine has: suspect' : ''}; ${s.ref.run})` };

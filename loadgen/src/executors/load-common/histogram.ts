@@ -18,5 +18,5 @@ export function latencyOf(h: LatencyHistogram): LatencyMs {
   const at = (p: number) => h.getValueAtPercentile(p) / 1000;
   const p999 = at(99.9);
   // Percentiles report the top of their HDR bucket, which can sit a hair above the exact max.
-  return { p50: at(50), p90: at(90), p99: at(99), p999, max: Math.max(h.maxValue / 1000, p999) };
+  return { p50: at(50), p90: at(90), p99: at(99), p999, max: Math.max(h.maxValue / 1000, p999), mean: Math.round(h.mean) / 1000 };
 }

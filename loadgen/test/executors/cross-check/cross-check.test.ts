@@ -88,9 +88,23 @@ describe('wrk against real services', { skip: findWrk() ? false : 'wrk is not in
     assert.equal(cc.flagged, cc.ratio! < 0.9);
     assert.equal(step.warnings.some((w) => w.startsWith('cross-check:')), cc.flagged);
     assert.match(cc.note ?? '', /lab load generator .*CPU/);
+    // Latency compared too (issue 18), and the row's own histogram as the third witness.
+    assert.deepEqual(cc.latency_ratio, { p50: Math.round((step.latency_ms.p50! / cc.latency_ms.p50!) * 1000) / 1000, p99: Math.round((step.latency_ms.p99! / cc.latency_ms.p99!) * 1000) / 1000 });
+    assert.equal(cc.latency_flagged, [cc.latency_ratio!.p50!, cc.latency_ratio!.p99!].some((r) => r > 2 || r < 0.5));
+    assert.equal(step.warnings.some((w) => w.startsWith('cross-check: latency')), cc.latency_flagged);
+    const row = step.server.latency_ms!;
+    assert.ok(row, 'server.latency_ms from the row\'s /metrics');
+    // The row's counter covers the sampler's window, a little longer than the lab's measure.
+    assert.ok(row.count >= step.requests * 0.9, `the row counted the lab's requests (${row.count} vs ${step.requests})`);
+    // The mean is exact (sum / count); percentiles are interpolated inside the row's 10-20-30 ms
+    // buckets, so a p50 just above 20 ms can read a little under it.
+    assert.ok(row.mean! >= 19 && row.p50! >= 10 && row.p50! <= row.p99!, `every answer waits for the 20 ms upstream, in the row's own view too: ${JSON.stringify(row)}`);
+    assert.ok(step.latency_ms.p50! >= row.p50! * 0.9, `the client sees at least what the row does (lab p50 ${step.latency_ms.p50}, row p50 ${row.p50})`);
+    assert.ok(cc.server_latency_ms && cc.server_latency_ms.count >= cc.rps * cc.duration_s * 0.9, `the row's histogram during wrk's run: ${JSON.stringify(cc.server_latency_ms)}`);
     const summary = readFileSync(path.join(outcome.dir, 'summary.md'), 'utf8');
     assert.match(summary, /Cross-check: the same step driven by wrk/);
     assert.ok(summary.includes(`| 4 | ${step.rps.toFixed(1)} | ${cc.rps.toFixed(1)} | ${cc.ratio!.toFixed(2)}`), summary);
+    assert.match(summary, /\| p99 lab\/wrk \| row p99 \|/);
   });
 
   it('error answers are not also counted as wrong bodies, and the ok rate leaves out only them', async () => {

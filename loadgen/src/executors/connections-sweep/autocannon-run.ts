@@ -1,0 +1,85 @@
+import autocannon from 'autocannon';
+import { sleep } from '../../core/sleep.js';
+import { echoPath } from '../load-common/echo-request.js';
+import { feedAutocannon } from '../load-common/autocannon-timeline.js';
+import { teeTimeline, WindowTally } from '../load-common/window-tally.js';
+import type { Measurement, StepContext } from '../common/executor.js';
+
+// One autocannon instance for a step's warmup and measure, as wrk runs one load: the measure
+// window opens on connections that are already busy, and counts what completes inside it
+// (load-common/window-tally.ts). Restarting autocannon between the phases reconnected every
+// connection and emptied the pipeline: the first measured second lost 5-13% of a 2 s step
+// (issue 18: node-eventloop at 50 connections, 407 req/s then 453-497).
+
+/** autocannon stops on its sample tick: a short tick lets it stop soon after the window. */
+const SAMPLE_INT_MS = 100;
+/** The instance's own bound (it is stopped when the measure ends): a run that loses its caller still ends. */
+const SAFETY_S = 30;
+
+export class AutocannonRun {
+  private instance: autocannon.Instance | undefined;
+  private finished: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  private window: WindowTally | undefined;
+  /** After the measure window: the answers autocannon still gets before it stops go nowhere (not in the step, not in its timeline). */
+  private measured = false;
+
+  constructor(private readonly ctx: StepContext, private readonly expectBody: string, private readonly timeoutS: number) {}
+
+  /** Starts the load for warmup and measure, and returns after the warmup seconds. */
+  async warmup(seconds: number): Promise<void> {
+    this.begin(seconds + this.ctx.scenario.durationS);
+    await sleep(seconds * 1000, this.ctx.signal);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Counts what completes in the next `seconds` on the running load (started here when there was no warmup). */
+  async measure(seconds: number): Promise<Measurement> {
+    if (!this.instance) this.begin(seconds);
+    const tally = (this.window = new WindowTally(this.timeoutS * 1000));
+    const ticker = setInterval(() => this.ctx.onLive(tally.live(this.ctx.load)), 1000);
+    try {
+      await Promise.race([sleep(seconds * 1000, this.ctx.signal), this.finished]);
+    } finally {
+      clearInterval(ticker);
+      tally.close();
+      this.window = undefined;
+      this.measured = true;
+      this.instance?.stop();
+    }
+    if (this.failure) throw this.failure;
+    return tally.measurement();
+  }
+
+  /** Waits for autocannon to close its connections (it stops on its next sample tick). */
+  async close(): Promise<void> {
+    this.instance?.stop();
+    await this.finished;
+  }
+
+  private begin(seconds: number): void {
+    const { ctx } = this;
+    let done!: () => void;
+    this.finished = new Promise((r) => (done = r));
+    const instance = autocannon(
+      {
+        url: ctx.target.httpUrl + echoPath(ctx.scenario.request),
+        connections: ctx.load,
+        pipelining: 1,
+        duration: seconds + SAFETY_S,
+        timeout: this.timeoutS,
+        expectBody: this.expectBody,
+        sampleInt: SAMPLE_INT_MS,
+      } as autocannon.Options,
+      (err) => {
+        ctx.signal.removeEventListener('abort', stop);
+        if (err) this.failure = err instanceof Error ? err : new Error(String(err));
+        done();
+      },
+    );
+    const stop = () => instance.stop();
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    feedAutocannon(instance, teeTimeline(() => (this.measured ? undefined : ctx.timeline), () => this.window));
+    this.instance = instance;
+  }
+}
