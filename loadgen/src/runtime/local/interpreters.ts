@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { ServiceManifest } from '../types.js';
 import { ensureGoBinary, goDebianPackages } from './go-build.js';
+import { isNative, prepareNative } from './native-rows.js';
 
 /** `$LAB_PYTHON` or Debian's python3: the one that has python3-gevent and friends. */
 export function pythonInterpreter(env: NodeJS.ProcessEnv = process.env): string {
@@ -58,6 +59,7 @@ export async function checkAvailability(manifest: ServiceManifest, entryPoint: s
     const cannotFind = /cannot find package/.test(build.reason);
     return { ok: false, reason: build.reason, hint: build.goMissing || cannotFind ? aptHint(goDebianPackages(manifest)) : undefined };
   }
+  if (isNative(manifest.local.interpreter)) return prepareNative(manifest, manifest.local.interpreter, manifest.local.args, env);
   const python = pythonInterpreter(env);
   if (!existsSync(python)) {
     return {

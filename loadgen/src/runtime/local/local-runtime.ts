@@ -8,6 +8,7 @@ import type { Endpoint, LabRuntime, ServiceLifeEvent, ServiceManifest, ServiceSt
 import type { LabEvent, LabEventHandler } from './events.js';
 import { isHealthy, waitHealthy } from './health.js';
 import { checkAvailability, pythonInterpreter } from './interpreters.js';
+import { isNative, nativeCommand } from './native-rows.js';
 import { logTail } from './log-tail.js';
 import { pidListeningOn, readProcessTreeStats } from './proc-tree.js';
 import { groupMembers, signalGroup, spawnInGroup, stopGroup, type SpawnedService } from './process-group.js';
@@ -145,6 +146,11 @@ class LocalRuntime implements LabRuntime {
       // The binary itself (checkAvailability builds it first); its arguments follow it.
       const binary = path.resolve(manifest.dir, manifest.local.args[0]!);
       return { command: binary, args: manifest.local.args.slice(1), entryPoint: binary };
+    }
+    if (isNative(manifest.local.interpreter)) {
+      // A rust binary or erl (checkAvailability builds first); the entry point is the command.
+      const native = nativeCommand(manifest.local.interpreter, manifest.local.args, this.opts.env, (p) => path.resolve(manifest.dir, p));
+      return { ...native, entryPoint: native.command };
     }
     const command = manifest.local.interpreter === 'node' ? process.execPath : pythonInterpreter(this.opts.env);
     const first = manifest.local.args[0]!;

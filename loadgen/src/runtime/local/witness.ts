@@ -5,6 +5,7 @@ import type { OverheadWitness } from '../../core/manifest/types.js';
 import type { ServiceManifest } from '../types.js';
 import { ensureGoBinary, goDebianPackages } from './go-build.js';
 import { aptHint, pythonInterpreter } from './interpreters.js';
+import { isNative, nativeCommand, prepareNative } from './native-rows.js';
 
 // A row's standalone overhead witness (manifest overheadWitness): its /overhead method run
 // outside any server, in the row's environment (cwd the row folder; python: PYTHONPATH = the
@@ -60,6 +61,10 @@ export function witnessCommand(manifest: ServiceManifest, witness: OverheadWitne
     return { command: pythonInterpreter(env), args: [entry, ...rest, ...runArgs], cwd: manifest.dir, env: childEnv };
   }
   if (witness.interpreter === 'node') return { command: process.execPath, args: [entry, ...rest, ...runArgs], cwd: manifest.dir, env: childEnv };
+  if (isNative(witness.interpreter)) {
+    const native = nativeCommand(witness.interpreter, witness.args, env, (p) => path.resolve(manifest.dir, p));
+    return { ...native, args: [...native.args, ...runArgs], cwd: manifest.dir, env: childEnv };
+  }
   return { command: entry, args: [...rest, ...runArgs], cwd: manifest.dir, env: childEnv };
 }
 
@@ -68,6 +73,10 @@ export function witnessCommand(manifest: ServiceManifest, witness: OverheadWitne
  * GOPATH mode) from its package; "" when ready, otherwise the reason with the fix.
  */
 export async function prepareWitness(manifest: ServiceManifest, witness: OverheadWitness, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (isNative(witness.interpreter)) {
+    const ready = await prepareNative(manifest, witness.interpreter, witness.args, env);
+    return ready.ok ? '' : `${manifest.name}'s witness: ${ready.reason}${ready.hint ? `; install: ${ready.hint}` : ''}`;
+  }
   if (witness.interpreter !== 'go') {
     const entry = path.resolve(manifest.dir, witness.args[0]!);
     if (existsSync(entry)) return '';

@@ -1,0 +1,85 @@
+// The compiled rows beside Go (services/*/service.json with local.interpreter "rust" or
+// "erlang"): each row's own tests (cargo test; the Erlang row's eunit), the whole `lab verify`
+// against the row started the way `lab up` starts it (built first by the local runtime), and
+// its standalone overhead witness, one node test per row. Not skipped when a toolchain is
+// missing: CI installs the rows' Debian packages (.ci/run), so a missing one is a broken machine.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { discoverServices } from '../../src/core/manifest/index.js';
+import { openLocalRuntime } from '../../src/runtime/index.js';
+import { findFreePortOffset } from '../../src/runtime/ports.js';
+import { CARGO_BUILD_ARGS, cargoCommand, cargoEnv } from '../../src/runtime/local/rust-build.js';
+import { erlCommand } from '../../src/runtime/local/erlang-build.js';
+import { prepareNative } from '../../src/runtime/local/native-rows.js';
+import { prepareWitness, runWitness } from '../../src/runtime/local/witness.js';
+import { formatVerifyReport, verifyTargets } from '../../src/verify/index.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { assertGroupGone } from '../helpers/processes.js';
+
+const ROW_TIMEOUT_MS = 900_000;
+const rows = discoverServices(path.join(REPO_ROOT, 'services')).filter((m) => m.local.interpreter === 'rust' || m.local.interpreter === 'erlang');
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[killed after ${ROW_TIMEOUT_MS} ms]`;
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    }, ROW_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
+  });
+}
+
+test('the local builds are the image recipes\' commands', async () => {
+  const rust = await import(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'generate', 'dockerfile-rust.mjs')).href) as { RUST_BUILD: string };
+  assert.equal(['cargo', ...CARGO_BUILD_ARGS].join(' '), rust.RUST_BUILD);
+});
+
+test('there are compiled rows to test', () => assert.ok(rows.length > 0, 'no services/*/service.json with local.interpreter "rust" or "erlang"'));
+
+for (const row of rows) {
+  test(`${row.name}: its own tests, lab verify, its witness`, async () => {
+    const ready = await prepareNative(row, row.local.interpreter as 'rust' | 'erlang', row.local.args, process.env);
+    assert.ok(ready.ok, `${row.name} does not build: ${ready.reason}${ready.hint ? ` (install: ${ready.hint})` : ''}`);
+    const own = row.local.interpreter === 'rust'
+      ? await run(cargoCommand(), ['test', '--offline', '--release'], row.dir, cargoEnv())
+      : await run(erlCommand(), ['-noinput', '-pa', 'ebin', '-eval', 'case eunit:test([lab_validation, lab_metrics_text, lab_overhead], [verbose]) of ok -> halt(0); _ -> halt(1) end.'], row.dir, process.env);
+    assert.equal(own.code, 0, `${row.name}'s own tests failed:\n${own.output.slice(-4000)}`);
+
+    const offset = await findFreePortOffset();
+    const logDir = mkdtempSync(path.join(tmpdir(), `lab-${row.name}-`));
+    const runtime = await openLocalRuntime({ servicesDir: path.join(REPO_ROOT, 'services'), targets: [row.name], portOffset: offset, logDir, upstreamTimeoutMs: 1500 });
+    const groups = runtime.started;
+    try {
+      const report = await verifyTargets(runtime);
+      const text = formatVerifyReport(report);
+      assert.deepEqual(report.unavailable, [], text);
+      assert.deepEqual(report.targets.flatMap((t) => t.checks.filter((c) => c.status === 'fail')), [], text);
+      assert.equal(report.ok, true, text);
+      assert.equal(report.targets[0]?.checks.find((c) => c.check === 'upstream-timeout.http')?.status, 'pass', text);
+    } finally {
+      await runtime.stop();
+      rmSync(logDir, { recursive: true, force: true });
+      for (const g of groups) await assertGroupGone(g.pgid, g.name);
+    }
+
+    const witness = row.overheadWitness;
+    assert.ok(witness, `${row.name} declares no overheadWitness`);
+    assert.equal(await prepareWitness(row, witness), '');
+    for (const mode of ['pool', 'spawn']) {
+      const answer = await runWitness(row, witness, { mode, workers: 20, tasks: 100, sleepMs: 10 }, 60_000);
+      assert.equal(answer.mode, mode);
+      assert.equal(answer.where, 'standalone');
+      assert.ok(answer.overhead !== null && answer.overhead >= 1 && answer.overhead < 5, `${mode}: ${JSON.stringify(answer)}`);
+    }
+  });
+}
