@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fillRegions, implementationsOf, region, upstreamOf } from './manifests.mjs';
 
-// A Go image builds FROM the same Debian image as the Python ones (DEBIAN_IMAGE).
-const BUILD_ARGS = { python: '*python-build-args', node: '*node-build-args', go: '*python-build-args' };
+// The Go, Rust and Erlang images build FROM the same Debian image as the Python ones (DEBIAN_IMAGE).
+const BUILD_ARGS = { python: '*python-build-args', node: '*node-build-args', go: '*python-build-args', rust: '*python-build-args', erlang: '*python-build-args' };
 
 function baseEntry(m, upstream) {
   const { http, line } = m.ports;

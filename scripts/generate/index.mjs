@@ -14,11 +14,12 @@ import { GenerateError, REPO, readManifests } from './manifests.mjs';
 import { prometheusConfigs } from './prometheus.mjs';
 import { readmeTable } from './readme.mjs';
 import { rustDockerfiles } from './dockerfile-rust.mjs';
+import { erlangDockerfiles } from './dockerfile-erlang.mjs';
 import { rowColours } from './row-colours.mjs';
 import { stackFiles } from './stack.mjs';
 import { rootTsconfig } from './tsconfig.mjs';
 
-const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, rustDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
+const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, rustDockerfiles, erlangDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
 
 /** Where two texts first differ, as a short hint: line number, the committed and the generated line. */
 function diffHint(current, wanted) {

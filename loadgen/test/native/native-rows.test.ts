@@ -4,7 +4,7 @@
 // its standalone overhead witness, one node test per row. Not skipped when a toolchain is
 // missing: CI installs the rows' Debian packages (.ci/run), so a missing one is a broken machine.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +14,7 @@ import { discoverServices } from '../../src/core/manifest/index.js';
 import { openLocalRuntime } from '../../src/runtime/index.js';
 import { findFreePortOffset } from '../../src/runtime/ports.js';
 import { CARGO_BUILD_ARGS, cargoCommand, cargoEnv } from '../../src/runtime/local/rust-build.js';
-import { erlCommand } from '../../src/runtime/local/erlang-build.js';
+import { erlCommand, erlcArgs, erlcCommand } from '../../src/runtime/local/erlang-build.js';
 import { prepareNative } from '../../src/runtime/local/native-rows.js';
 import { prepareWitness, runWitness } from '../../src/runtime/local/witness.js';
 import { formatVerifyReport, verifyTargets } from '../../src/verify/index.js';
@@ -39,9 +39,28 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   });
 }
 
+const cargoTest = (dir: string) => run(cargoCommand(), ['test', '--offline', '--release'], dir, cargoEnv());
+
+/** The Erlang row's eunit tests: its modules compiled with -DTEST apart from ebin/, run from the row folder. */
+async function eunit(dir: string): Promise<{ code: number | null; output: string }> {
+  const out = mkdtempSync(path.join(tmpdir(), 'lab-eunit-'));
+  try {
+    const sources = readdirSync(path.join(dir, 'src')).filter((f) => f.endsWith('.erl')).map((f) => path.join('src', f));
+    const compiled = await run(erlcCommand(), ['-DTEST', '-o', out, ...sources], dir, process.env);
+    if (compiled.code !== 0) return compiled;
+    const modules = sources.map((f) => path.basename(f, '.erl')).join(', ');
+    // eunit:test returns error when a test fails and when none ran: both exit 1.
+    return await run(erlCommand(), ['-noinput', '-pa', out, '-eval', `case eunit:test([${modules}], [verbose]) of ok -> halt(0); _ -> halt(1) end.`], dir, process.env);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 test('the local builds are the image recipes\' commands', async () => {
   const rust = await import(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'generate', 'dockerfile-rust.mjs')).href) as { RUST_BUILD: string };
   assert.equal(['cargo', ...CARGO_BUILD_ARGS].join(' '), rust.RUST_BUILD);
+  const erlang = await import(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'generate', 'dockerfile-erlang.mjs')).href) as { ERLC: string };
+  assert.equal(['erlc', ...erlcArgs(['src/*.erl'])].join(' '), erlang.ERLC);
 });
 
 test('there are compiled rows to test', () => assert.ok(rows.length > 0, 'no services/*/service.json with local.interpreter "rust" or "erlang"'));
@@ -50,9 +69,7 @@ for (const row of rows) {
   test(`${row.name}: its own tests, lab verify, its witness`, async () => {
     const ready = await prepareNative(row, row.local.interpreter as 'rust' | 'erlang', row.local.args, process.env);
     assert.ok(ready.ok, `${row.name} does not build: ${ready.reason}${ready.hint ? ` (install: ${ready.hint})` : ''}`);
-    const own = row.local.interpreter === 'rust'
-      ? await run(cargoCommand(), ['test', '--offline', '--release'], row.dir, cargoEnv())
-      : await run(erlCommand(), ['-noinput', '-pa', 'ebin', '-eval', 'case eunit:test([lab_validation, lab_metrics_text, lab_overhead], [verbose]) of ok -> halt(0); _ -> halt(1) end.'], row.dir, process.env);
+    const own = row.local.interpreter === 'rust' ? await cargoTest(row.dir) : await eunit(row.dir);
     assert.equal(own.code, 0, `${row.name}'s own tests failed:\n${own.output.slice(-4000)}`);
 
     const offset = await findFreePortOffset();
