@@ -126,7 +126,9 @@ impl LineServer {
                     self.metrics.record_request("line", "bad_request", 0.0);
                     let _ = write.write_all(self.contract.line_too_long.as_bytes()).await;
                     let _ = write.shutdown().await;
-                    let mut sink = [0u8; 16384];
+                    // On the heap: an array here would sit in every connection's future (the
+                    // state machine reserves its largest state), idle or not.
+                    let mut sink = vec![0u8; 16384];
                     let _ = tokio::time::timeout(DISCARD_AFTER_TOO_LONG, async {
                         while matches!(lines.stream.read(&mut sink).await, Ok(n) if n > 0) {}
                     })
