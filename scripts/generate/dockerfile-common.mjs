@@ -38,3 +38,22 @@ export const ADD_LAB_USER = 'useradd --system --uid 10001 --user-group --no-crea
 
 /** The health check's timing, the same for every recipe (compose waits on service_healthy). */
 export const HEALTHCHECK_TIMING = 'HEALTHCHECK --interval=5s --timeout=10s --start-period=60s --retries=5 \\';
+
+/** The HEALTHCHECK command of the Debian-slim images: no curl, so bash (essential in Debian) asks /healthz over /dev/tcp. */
+export const BASH_HEALTHCHECK_CMD = `  CMD ["bash", "-c", ${JSON.stringify('exec 3<>/dev/tcp/127.0.0.1/$PORT && printf \'GET /healthz HTTP/1.0\\r\\n\\r\\n\' >&3 && read -r -t 5 _ code _ <&3 && [ "$code" = 200 ]')}]`;
+
+/** The start of a Debian-based recipe: the generated header, the model, the base image argument. */
+export const debianPreamble = (m) => [
+  ...generatedHeader(m),
+  `# ${m.name}: ${m.model}.`,
+  '# Build context: the repository root (see docker-compose.yml).',
+  'ARG DEBIAN_IMAGE=debian:bookworm-slim',
+  '',
+];
+
+/** One RUN that installs Debian packages (each once) and leaves no package lists behind. */
+export const aptInstall = (packages) => [
+  'RUN apt-get update \\',
+  ` && apt-get install -y --no-install-recommends ${[...new Set(packages)].join(' ')} \\`,
+  ' && rm -rf /var/lib/apt/lists/*',
+];

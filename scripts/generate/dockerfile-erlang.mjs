@@ -2,27 +2,19 @@
 // (erlang-base and the row's local.requires.debianPackages, e.g. erlang-inets for httpc)
 // compiles src/*.erl into ebin/ with erlc (the local runtime's command), and the image runs
 // `erl` with local.args in the row folder. One stage: the VM is the runtime.
-import { ADD_LAB_USER, APP, HEALTHCHECK_TIMING, envLine, exposeLine, generatedHeader, rowEnv } from './dockerfile-common.mjs';
+import { ADD_LAB_USER, APP, BASH_HEALTHCHECK_CMD, HEALTHCHECK_TIMING, aptInstall, debianPreamble, envLine, exposeLine, rowEnv } from './dockerfile-common.mjs';
 
 /** The compile command, the same in the image and for the local runtime (run in the row folder). */
 export const ERLC = 'erlc -o ebin src/*.erl';
-
-const HEALTHCHECK_CMD = `  CMD ["bash", "-c", ${JSON.stringify('exec 3<>/dev/tcp/127.0.0.1/$PORT && printf \'GET /healthz HTTP/1.0\\r\\n\\r\\n\' >&3 && read -r -t 5 _ code _ <&3 && [ "$code" = 200 ]')}]`;
 
 function dockerfileFor(m, manifests) {
   const packages = ['erlang-base', ...(m.local.requires?.debianPackages ?? [])];
   const env = [...rowEnv(m, manifests), ...Object.entries(m.local.env ?? {})];
   return [
-    ...generatedHeader(m),
-    `# ${m.name}: ${m.model}.`,
-    '# Build context: the repository root (see docker-compose.yml).',
-    'ARG DEBIAN_IMAGE=debian:bookworm-slim',
-    '',
+    ...debianPreamble(m),
     'FROM ${DEBIAN_IMAGE}',
     '# Debian\'s Erlang/OTP: the image builds offline from the Debian mirror alone.',
-    'RUN apt-get update \\',
-    ` && apt-get install -y --no-install-recommends ${[...new Set(packages)].join(' ')} \\`,
-    ' && rm -rf /var/lib/apt/lists/*',
+    ...aptInstall(packages),
     `RUN ${ADD_LAB_USER}`,
     '# The row reads the limits and metric names from the contract, two folders above it.',
     `COPY contract/contract.json ${APP}/contract/contract.json`,
@@ -34,7 +26,7 @@ function dockerfileFor(m, manifests) {
     exposeLine(m),
     '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
     HEALTHCHECK_TIMING,
-    HEALTHCHECK_CMD,
+    BASH_HEALTHCHECK_CMD,
     '# The row drains in-flight work on SIGTERM and exits 0.',
     'STOPSIGNAL SIGTERM',
     `CMD ${JSON.stringify(['erl', ...m.local.args])}`,

@@ -5,14 +5,11 @@
 // is downloaded. The runtime stage holds only the binaries (local.args[0] and the witness,
 // cargo's own target/release/ paths, the layout the local runtime runs) and the contract.
 import path from 'node:path';
-import { ADD_LAB_USER, APP, HEALTHCHECK_TIMING, envLine, exposeLine, generatedHeader, rowEnv } from './dockerfile-common.mjs';
+import { ADD_LAB_USER, APP, BASH_HEALTHCHECK_CMD, HEALTHCHECK_TIMING, aptInstall, debianPreamble, envLine, exposeLine, rowEnv } from './dockerfile-common.mjs';
 import { GenerateError } from './manifests.mjs';
 
 /** The build command, the same in the image and for the local runtime (run in the row folder). */
 export const RUST_BUILD = 'cargo build --offline --release';
-
-/** The healthcheck of the Debian-based images (no curl: bash's /dev/tcp asks /healthz). */
-const HEALTHCHECK_CMD = `  CMD ["bash", "-c", ${JSON.stringify('exec 3<>/dev/tcp/127.0.0.1/$PORT && printf \'GET /healthz HTTP/1.0\\r\\n\\r\\n\' >&3 && read -r -t 5 _ code _ <&3 && [ "$code" = 200 ]')}]`;
 
 /** The binaries to keep: local.args[0] and the witness's, each under target/release/. */
 function binariesOf(m) {
@@ -30,17 +27,11 @@ function dockerfileFor(m, manifests) {
   const packages = ['cargo', 'rustc', ...(m.local.requires?.debianPackages ?? [])];
   const env = [...rowEnv(m, manifests), ...Object.entries(m.local.env ?? {})];
   return [
-    ...generatedHeader(m),
-    `# ${m.name}: ${m.model}.`,
-    '# Build context: the repository root (see docker-compose.yml).',
-    'ARG DEBIAN_IMAGE=debian:bookworm-slim',
-    '',
+    ...debianPreamble(m),
     'FROM ${DEBIAN_IMAGE} AS build',
     '# Debian\'s cargo and rustc and the crates Debian packages (under /usr/share/cargo/registry):',
     '# the row\'s .cargo/config.toml replaces crates.io with them, so the image builds offline.',
-    'RUN apt-get update \\',
-    ` && apt-get install -y --no-install-recommends ${[...new Set(packages)].join(' ')} \\`,
-    ' && rm -rf /var/lib/apt/lists/*',
+    ...aptInstall(packages),
     `COPY ${m.dir} ${APP}/${m.dir}`,
     `WORKDIR ${APP}/${m.dir}`,
     `RUN ${RUST_BUILD}`,
@@ -56,7 +47,7 @@ function dockerfileFor(m, manifests) {
     exposeLine(m),
     '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
     HEALTHCHECK_TIMING,
-    HEALTHCHECK_CMD,
+    BASH_HEALTHCHECK_CMD,
     '# The services drain in-flight work on SIGTERM and exit 0.',
     'STOPSIGNAL SIGTERM',
     `CMD ${JSON.stringify([`./${path.posix.normalize(m.local.args[0])}`, ...m.local.args.slice(1)])}`,

@@ -3,7 +3,6 @@
 // against the row started the way `lab up` starts it (built first by the local runtime), and
 // its standalone overhead witness, one node test per row. Not skipped when a toolchain is
 // missing: CI installs the rows' Debian packages (.ci/run), so a missing one is a broken machine.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,25 +18,12 @@ import { prepareNative } from '../../src/runtime/local/native-rows.js';
 import { prepareWitness, runWitness } from '../../src/runtime/local/witness.js';
 import { formatVerifyReport, verifyTargets } from '../../src/verify/index.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { assertGroupGone } from '../helpers/processes.js';
+import { assertGroupGone, runCommand } from '../helpers/processes.js';
 
 const ROW_TIMEOUT_MS = 900_000;
 const rows = discoverServices(path.join(REPO_ROOT, 'services')).filter((m) => m.local.interpreter === 'rust' || m.local.interpreter === 'erlang');
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => {
-      output += `\n[killed after ${ROW_TIMEOUT_MS} ms]`;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
-    }, ROW_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
-  });
-}
+const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) => runCommand(command, args, { cwd, env, timeoutMs: ROW_TIMEOUT_MS });
 
 const cargoTest = (dir: string) => run(cargoCommand(), ['test', '--offline', '--release'], dir, cargoEnv());
 

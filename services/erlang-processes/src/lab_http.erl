@@ -8,32 +8,12 @@
 
 start(Ip, Port) ->
     %% A request line carries up to 4096 bytes of text, %-encoded: three times that, and headers.
-    {ok, L} = gen_tcp:listen(Port, [binary, {packet, http_bin}, {buffer, 65536}, {active, false}, {reuseaddr, true}, {ip, Ip},
-                                    {backlog, 4096}, {nodelay, true}]),
-    {ok, Actual} = inet:port(L),
-    Acceptor = spawn(fun() -> accept(L) end),
-    persistent_term:put(?MODULE, {L, Acceptor}),
-    Actual.
+    lab_acceptor:start(http, Ip, Port, {?MODULE, [{packet, http_bin}, {buffer, 65536}]}).
 
 %% The drain: no new connection; the open ones answer what they are answering, then close.
-stop_accepting() ->
-    {L, Acceptor} = persistent_term:get(?MODULE),
-    exit(Acceptor, kill),
-    gen_tcp:close(L).
-
-accept(L) ->
-    case gen_tcp:accept(L) of
-        {ok, S} ->
-            Pid = spawn(?MODULE, connection, [S]),
-            ok = gen_tcp:controlling_process(S, Pid),
-            Pid ! go,
-            accept(L);
-        {error, closed} -> ok;
-        {error, _} -> receive after 5 -> accept(L) end % EMFILE and friends: no spinning
-    end.
+stop_accepting() -> lab_acceptor:stop(http).
 
 connection(S) ->
-    receive go -> ok end,
     lab_metrics:gauge_add(open, <<"http">>, 1),
     lab_drain:register(S),
     try loop(S) after lab_drain:unregister(), lab_metrics:gauge_add(open, <<"http">>, -1), gen_tcp:close(S) end.

@@ -7,32 +7,13 @@
 
 start(Ip, Port) ->
     Max = maps:get(<<"line_max_bytes">>, maps:get(<<"limits">>, lab_contract:get())),
-    {ok, L} = gen_tcp:listen(Port, [binary, {packet, line}, {buffer, Max + 1}, {active, false}, {reuseaddr, true},
-                                    {ip, Ip}, {backlog, 4096}, {nodelay, true}]),
-    {ok, Actual} = inet:port(L),
-    Acceptor = spawn(fun() -> accept(L) end),
-    persistent_term:put(?MODULE, {L, Acceptor, Max}),
-    Actual.
+    persistent_term:put(?MODULE, Max),
+    lab_acceptor:start(line, Ip, Port, {?MODULE, [{packet, line}, {buffer, Max + 1}]}).
 
-stop_accepting() ->
-    {L, Acceptor, _} = persistent_term:get(?MODULE),
-    exit(Acceptor, kill),
-    gen_tcp:close(L).
-
-accept(L) ->
-    case gen_tcp:accept(L) of
-        {ok, S} ->
-            Pid = spawn(?MODULE, connection, [S]),
-            ok = gen_tcp:controlling_process(S, Pid),
-            Pid ! go,
-            accept(L);
-        {error, closed} -> ok;
-        {error, _} -> receive after 5 -> accept(L) end
-    end.
+stop_accepting() -> lab_acceptor:stop(line).
 
 connection(S) ->
-    receive go -> ok end,
-    {_, _, Max} = persistent_term:get(?MODULE),
+    Max = persistent_term:get(?MODULE),
     lab_metrics:gauge_add(open, <<"line">>, 1),
     lab_drain:register(S),
     try loop(S, Max) after lab_drain:unregister(), lab_metrics:gauge_add(open, <<"line">>, -1), gen_tcp:close(S) end.

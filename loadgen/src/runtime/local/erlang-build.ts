@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceManifest } from '../types.js';
 import type { NativeBuildResult } from './rust-build.js';
+import { mtimeOrZero } from './source-times.js';
 
 // An Erlang row under the local runtime: `erl` runs local.args (e.g. -noinput -pa ebin -s
 // <module> start) in the row folder, on the .beam files erlc compiles from src/*.erl into
@@ -31,14 +32,6 @@ export function erlcCommand(env: NodeJS.ProcessEnv = process.env): string {
 /** Debian's Erlang/OTP (erlang-base has erl and erlc) and what the row lists (erlang-inets...). */
 export function erlangDebianPackages(manifest: ServiceManifest): string[] {
   return [...new Set(['erlang-base', ...(manifest.local.requires?.debianPackages ?? [])])];
-}
-
-function mtimeOrZero(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
 }
 
 /** Compiles src/*.erl into ebin/ when a .beam is missing or older than its source. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceManifest } from '../types.js';
+import { mtimeOrZero, newestSource } from './source-times.js';
 
 // A Rust row under the local runtime: local.args[0] is the binary the image recipe builds
 // (scripts/generate/dockerfile-rust.mjs), cargo's own output path target/release/<bin>. It is
@@ -42,30 +42,10 @@ export type NativeBuildResult =
   | { ok: true; binary: string; built: boolean }
   | { ok: false; reason: string; toolMissing: boolean; packagesMissing: boolean };
 
-/** The newest modification time of the crate's inputs (target/ and dot-folders skipped). */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || entry.name === 'target') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (/\.rs$|^Cargo\.(toml|lock)$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function mtimeOrZero(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
 /** Builds the crate of a rust row when local.args[0] (or `binaryArg`) is missing or older than a source. */
 export async function ensureRustBinary(manifest: ServiceManifest, env: NodeJS.ProcessEnv = process.env, binaryArg = manifest.local.args[0]!): Promise<NativeBuildResult> {
   const binary = path.resolve(manifest.dir, binaryArg);
-  if (mtimeOrZero(binary) > newestSource(manifest.dir)) return { ok: true, binary, built: false };
+  if (mtimeOrZero(binary) > newestSource(manifest.dir, (name) => /\.rs$|^Cargo\.(toml|lock)$/.test(name), ['target'])) return { ok: true, binary, built: false };
   const cargo = cargoCommand(env);
   const childEnv = cargoEnv(env);
   return new Promise((resolve) => {
