@@ -57,3 +57,19 @@ export const aptInstall = (packages) => [
   ` && apt-get install -y --no-install-recommends ${[...new Set(packages)].join(' ')} \\`,
   ' && rm -rf /var/lib/apt/lists/*',
 ];
+
+/**
+ * The end of a Debian-based image, after its files are in place: the row's environment, the
+ * lab user, its ports, the bash health check, SIGTERM (the rows drain) and the command.
+ */
+export const debianRunTail = (m, env, cmd) => [
+  envLine(env),
+  'USER lab',
+  exposeLine(m),
+  '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
+  HEALTHCHECK_TIMING,
+  BASH_HEALTHCHECK_CMD,
+  '# The services drain in-flight work on SIGTERM and exit 0.',
+  'STOPSIGNAL SIGTERM',
+  `CMD ${JSON.stringify(cmd)}`,
+];

@@ -2,7 +2,7 @@
 // (erlang-base and the row's local.requires.debianPackages, e.g. erlang-inets for httpc)
 // compiles src/*.erl into ebin/ with erlc (the local runtime's command), and the image runs
 // `erl` with local.args in the row folder. One stage: the VM is the runtime.
-import { ADD_LAB_USER, APP, BASH_HEALTHCHECK_CMD, HEALTHCHECK_TIMING, aptInstall, debianPreamble, envLine, exposeLine, rowEnv } from './dockerfile-common.mjs';
+import { ADD_LAB_USER, APP, aptInstall, debianPreamble, debianRunTail, rowEnv } from './dockerfile-common.mjs';
 
 /** The compile command, the same in the image and for the local runtime (run in the row folder). */
 export const ERLC = 'erlc -o ebin src/*.erl';
@@ -21,15 +21,7 @@ function dockerfileFor(m, manifests) {
     `COPY ${m.dir}/src ${APP}/${m.dir}/src`,
     `WORKDIR ${APP}/${m.dir}`,
     `RUN mkdir -p ebin && ${ERLC}`,
-    envLine(env),
-    'USER lab',
-    exposeLine(m),
-    '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
-    HEALTHCHECK_TIMING,
-    BASH_HEALTHCHECK_CMD,
-    '# The row drains in-flight work on SIGTERM and exits 0.',
-    'STOPSIGNAL SIGTERM',
-    `CMD ${JSON.stringify(['erl', ...m.local.args])}`,
+    ...debianRunTail(m, env, ['erl', ...m.local.args]),
   ].join('\n') + '\n';
 }
 

@@ -5,7 +5,7 @@
 // contract. local.args[0] is the binary's path relative to the row folder (the local runtime
 // builds the same path with the same command), the rest its arguments.
 import path from 'node:path';
-import { ADD_LAB_USER, APP, BASH_HEALTHCHECK_CMD, HEALTHCHECK_TIMING, aptInstall, debianPreamble, envLine, exposeLine, rowEnv } from './dockerfile-common.mjs';
+import { ADD_LAB_USER, APP, aptInstall, debianPreamble, debianRunTail, rowEnv } from './dockerfile-common.mjs';
 import { GenerateError } from './manifests.mjs';
 
 
@@ -48,15 +48,7 @@ function dockerfileFor(m, manifests) {
     `COPY contract/contract.json ${APP}/contract/contract.json`,
     `COPY --from=build ${APP}/${binary} ${APP}/${binary}`,
     `WORKDIR ${APP}/${m.dir}`,
-    envLine(env),
-    'USER lab',
-    exposeLine(m),
-    '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
-    HEALTHCHECK_TIMING,
-    BASH_HEALTHCHECK_CMD,
-    '# The services drain in-flight work on SIGTERM and exit 0.',
-    'STOPSIGNAL SIGTERM',
-    `CMD ${JSON.stringify([`./${path.posix.normalize(m.local.args[0])}`, ...m.local.args.slice(1)])}`,
+    ...debianRunTail(m, env, [`./${path.posix.normalize(m.local.args[0])}`, ...m.local.args.slice(1)]),
   ].join('\n') + '\n';
 }
 

@@ -5,7 +5,7 @@
 // is downloaded. The runtime stage holds only the binaries (local.args[0] and the witness,
 // cargo's own target/release/ paths, the layout the local runtime runs) and the contract.
 import path from 'node:path';
-import { ADD_LAB_USER, APP, BASH_HEALTHCHECK_CMD, HEALTHCHECK_TIMING, aptInstall, debianPreamble, envLine, exposeLine, rowEnv } from './dockerfile-common.mjs';
+import { ADD_LAB_USER, APP, aptInstall, debianPreamble, debianRunTail, rowEnv } from './dockerfile-common.mjs';
 import { GenerateError } from './manifests.mjs';
 
 /** The build command, the same in the image and for the local runtime (run in the row folder). */
@@ -42,15 +42,7 @@ function dockerfileFor(m, manifests) {
     `COPY contract/contract.json ${APP}/contract/contract.json`,
     ...binaries.map((b) => `COPY --from=build ${APP}/${b} ${APP}/${b}`),
     `WORKDIR ${APP}/${m.dir}`,
-    envLine(env),
-    'USER lab',
-    exposeLine(m),
-    '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
-    HEALTHCHECK_TIMING,
-    BASH_HEALTHCHECK_CMD,
-    '# The services drain in-flight work on SIGTERM and exit 0.',
-    'STOPSIGNAL SIGTERM',
-    `CMD ${JSON.stringify([`./${path.posix.normalize(m.local.args[0])}`, ...m.local.args.slice(1)])}`,
+    ...debianRunTail(m, env, [`./${path.posix.normalize(m.local.args[0])}`, ...m.local.args.slice(1)]),
   ].join('\n') + '\n';
 }
 
