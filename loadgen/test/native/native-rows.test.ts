@@ -69,6 +69,15 @@ for (const row of rows) {
       assert.deepEqual(report.targets.flatMap((t) => t.checks.filter((c) => c.status === 'fail')), [], text);
       assert.equal(report.ok, true, text);
       assert.equal(report.targets[0]?.checks.find((c) => c.check === 'upstream-timeout.http')?.status, 'pass', text);
+      // After verify (its slow and failing fetches included), 20 requests at once wait for
+      // their own fetch only: no upstream connection queues one behind another (httpc did,
+      // at 17 req/s, with a keep-alive length above 1).
+      const url = `${runtime.targets[0]!.httpUrl}/echo?text=parallel&delay_ms=200`;
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(url).then(async (r) => `${r.status} ${await r.text()}`)));
+      const elapsed = Date.now() - started;
+      assert.deepEqual(new Set(answers), new Set(['200 echo: parallel\n']));
+      assert.ok(elapsed < 800, `20 parallel requests of a 200 ms fetch took ${elapsed} ms`);
     } finally {
       await runtime.stop();
       rmSync(logDir, { recursive: true, force: true });

@@ -11,9 +11,10 @@ start(BaseUrl, TimeoutMs) ->
     {ok, _} = application:ensure_all_started(inets),
     {ok, _} = inets:start(httpc, [{profile, ?PROFILE}]),
     %% No cap on sessions (a cap would be a hidden queue in front of the upstream); idle ones
-    %% stay for a pause between scenario steps (the upstream keeps them 72 s). No pipelining:
-    %% one request at a time per connection, as every row.
-    ok = httpc:set_options([{max_sessions, 1000000}, {max_keep_alive_length, 1000000}, {keep_alive_timeout, 60000},
+    %% stay for a pause between scenario steps (the upstream keeps them 72 s). One request at a
+    %% time per connection, as every row: no pipelining, and max_keep_alive_length 1, else httpc
+    %% queues a request behind a busy keep-alive session (up to that many) instead of opening one.
+    ok = httpc:set_options([{max_sessions, 1000000}, {max_keep_alive_length, 1}, {keep_alive_timeout, 60000},
                             {max_pipeline_length, 0}, {pipeline_timeout, 0}, {socket_opts, [{nodelay, true}]}], ?PROFILE),
     persistent_term:put(?MODULE, {BaseUrl, TimeoutMs}).
 
