@@ -1,31 +1,17 @@
 import unittest
 
-from labtesting import hold_idle_connections
 from labtesting.contract import RowContract
+from labtesting.row_checks import RuntimeLabel, UnitNotThreadPerIdleConnection, WarmUpstreamPoolFirst
 
 
-class ErlangProcessesTest(RowContract, unittest.TestCase):
-    """The shared row contract against the BEAM row (compiled the way `lab up` compiles it)."""
+class ErlangProcessesTest(WarmUpstreamPoolFirst, RuntimeLabel, UnitNotThreadPerIdleConnection, RowContract, unittest.TestCase):
+    """The shared row contract against the BEAM row (compiled the way `lab up` compiles it).
+    Waiting processes are parked by the schedulers, not in a thread each; the process count
+    includes httpc's session process per kept upstream connection."""
     ROW = "erlang-processes"
     UNIT = "processes"
-
-    def test_runtime_is_otp(self):
-        info = [dict(ls) for n, ls in self.row.metrics() if n == "lab_info"]
-        self.assertEqual(len(info), 1)
-        self.assertEqual(info[0]["language"], "erlang")
-        self.assertTrue(info[0]["runtime"].startswith("OTP 2"), info[0])
-
-    def test_a_process_not_a_thread_per_idle_connection(self):
-        threads0 = self.row.metric("lab_os_threads")
-        units0 = self.row.metric("lab_concurrency_units", unit="processes")
-        conns = hold_idle_connections(self.row, 200)
-        try:
-            self.assertGreaterEqual(self.row.metric("lab_concurrency_units", unit="processes") - units0, 150)
-            # Waiting processes are parked by the schedulers, not in a thread each.
-            self.assertLess(self.row.metric("lab_os_threads") - threads0, 5)
-        finally:
-            for c in conns:
-                c.close()
+    LANGUAGE = "erlang"
+    RUNTIME_PREFIX = "OTP 2"
 
 
 if __name__ == "__main__":
