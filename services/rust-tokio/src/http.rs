@@ -2,7 +2,7 @@
 //! handler future on it; a handler awaits the upstream and the runtime's worker threads run
 //! other tasks meanwhile. Routes are matched by hand, exactly the contract's paths.
 use crate::echo::EchoJob;
-use crate::metrics::{InflightGuard, LabMetrics, OpenGuard};
+use crate::metrics::{GaugeGuard, LabMetrics};
 use crate::overhead::{self, ExperimentGuard};
 use crate::validation::{self, parse_query};
 use crate::contract::Contract;
@@ -53,7 +53,7 @@ impl HttpRow {
     async fn echo(&self, req: Request<Body>) -> Response<Body> {
         let started = Instant::now();
         // Dropped however this future ends: answered, or dropped by hyper when the client left.
-        let _inflight = InflightGuard::new(&self.metrics, "http");
+        let _inflight = GaugeGuard::inflight(&self.metrics, "http");
         let done = |outcome: &str, status: StatusCode, body: String| {
             // Counted before the answer leaves, so a scrape right after the client got it sees it.
             self.metrics.record_request("http", outcome, started.elapsed().as_secs_f64());
@@ -101,7 +101,7 @@ pub async fn serve(row: Arc<HttpRow>, listener: tokio::net::TcpListener, shutdow
     let make = make_service_fn(move |_conn: &AddrStream| {
         let row = row.clone();
         // One per connection, dropped with the connection's service when the connection ends.
-        let open = Arc::new(OpenGuard::new(&row.metrics, "http"));
+        let open = Arc::new(GaugeGuard::open(&row.metrics, "http"));
         async move {
             Ok::<_, Infallible>(service_fn(move |req| {
                 let _open = open.clone();

@@ -4,7 +4,7 @@
 use crate::contract::Contract;
 use crate::echo::EchoJob;
 use crate::http::one_line;
-use crate::metrics::{InflightGuard, LabMetrics, OpenGuard};
+use crate::metrics::{GaugeGuard, LabMetrics};
 use crate::validation::{check_text, EchoParams};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -106,7 +106,7 @@ impl LineServer {
     }
 
     async fn connection(&self, stream: TcpStream) {
-        let _open = OpenGuard::new(&self.metrics, "line");
+        let _open = GaugeGuard::open(&self.metrics, "line");
         let mut stop = self.stopping.subscribe();
         let (read, mut write) = stream.into_split();
         let mut lines = LineReader { stream: read, buf: Vec::with_capacity(4096), max: self.contract.line_max_bytes };
@@ -143,7 +143,7 @@ impl LineServer {
     /// One line's answer (one whole line, written in one write), counted before it leaves.
     async fn answer(&self, raw: &[u8]) -> String {
         let started = Instant::now();
-        let _inflight = InflightGuard::new(&self.metrics, "line");
+        let _inflight = GaugeGuard::inflight(&self.metrics, "line");
         let text = decode_line(raw);
         let (answer, outcome) = match check_text(&self.contract, &text) {
             Err(reason) => (format!("error: {}", one_line(&reason)), "bad_request"),

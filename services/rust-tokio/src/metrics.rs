@@ -125,36 +125,28 @@ impl LabMetrics {
     }
 }
 
-/// RAII: a request (or line) in flight, whatever way its future ends (answered, or dropped
-/// because the client left), so the gauge returns to where it was.
-pub struct InflightGuard(IntGauge);
+/// RAII: one unit on a gauge of one protocol while the guard lives, whatever way the future
+/// holding it ends (answered, or dropped because the client left), so the gauge returns to
+/// where it was: a request (or line) in flight, an open client connection.
+pub struct GaugeGuard(IntGauge);
 
-impl InflightGuard {
-    pub fn new(m: &LabMetrics, protocol: &str) -> InflightGuard {
-        let g = m.inflight.with_label_values(&[protocol]);
+impl GaugeGuard {
+    fn on(gauges: &IntGaugeVec, protocol: &str) -> GaugeGuard {
+        let g = gauges.with_label_values(&[protocol]);
         g.inc();
-        InflightGuard(g)
+        GaugeGuard(g)
+    }
+
+    pub fn inflight(m: &LabMetrics, protocol: &str) -> GaugeGuard {
+        Self::on(&m.inflight, protocol)
+    }
+
+    pub fn open(m: &LabMetrics, protocol: &str) -> GaugeGuard {
+        Self::on(&m.open_connections, protocol)
     }
 }
 
-impl Drop for InflightGuard {
-    fn drop(&mut self) {
-        self.0.dec();
-    }
-}
-
-/// RAII: an open client connection of one protocol.
-pub struct OpenGuard(IntGauge);
-
-impl OpenGuard {
-    pub fn new(m: &LabMetrics, protocol: &str) -> OpenGuard {
-        let g = m.open_connections.with_label_values(&[protocol]);
-        g.inc();
-        OpenGuard(g)
-    }
-}
-
-impl Drop for OpenGuard {
+impl Drop for GaugeGuard {
     fn drop(&mut self) {
         self.0.dec();
     }
