@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fillRegions, implementationsOf, region, upstreamOf } from './manifests.mjs';
 
-// A Go image builds FROM the same Debian image as the Python ones (DEBIAN_IMAGE); a Java image
-// FROM Debian 13 (DEBIAN13_IMAGE: JDK 21 is not in Debian 12).
-const BUILD_ARGS = { python: '*python-build-args', node: '*node-build-args', go: '*python-build-args', java: '*debian13-build-args' };
+// A Go, Rust or Erlang image builds FROM the same Debian image as the Python ones (DEBIAN_IMAGE);
+// a Java image FROM Debian 13 (DEBIAN13_IMAGE: JDK 21 is not in Debian 12).
+const BUILD_ARGS = { python: '*python-build-args', node: '*node-build-args', go: '*python-build-args', rust: '*python-build-args', erlang: '*python-build-args', java: '*debian13-build-args' };
 
 function baseEntry(m, upstream) {
   const { http, line } = m.ports;

@@ -39,5 +39,37 @@ export const ADD_LAB_USER = 'useradd --system --uid 10001 --user-group --no-crea
 /** The health check's timing, the same for every recipe (compose waits on service_healthy). */
 export const HEALTHCHECK_TIMING = 'HEALTHCHECK --interval=5s --timeout=10s --start-period=60s --retries=5 \\';
 
-/** The health check of the images without python or curl: bash (essential in Debian) asks /healthz over /dev/tcp. */
+/** The HEALTHCHECK command of the Debian-slim images: no curl, so bash (essential in Debian) asks /healthz over /dev/tcp. */
 export const BASH_HEALTHCHECK_CMD = `  CMD ["bash", "-c", ${JSON.stringify('exec 3<>/dev/tcp/127.0.0.1/$PORT && printf \'GET /healthz HTTP/1.0\\r\\n\\r\\n\' >&3 && read -r -t 5 _ code _ <&3 && [ "$code" = 200 ]')}]`;
+
+/** The start of a Debian-based recipe: the generated header, the model, the base image argument. */
+export const debianPreamble = (m) => [
+  ...generatedHeader(m),
+  `# ${m.name}: ${m.model}.`,
+  '# Build context: the repository root (see docker-compose.yml).',
+  'ARG DEBIAN_IMAGE=debian:bookworm-slim',
+  '',
+];
+
+/** One RUN that installs Debian packages (each once) and leaves no package lists behind. */
+export const aptInstall = (packages) => [
+  'RUN apt-get update \\',
+  ` && apt-get install -y --no-install-recommends ${[...new Set(packages)].join(' ')} \\`,
+  ' && rm -rf /var/lib/apt/lists/*',
+];
+
+/**
+ * The end of a Debian-based image, after its files are in place: the row's environment, the
+ * lab user, its ports, the bash health check, SIGTERM (the rows drain) and the command.
+ */
+export const debianRunTail = (m, env, cmd) => [
+  envLine(env),
+  'USER lab',
+  exposeLine(m),
+  '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
+  HEALTHCHECK_TIMING,
+  BASH_HEALTHCHECK_CMD,
+  '# The services drain in-flight work on SIGTERM and exit 0.',
+  'STOPSIGNAL SIGTERM',
+  `CMD ${JSON.stringify(cmd)}`,
+];

@@ -5,7 +5,7 @@
 // contract. local.args[0] is the binary's path relative to the row folder (the local runtime
 // builds the same path with the same command), the rest its arguments.
 import path from 'node:path';
-import { ADD_LAB_USER, APP, BASH_HEALTHCHECK_CMD, HEALTHCHECK_TIMING, envLine, exposeLine, generatedHeader, rowEnv } from './dockerfile-common.mjs';
+import { ADD_LAB_USER, APP, aptInstall, debianPreamble, debianRunTail, rowEnv } from './dockerfile-common.mjs';
 import { GenerateError } from './manifests.mjs';
 
 
@@ -31,17 +31,11 @@ function dockerfileFor(m, manifests) {
   const packages = ['golang-go', ...(m.local.requires?.debianPackages ?? [])];
   const env = [...rowEnv(m, manifests), ...Object.entries(m.local.env ?? {})];
   return [
-    ...generatedHeader(m),
-    `# ${m.name}: ${m.model}.`,
-    '# Build context: the repository root (see docker-compose.yml).',
-    'ARG DEBIAN_IMAGE=debian:bookworm-slim',
-    '',
+    ...debianPreamble(m),
     'FROM ${DEBIAN_IMAGE} AS build',
     '# Debian\'s Go and the Go libraries Debian packages (under /usr/share/gocode): GOPATH mode, no',
     '# module downloads, so the image builds offline from the Debian mirror alone.',
-    'RUN apt-get update \\',
-    ` && apt-get install -y --no-install-recommends ${[...new Set(packages)].join(' ')} \\`,
-    ' && rm -rf /var/lib/apt/lists/*',
+    ...aptInstall(packages),
     `ENV ${GO_ENV.map(([k, v]) => `${k}=${v}`).join(' ')} GOCACHE=/tmp/go-cache`,
     `COPY ${m.dir} ${APP}/${m.dir}`,
     `WORKDIR ${APP}/${pkg}`,
@@ -54,15 +48,7 @@ function dockerfileFor(m, manifests) {
     `COPY contract/contract.json ${APP}/contract/contract.json`,
     `COPY --from=build ${APP}/${binary} ${APP}/${binary}`,
     `WORKDIR ${APP}/${m.dir}`,
-    envLine(env),
-    'USER lab',
-    exposeLine(m),
-    '# The slim image has no curl: bash (essential in Debian) asks /healthz over /dev/tcp.',
-    HEALTHCHECK_TIMING,
-    BASH_HEALTHCHECK_CMD,
-    '# The services drain in-flight work on SIGTERM and exit 0.',
-    'STOPSIGNAL SIGTERM',
-    `CMD ${JSON.stringify([`./${path.posix.normalize(m.local.args[0])}`, ...m.local.args.slice(1)])}`,
+    ...debianRunTail(m, env, [`./${path.posix.normalize(m.local.args[0])}`, ...m.local.args.slice(1)]),
   ].join('\n') + '\n';
 }
 

@@ -16,11 +16,13 @@ import { grafanaDashboards } from './grafana.mjs';
 import { GenerateError, REPO, readManifests } from './manifests.mjs';
 import { prometheusConfigs } from './prometheus.mjs';
 import { readmeTable } from './readme.mjs';
+import { rustDockerfiles } from './dockerfile-rust.mjs';
+import { erlangDockerfiles } from './dockerfile-erlang.mjs';
 import { rowColours } from './row-colours.mjs';
 import { stackFiles } from './stack.mjs';
 import { rootTsconfig } from './tsconfig.mjs';
 
-const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, javaDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
+const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, javaDockerfiles, rustDockerfiles, erlangDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
 /** After every generator above, whatever the order they are listed in: it reads their outputs. */
 const LAST = [docsTables];
 

@@ -103,6 +103,13 @@ export function goDebianPackages(manifests) {
   return [...packages].sort();
 }
 
+/** The compiled rows beside Go (rust, erlang): their toolchain and libraries, each row's local.requires.debianPackages, sorted. */
+export function nativeDebianPackages(manifests) {
+  const packages = new Set();
+  for (const m of manifests.filter((x) => ['rust', 'erlang'].includes(x.local.interpreter))) for (const p of m.local.requires?.debianPackages ?? []) packages.add(p);
+  return [...packages].sort();
+}
+
 export const upstreamOf = (manifests) => manifests.find((m) => m.role === 'upstream');
 export const implementationsOf = (manifests) => manifests.filter((m) => m.role === 'implementation');
 

@@ -1,7 +1,7 @@
 // Runs `go vet` and `go test` of every Go row (services/*/service.json with local.interpreter
 // "go") in GOPATH mode against Debian's /usr/share/gocode, the environment the image and the
 // local runtime build with, one node test per row, so that `npm test` covers the Go code too.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { discoverServices } from '../../src/core/manifest/index.js';
 import { GO_BUILD_ENV, goCommand, goDebianPackages } from '../../src/runtime/local/go-build.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { runCommand } from '../helpers/processes.js';
 
 const ROW_TIMEOUT_MS = 300_000;
 const go = goCommand();
@@ -16,19 +17,8 @@ const rows = discoverServices(path.join(REPO_ROOT, 'services')).filter((m) => m.
 const cache = process.env.GOCACHE || path.join(REPO_ROOT, '.lab', 'cache', 'go-build');
 
 function run(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    mkdirSync(cache, { recursive: true });
-    const child = spawn(go, args, { cwd, env: { ...process.env, ...GO_BUILD_ENV, GOCACHE: cache }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => {
-      output += `\n[killed after ${ROW_TIMEOUT_MS} ms]`;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
-    }, ROW_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
-  });
+  mkdirSync(cache, { recursive: true });
+  return runCommand(go, args, { cwd, env: { ...process.env, ...GO_BUILD_ENV, GOCACHE: cache }, timeoutMs: ROW_TIMEOUT_MS });
 }
 
 test('there is a Go row to test', () => assert.ok(rows.length > 0, 'no services/*/service.json with local.interpreter "go"'));

@@ -40,3 +40,19 @@ export function startLab(args: string[], env: NodeJS.ProcessEnv, marker: string,
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`lab exited (${code}) before '${marker}'\n${stdout}\n${stderr}`)); });
   });
 }
+
+/** A command as a child process group, its output gathered, killed (the whole group) after timeoutMs. */
+export function runCommand(command: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[killed after ${opts.timeoutMs} ms]`;
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    }, opts.timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
+  });
+}

@@ -85,5 +85,5 @@ test('a binary or package outside the row folder is refused with the reason', as
 });
 
 test('the schema refuses an unknown recipe', async () => {
-  await assert.rejects(withRow(goRow({ image: { recipe: 'rust' } }), async () => undefined), /image\/recipe/);
+  await assert.rejects(withRow(goRow({ image: { recipe: 'cobol' } }), async () => undefined), /image\/recipe/);
 });

@@ -152,9 +152,40 @@ def _java_build(name: str, what: str) -> Optional[str]:
     return f"{name}: {done.stderr.strip()}" if done.returncode != 0 else None
 
 
-def _argv(name: str, local: Dict) -> list:
+# The lab's own build and command of a Rust or Erlang row (loadgen/src/runtime/local/
+# native-rows.ts: cargo from Debian's crates, erlc), so that the row contract runs what `lab up`
+# runs; prints the command line as JSON.
+_NATIVE_BUILD = """import fs from 'node:fs';
+import path from 'node:path';
+const [lib, dir] = process.argv.slice(1);
+const { prepareNative, nativeCommand } = await import(lib);
+const manifest = { ...JSON.parse(fs.readFileSync(dir + '/service.json', 'utf8')), dir };
+const { interpreter, args } = manifest.local;
+const r = await prepareNative(manifest, interpreter, args, process.env);
+if (!r.ok) { console.error(r.reason + (r.hint ? ' (install: ' + r.hint + ')' : '')); process.exit(1); }
+const c = nativeCommand(interpreter, args, process.env, (p) => path.resolve(dir, p));
+console.log(JSON.stringify([c.command, ...c.args]));"""
+
+
+def native_argv(name: str) -> List[str]:
+    """services/<name>'s command line (a Rust binary, or erl and its arguments), built first;
+    fails with the reason and the apt-get command when the toolchain is missing."""
+    lib = os.path.join(REPO, "loadgen", "dist", "src", "runtime", "local", "native-rows.js")
+    if not os.path.exists(lib):
+        raise AssertionError(f"{lib} is missing: build first (npx tsc -b)")
+    done = subprocess.run([NODE, "--input-type=module", "-e", _NATIVE_BUILD, "file://" + lib, os.path.join(SERVICES, name)],
+                          capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise AssertionError(f"{name}: {done.stderr.strip()}")
+    return json.loads(done.stdout)
+
+
+def row_argv(name: str, local: Dict) -> List[str]:
+    """How `lab up` starts services/<name>: its interpreter and local.args."""
     if local["interpreter"] == "go":
         return [go_binary(name), *local["args"][1:]]
+    if local["interpreter"] in ("rust", "erlang"):
+        return native_argv(name)
     if local["interpreter"] == "java":
         reason = _java_build(name, "build")
         if reason:
@@ -176,7 +207,7 @@ class Row(Proc):
         py_path = [os.path.normpath(os.path.join(folder, p)) for p in local.get("pythonPath", [])]
         env = {**os.environ, "PORT": "0", "LINE_PORT": "0", "BIND": "127.0.0.1", "UPSTREAM_URL": upstream_url,
                "PYTHONPATH": os.pathsep.join(py_path), **(extra_env or {})}
-        argv = _argv(name, local)
+        argv = row_argv(name, local)
         p = subprocess.Popen(argv, cwd=folder, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, start_new_session=True)
         super().__init__(p, name)

@@ -5,17 +5,17 @@ export interface ServiceManifest {
   name: string;
   role: 'implementation' | 'upstream';
   model: string;
-  language: 'python' | 'typescript' | 'go' | 'java';
+  language: 'python' | 'typescript' | 'go' | 'java' | 'rust' | 'erlang';
   reproduces: string;
-  concurrencyUnit?: 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises' | 'goroutines' | 'virtual_threads';
+  concurrencyUnit?: 'threads' | 'greenlets' | 'coroutines' | 'processes' | 'deferreds' | 'promises' | 'goroutines' | 'virtual_threads' | 'tasks';
   ports: { http: number; line?: number };
   /** How `npm run generate` writes its Dockerfile; a go or java row's local build reads `package`. */
-  image?: { recipe: 'python' | 'node' | 'go' | 'java'; package?: string; workspaces?: string[] };
+  image?: { recipe: 'python' | 'node' | 'go' | 'java' | 'rust' | 'erlang'; package?: string; workspaces?: string[] };
   /** The /overhead method run outside any server (bench overhead-fidelity's cross-check);
    *  absent = the row has none, which the bench and the witness test list by name. */
   overheadWitness?: OverheadWitness;
   local: {
-    interpreter: 'python' | 'node' | 'go' | 'java';
+    interpreter: 'python' | 'node' | 'go' | 'java' | 'rust' | 'erlang';
     args: string[];
     pythonPath?: string[];
     env?: Record<string, string>;
@@ -27,7 +27,7 @@ export interface ServiceManifest {
 
 /** services/<row>/service.json overheadWitness (services/service.schema.json describes it). */
 export interface OverheadWitness {
-  interpreter: 'python' | 'node' | 'go' | 'java';
+  interpreter: 'python' | 'node' | 'go' | 'java' | 'rust' | 'erlang';
   /** Script or binary first (java: the JVM's arguments, as local.args), relative to the row folder; the run's arguments are appended. */
   args: string[];
   /** go: the main package folder the binary args[0] is built from; java: the code base (as image.package). */

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../core/manifest/repo-root.js';
 import type { ServiceManifest } from '../types.js';
+import { mtimeOrZero, newestSource } from './source-times.js';
 
 // A Go row under the local runtime: local.args[0] is the binary the image recipe builds
 // (scripts/generate/dockerfile-go.mjs). It is built here with the same command and environment
@@ -32,31 +33,11 @@ export type GoBuildResult =
   | { ok: true; binary: string; built: boolean }
   | { ok: false; reason: string; goMissing: boolean };
 
-/** The newest modification time of the .go files under dir (bin/ and dot-folders skipped). */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || entry.name === 'bin') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.go')) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function mtimeOrZero(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
 /** Builds local.args[0] of a go row when it is missing or older than a source. */
 export async function ensureGoBinary(manifest: ServiceManifest, env: NodeJS.ProcessEnv = process.env): Promise<GoBuildResult> {
   const binary = path.resolve(manifest.dir, manifest.local.args[0]!);
   const pkg = path.resolve(manifest.dir, manifest.image?.package ?? '.');
-  if (mtimeOrZero(binary) > newestSource(manifest.dir)) return { ok: true, binary, built: false };
+  if (mtimeOrZero(binary) > newestSource(manifest.dir, (name) => name.endsWith('.go'), ['bin'])) return { ok: true, binary, built: false };
   // Go needs a build cache; the lab's own folder keeps it, so no $HOME is required.
   const cache = env.GOCACHE || path.join(repoRoot(), '.lab', 'cache', 'go-build');
   mkdirSync(cache, { recursive: true });

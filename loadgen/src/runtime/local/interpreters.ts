@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { ServiceManifest } from '../types.js';
 import { ensureGoBinary, goDebianPackages } from './go-build.js';
 import { ensureJavaClasses } from './java-build.js';
+import { isNative, prepareNative } from './native-rows.js';
 
 /** `$LAB_PYTHON` or Debian's python3: the one that has python3-gevent and friends. */
 export function pythonInterpreter(env: NodeJS.ProcessEnv = process.env): string {
@@ -64,6 +65,7 @@ export async function checkAvailability(manifest: ServiceManifest, entryPoint: s
     const build = await ensureJavaClasses(manifest, env);
     return build.ok ? { ok: true } : { ok: false, reason: build.reason, hint: build.hint };
   }
+  if (isNative(manifest.local.interpreter)) return prepareNative(manifest, manifest.local.interpreter, manifest.local.args, env);
   const python = pythonInterpreter(env);
   if (!existsSync(python)) {
     return {

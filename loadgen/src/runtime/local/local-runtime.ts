@@ -9,6 +9,7 @@ import type { LabEvent, LabEventHandler } from './events.js';
 import { isHealthy, waitHealthy } from './health.js';
 import { checkAvailability, pythonInterpreter } from './interpreters.js';
 import { javaCommand, javaPaths } from './java-build.js';
+import { isNative, nativeCommand } from './native-rows.js';
 import { logTail } from './log-tail.js';
 import { pidListeningOn, readProcessTreeStats } from './proc-tree.js';
 import { groupMembers, signalGroup, spawnInGroup, stopGroup, type SpawnedService } from './process-group.js';
@@ -150,6 +151,11 @@ class LocalRuntime implements LabRuntime {
     if (manifest.local.interpreter === 'java') {
       // `java <local.args>`: the JVM's flags, -cp the code base's classes, the main class, its arguments.
       return { command: javaCommand(this.opts.env), args: manifest.local.args, entryPoint: javaPaths(manifest).classes };
+    }
+    if (isNative(manifest.local.interpreter)) {
+      // A rust binary or erl (checkAvailability builds first); the entry point is the command.
+      const native = nativeCommand(manifest.local.interpreter, manifest.local.args, this.opts.env, (p) => path.resolve(manifest.dir, p));
+      return { ...native, entryPoint: native.command };
     }
     const command = manifest.local.interpreter === 'node' ? process.execPath : pythonInterpreter(this.opts.env);
     const first = manifest.local.args[0]!;

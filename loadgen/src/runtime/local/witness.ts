@@ -6,6 +6,7 @@ import type { ServiceManifest } from '../types.js';
 import { ensureGoBinary, goDebianPackages } from './go-build.js';
 import { ensureJavaClasses, javaCommand } from './java-build.js';
 import { aptHint, pythonInterpreter } from './interpreters.js';
+import { isNative, nativeCommand, prepareNative } from './native-rows.js';
 
 // A row's standalone overhead witness (manifest overheadWitness): its /overhead method run
 // outside any server, in the row's environment (cwd the row folder; python: PYTHONPATH = the
@@ -63,6 +64,10 @@ export function witnessCommand(manifest: ServiceManifest, witness: OverheadWitne
     return { command: pythonInterpreter(env), args: [entry, ...rest, ...runArgs], cwd: manifest.dir, env: childEnv };
   }
   if (witness.interpreter === 'node') return { command: process.execPath, args: [entry, ...rest, ...runArgs], cwd: manifest.dir, env: childEnv };
+  if (isNative(witness.interpreter)) {
+    const native = nativeCommand(witness.interpreter, witness.args, env, (p) => path.resolve(manifest.dir, p));
+    return { ...native, args: [...native.args, ...runArgs], cwd: manifest.dir, env: childEnv };
+  }
   return { command: entry, args: [...rest, ...runArgs], cwd: manifest.dir, env: childEnv };
 }
 
@@ -75,6 +80,10 @@ export async function prepareWitness(manifest: ServiceManifest, witness: Overhea
     // The row's own code base, compiled as for the row (a JDK 21 needed).
     const build = await ensureJavaClasses({ ...manifest, image: { recipe: 'java', package: witness.package ?? manifest.image?.package } }, env);
     return build.ok ? '' : `${manifest.name}'s witness: ${build.reason}${build.hint ? `; install: ${build.hint}` : ''}`;
+  }
+  if (isNative(witness.interpreter)) {
+    const ready = await prepareNative(manifest, witness.interpreter, witness.args, env);
+    return ready.ok ? '' : `${manifest.name}'s witness: ${ready.reason}${ready.hint ? `; install: ${ready.hint}` : ''}`;
   }
   if (witness.interpreter !== 'go') {
     const entry = path.resolve(manifest.dir, witness.args[0]!);
