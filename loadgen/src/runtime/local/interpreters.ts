@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { ServiceManifest } from '../types.js';
+import { aptHint, sudoPrefix } from './apt-hint.js';
 import { ensureGoBinary, goDebianPackages } from './go-build.js';
 import { ensureJavaClasses } from './java-build.js';
 import { isNative, prepareNative } from './native-rows.js';
@@ -10,14 +11,8 @@ export function pythonInterpreter(env: NodeJS.ProcessEnv = process.env): string 
   return env.LAB_PYTHON || '/usr/bin/python3';
 }
 
-function sudoPrefix(): string {
-  return process.getuid?.() === 0 ? '' : 'sudo ';
-}
 
-export function aptHint(packages: string[]): string | undefined {
-  if (packages.length === 0) return undefined;
-  return `${sudoPrefix()}apt-get install -y ${packages.join(' ')}`;
-}
+export { aptHint };
 
 export interface Availability {
   ok: boolean;

@@ -1,6 +1,6 @@
 import type { ServiceManifest } from '../types.js';
 import { erlCommand, erlangDebianPackages, ensureErlangBeams } from './erlang-build.js';
-import { aptHint } from './interpreters.js';
+import { aptHint } from './apt-hint.js';
 import { ensureRustBinary, rustDebianPackages, type NativeBuildResult } from './rust-build.js';
 
 // The compiled rows beside Go (rust: cargo from Debian's crates; erlang: erlc), for the local
