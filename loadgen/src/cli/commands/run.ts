@@ -4,9 +4,10 @@ import { listFlag, stringFlag } from '../command.js';
 import { EXIT, LabError } from '../../core/errors.js';
 import { discoverServices, implementationsOf } from '../../core/manifest/index.js';
 import { serveLoadgenMetrics } from '../../observe/loadgen-metrics-server.js';
-import { EXECUTOR_NAMES, executorFor, RESULT_VIEWS, STEP_PLUGINS } from '../../executors/registry.js';
+import { EXECUTOR_NAMES, executorFor, STEP_PLUGINS } from '../../executors/registry.js';
 import type { StepPlugin } from '../../executors/common/executor.js';
-import { consoleHeader, consoleRow, type ConsoleTable } from '../../draw/console-table.js';
+import { consoleHeader, type ConsoleTable } from '../../draw/console-table.js';
+import { stepConsoleLine } from '../../results/step-console.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
@@ -183,7 +184,7 @@ class ProgressDisplay {
   update(p: RunProgress): void {
     if (p.phase === 'step-done' && p.result) {
       this.stop();
-      console.log(consoleRow(this.table, p.target, p.result, RESULT_VIEWS.map((v) => v.consoleExtra?.(p.result!) ?? '').join('')));
+      console.log(stepConsoleLine(p.target, p.result, this.table));
       return;
     }
     if (p.phase === 'target-failed') {
