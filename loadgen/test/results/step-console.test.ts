@@ -27,7 +27,7 @@ describe('lab up console lines', () => {
     assert.match(load.lines, new RegExp(`${load.t.name} +${load.t.steps[0]!.load} +${load.t.steps[0]!.rps.toFixed(1)} `));
     const overhead = partLines('2026-12-01T22-33-56Z_tour-overhead');
     assert.doesNotMatch(overhead.lines, /req\/s|ideal -/, overhead.lines);
-    assert.match(overhead.lines, /^ {2}target +load +mode/m, 'the overhead header when the columns change');
+    assert.match(overhead.lines, /^ {2}target +workers +mode/m, 'the overhead header when the columns change');
     const first = overhead.t.steps[0]!.overhead!.modes[0]!;
     assert.match(overhead.lines, new RegExp(`${first.mode ?? 'spawn'} +${first.tasks} .* ${first.overhead!.toFixed(2)}x`));
   });
