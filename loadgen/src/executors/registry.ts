@@ -6,7 +6,7 @@ import { overhead } from './overhead/executor.js';
 import { rateSweep } from './rate-sweep/executor.js';
 import type { Executor, ScenarioPart, StepPlugin } from './common/executor.js';
 import type { StepResult } from '../model/results.js';
-import type { ResultView } from './common/view.js';
+import type { Figure, ResultView } from './common/view.js';
 
 // The one list of executor and step plugin names: adding an executor is its folder
 // (executors/<name>/) and one line here (plus its import). The scenario schema and validation, the run
@@ -72,6 +72,15 @@ export function requestSteps<T extends StepResult>(steps: readonly T[]): T[] {
 /** false for a step owned by a view whose steps send no requests (idle connections, overhead experiments). */
 export function measuresRequests(step: StepResult): boolean {
   return !RESULT_VIEWS.some((v) => !v.measuresRequests && v.owns?.(step));
+}
+
+/**
+ * Every figure a step publishes (ResultView.figures), each view's in RESULT_VIEWS order; the load
+ * view's only for steps that put request load. Keys are unique within a step.
+ */
+export function stepFigures(step: StepResult): Figure[] {
+  const asksRequests = measuresRequests(step);
+  return RESULT_VIEWS.flatMap((v) => (v === DEFAULT_VIEW && !asksRequests ? [] : v.figures(step)));
 }
 
 /** What the web page needs to know (GET /api/executors): names, load units and which view draws each. */

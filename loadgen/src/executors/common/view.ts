@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ConsoleTable } from '../../draw/console-table.js';
 import type { Table } from '../../draw/markdown.js';
 import type { Findings, FindingSource, Ranking, RowFinding } from '../../model/findings.js';
+import type { Figure } from '../../model/figures.js';
 import type { RunResults, StepResult, TargetResult } from '../../model/results.js';
 
 // What an executor (or a step plugin such as the wrk cross-check) tells every reader of its
@@ -10,6 +11,7 @@ import type { RunResults, StepResult, TargetResult } from '../../model/results.j
 // registry lists (executors/registry.ts resultViews); none of them names an executor or its keys.
 
 export type { ConsoleTable, Table };
+export type { Figure };
 
 export interface ChartSpec {
   /** File stem: <name>.svg / <name>.png. */
@@ -58,6 +60,12 @@ export interface ResultView {
   owns?(step: StepResult): boolean;
   /** false: its steps send no requests, so thresholds, the knee and the "no answer" warning skip them. */
   measuresRequests: boolean;
+  /**
+   * The figures this view publishes for a step (empty when the step is not of its kind): what
+   * trials summarize per key (step.intervals) and compare ranks by. Keys are stable
+   * (contract/README.md, "Figures"); registry.ts stepFigures() gathers every view's.
+   */
+  figures(step: StepResult): Figure[];
   /** Columns in results.csv (every view's, for every run) and the cells of one step: a list per CSV row (empty: one row of blanks). */
   csv?: { columns: readonly string[]; rows(step: StepResult): unknown[][] };
   /** summary.md: the owner's step table of one target. */

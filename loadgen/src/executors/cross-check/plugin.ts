@@ -1,5 +1,6 @@
 import { formatMs } from '../../core/units.js';
 import type { StepResult } from '../../model/results.js';
+import { figureValue } from '../../model/figures.js';
 import { crossCheckFindings } from './findings.js';
 import type { StepPlugin } from '../common/executor.js';
 import type { ResultView } from '../common/view.js';
@@ -71,6 +72,8 @@ export const crossCheckView: ResultView = {
   resultKeys: ['cross_check'],
   resultSchema: RESULT_SCHEMA,
   measuresRequests: true,
+  // lab rps / wrk rps: 1 is right, neither side of it is "better".
+  figures: (s) => (s.cross_check ? [{ key: 'cross_check.ratio', label: 'lab/wrk req/s', unit: 'x', better: 'none', value: figureValue(s.cross_check.ratio) }] : []),
   afterStepTable: crossCheckLines,
   findings: crossCheckFindings,
   consoleExtra: (s) => (s.cross_check

@@ -5,6 +5,7 @@ import { loadLabel } from '../../model/derived.js';
 import { loadView } from '../load-common/view.js';
 import type { ResultView } from '../common/view.js';
 import { idleFindings } from './findings.js';
+import { figureValue } from '../../model/figures.js';
 
 // What the idle-connections executor adds to a step (StepResult.idle_connections) and how every reader shows it.
 
@@ -54,6 +55,10 @@ export const idleView: ResultView = {
   resultSchema: IDLE_SCHEMA,
   owns: (s) => s.idle_connections !== undefined,
   measuresRequests: false,
+  figures: (s) => (s.idle_connections ? [
+    { key: 'idle.bytes_per_connection', label: 'bytes per idle connection', unit: 'bytes', better: 'lower', value: figureValue(s.idle_connections.bytes_per_connection) },
+    { key: 'idle.threads_per_connection', label: 'threads per idle connection', unit: 'threads', better: 'lower', value: figureValue(s.idle_connections.threads_per_connection) },
+  ] : []),
   csv: { columns: ['idle_bytes_per_connection', 'idle_threads_per_connection'], rows: (s) => [[round3(s.idle_connections?.bytes_per_connection), round3(s.idle_connections?.threads_per_connection)]] },
   stepTable: (r, steps, table) => table(
     [loadLabel(r.load_unit), 'open', 'RSS before', 'RSS after', 'bytes/conn', 'threads/conn', 'units after'],

@@ -4,6 +4,7 @@ import { serverCells } from '../../draw/console-table.js';
 import { num } from '../../draw/markdown.js';
 import { errorPercent, fidelity, loadLabel } from '../../model/derived.js';
 import { loadFindings } from './findings.js';
+import { loadFigures } from './figures.js';
 import type { ResultView } from '../common/view.js';
 
 // The view of the request-load executors (connections-sweep, rate-sweep, line-sweep):
@@ -16,6 +17,9 @@ export const loadView: ResultView = {
   name: 'load',
   resultKeys: [],
   measuresRequests: true,
+  // Every view's figures are gathered for every step (registry.ts stepFigures), which asks this
+  // one only for steps that put request load.
+  figures: loadFigures,
   stepTable: (r, steps, table) => table(
     [loadLabel(r.load_unit), 'requests', 'req/s', 'ideal', 'achieved/ideal', 'p50', 'p90', 'p99', 'max', 'errors', 'server CPU s', 'RSS peak', 'threads', 'units', 'loadgen CPU s'],
     steps.map((s) => {

@@ -4,6 +4,7 @@ import { padCells, serverCells } from '../../draw/console-table.js';
 import { num, round3 } from '../../draw/markdown.js';
 import type { RunResults, StepResult } from '../../model/results.js';
 import { overheadFindings } from './findings.js';
+import { figureValue } from '../../model/figures.js';
 import { modeCrossovers } from './crossover.js';
 import { LEGACY_OVERHEAD_MODE, OVERHEAD_MODES, runOverheadModes, stepOverhead, stepOverheads, upgradeOverheadStep, type ModedOverhead, type OverheadMode } from './modes.js';
 import type { ConsoleTable, ResultView, Table } from '../common/view.js';
@@ -61,6 +62,14 @@ export const overheadView: ResultView = {
   },
   owns: (s) => stepOverheads(s).length > 0,
   measuresRequests: false,
+  // Per mode the overhead factor (elapsed / ideal), and the setup seconds where a row reports them.
+  figures: (s) => stepOverheads(s).flatMap((o) => {
+    const setup = (o as { setup_s?: unknown }).setup_s;
+    return [
+      { key: `overhead.${o.mode}`, label: `overhead (${o.mode})`, unit: 'x', better: 'lower' as const, value: figureValue(o.overhead) },
+      ...(typeof setup === 'number' ? [{ key: `overhead.${o.mode}.setup_s`, label: `setup (${o.mode})`, unit: 's', better: 'lower' as const, value: figureValue(setup) }] : []),
+    ];
+  }),
   // An overhead step measured one or more modes: a row per mode, so no line mixes them.
   csv: {
     columns: ['overhead_mode', 'overhead_elapsed_s', 'overhead_ideal_s', 'overhead'],
