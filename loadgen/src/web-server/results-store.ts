@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readResults } from '../results/files.js';
 import { isTourDir, readTourIndex, type TourIndex } from '../results/tour-index.js';
-import { compareResults } from '../report/compare.js';
+import { compareRuns, type RunComparison } from '../report/compare.js';
 import { computeFindings, type Findings } from '../results/findings.js';
 import type { RunResults } from '../model/results.js';
 
@@ -171,35 +171,17 @@ export class ResultsStore {
     return full;
   }
 
-  /** Two runs side by side: per target and load, each run's rps and p99. */
+  /** Two runs side by side: `lab compare`'s tables, one per figure of the executors' views. */
   compare(a: unknown, b: unknown): CompareView {
     if (a === undefined || b === undefined) throw new BadRequest('compare needs two run ids: /api/compare?a=<id>&b=<id>');
     const ra = this.runOf(a);
     const rb = this.runOf(b);
-    // The same step matching as `lab compare`, in the shape the page draws.
-    const rows: CompareRow[] = compareResults(ra, rb).map((c) => ({
-      target: c.target,
-      load: c.load,
-      a: c.only === 'b' ? null : { rps: c.rps.a ?? 0, p99_ms: c.p99_ms.a },
-      b: c.only === 'a' ? null : { rps: c.rps.b ?? 0, p99_ms: c.p99_ms.b },
-      rps_change: c.only || c.rps.pct === null ? null : c.rps.pct / 100,
-    }));
-    return { a: { id: a as string, results: ra }, b: { id: b as string, results: rb }, rows };
+    const label = (id: unknown, r: RunResults) => ({ id: id as string, scenario: r.scenario.name, executor: r.scenario.executor, started_at: r.started_at });
+    return { a: label(a, ra), b: label(b, rb), ...compareRuns(ra, rb) };
   }
 }
 
-export interface CompareRow {
-  target: string;
-  load: number;
-  a: { rps: number; p99_ms: number | null } | null;
-  b: { rps: number; p99_ms: number | null } | null;
-  /** b's rps relative to a's (0.1 = 10% more); null when either is missing. */
-  rps_change: number | null;
+export interface CompareView extends RunComparison {
+  a: { id: string; scenario: string; executor: string; started_at: string };
+  b: { id: string; scenario: string; executor: string; started_at: string };
 }
-
-export interface CompareView {
-  a: { id: string; results: RunResults };
-  b: { id: string; results: RunResults };
-  rows: CompareRow[];
-}
-

@@ -167,7 +167,11 @@ describe('web API', () => {
     }
     const cmp = await call('GET', `/api/compare?a=${end.result_id}&b=${end.result_id}`);
     assert.equal(cmp.status, 200);
-    assert.deepEqual(cmp.json.rows.map((r: any) => [r.target, r.load, r.rps_change]), [['node-eventloop', 2, 0]]);
+    // `lab compare`'s tables: a run against itself, every figure of its load steps unchanged.
+    const rps = cmp.json.tables.find((t: any) => t.key === 'rps');
+    assert.deepEqual(rps.rows.map((r: any) => [r.target, r.load, r.delta, r.change]), [['node-eventloop', 2, 0, '+0.0%']]);
+    assert.deepEqual(rps.notes, ['n=1: cannot tell from noise']);
+    assert.ok(cmp.json.tables.some((t: any) => t.key === 'latency.p99_ms'));
   });
 
   test('run ids and file names from URLs cannot leave the results folder', async () => {

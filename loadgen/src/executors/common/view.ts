@@ -81,6 +81,4 @@ export interface ResultView {
   console?: ConsoleTable;
   /** `lab run`: text appended to any step's line (e.g. idle figures, wrk's rate); '' when nothing. */
   consoleExtra?(s: StepResult): string;
-  /** `lab compare`: the memory figure of a step, when the view has a better one than the peak RSS. */
-  rssBytes?(s: StepResult): number | null | undefined;
 }

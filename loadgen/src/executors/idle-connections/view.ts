@@ -80,7 +80,6 @@ export const idleView: ResultView = {
   // An idle step is read with the load table, its idle figures after it.
   console: loadView.console,
   consoleExtra: (s) => (s.idle_connections ? `  idle: ${s.idle_connections.connections_open} open, ${perConnection(s.idle_connections)}` : ''),
-  rssBytes: (s) => s.idle_connections?.rss_bytes_after,
 };
 
 /** Adds the key to StepResult (model/results.ts names no executor). */
