@@ -41,7 +41,7 @@ export interface FindingsPart {
 }
 
 export interface ResultView {
-  /** Its name, also the web page's module for it: loadgen/web/js/views/<name>.js. */
+  /** Its name (GET /api/executors lists the views; the web page draws what the server computed from them). */
   name: string;
   /** The StepResult key(s) this view's executor or plugin writes, named after it; nobody else reads them. */
   resultKeys: readonly string[];
