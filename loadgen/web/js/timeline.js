@@ -5,6 +5,7 @@
 /* global uPlot */
 import { AXIS } from './charts.js';
 import { el } from './dom.js';
+import { eventMarksPlugin } from './event-marks.js';
 import { fmt } from './format.js';
 import { colourOf } from './targets.js';
 
@@ -24,36 +25,6 @@ const charts = [];
 function stepsWithTimeline(results) {
   const n = Math.max(0, ...results.targets.map((t) => t.steps.length));
   return [...Array(n).keys()].filter((i) => results.targets.some((t) => t.steps[i]?.timeline?.seconds?.length));
-}
-
-/** Vertical marks at each event's second (drawn over the series). */
-function eventMarks(marks) {
-  return {
-    hooks: {
-      draw: [(u) => {
-        const { ctx, bbox } = u;
-        ctx.save();
-        ctx.strokeStyle = '#e0a040';
-        ctx.fillStyle = '#e0a040';
-        ctx.setLineDash([4, 3]);
-        ctx.font = '11px system-ui, sans-serif';
-        for (const m of marks) {
-          const x = u.valToPos(m.t, 'x', true);
-          if (m.end !== null) {
-            ctx.globalAlpha = 0.12;
-            ctx.fillRect(x, bbox.top, u.valToPos(m.end, 'x', true) - x, bbox.height);
-            ctx.globalAlpha = 1;
-          }
-          ctx.beginPath();
-          ctx.moveTo(x, bbox.top);
-          ctx.lineTo(x, bbox.top + bbox.height);
-          ctx.stroke();
-          ctx.fillText(m.label, x + 4, bbox.top + 12);
-        }
-        ctx.restore();
-      }],
-    },
-  };
 }
 
 function label(e) {
@@ -81,7 +52,7 @@ function drawStep(results, index, box) {
     charts.push(new uPlot({
       width: Math.max(320, div.clientWidth || 460),
       height: 200,
-      plugins: [eventMarks(marks)],
+      plugins: [eventMarksPlugin(() => marks)],
       scales: { x: { time: false }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [{ ...AXIS, label: 's from measure start', labelSize: 20 }, { ...AXIS, size: 52, values: (u, vals) => vals.map(fmt.tick) }],
       series: [{ label: 's', value: (u, v) => fmt.num(v, 1) }, ...rows.map((r) => ({ label: r.name, stroke: colourOf(r.name), width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), spanGaps: false }))],
