@@ -62,7 +62,9 @@ describe('scenario trials', () => {
     const p = planRun(s, 4);
     // Per step: 1 s warmup + 2 s measure + 1 s cooldown + 1 s set-up = 5 s; 2 steps, 4 rows, 3 trials.
     assert.equal(p.totalS, 5 * 2 * 4 * 3);
-    assert.equal(describePlan(p, 0.05), 'planned: 2 steps x 4 rows x up to 3 trials, about 2.0 min (fewer when a step\'s figures are within 5% sooner)');
+    // Below 6 trials no interval reaches 95%: every step gets all 3, nothing "fewer" to promise.
+    assert.equal(describePlan(p, 0.05), 'planned: 2 steps x 4 rows x up to 3 trials, about 2.0 min');
+    assert.equal(describePlan(planRun(parseScenarioText(`${BASE}trials: 8\n`), 1), 0.05), 'planned: 2 steps x 1 row x up to 8 trials, about 80 s (fewer when a step\'s figures are within 5% sooner)');
     const o = planRun(parseScenarioText('name: o\nexecutor: overhead\nsteps: [10]\nduration: 1s\noverhead: { tasks: 1000, sleep_ms: 10, modes: [pool, spawn] }\n'), 1);
     // Overhead: its ideal time per mode (1000 x 10 ms / 10 workers = 1 s) x 2 modes x 1.25, + 1 s set-up.
     assert.equal(o.totalS, 2 * 1 * 1.25 + 1);

@@ -1,5 +1,6 @@
 import { executorFor, STEP_PLUGINS } from '../../executors/registry.js';
 import type { Scenario } from '../../model/scenario.js';
+import { minTrialsFor } from '../../core/stats/index.js';
 
 // The run's planned time, printed by `lab run` before it starts (issue 18): every target x step
 // x the most trials, each trial its warmup, measure (the executor's own estimate when it has
@@ -33,6 +34,7 @@ export function planRun(s: Scenario, targets: number): RunPlan {
 export function describePlan(p: RunPlan, precision: number): string {
   const min = p.totalS / 60;
   const time = min >= 2 ? `${min.toFixed(1)} min` : `${Math.round(p.totalS)} s`;
-  const early = p.trials > 1 ? ` (fewer when a step's figures are within ${+(precision * 100).toFixed(2)}% sooner)` : '';
+  // Below minTrialsFor(0.95) (6) trials no interval reaches 95%: every step gets all of its trials.
+  const early = p.trials >= minTrialsFor() ? ` (fewer when a step's figures are within ${+(precision * 100).toFixed(2)}% sooner)` : '';
   return `planned: ${p.steps} step${p.steps === 1 ? '' : 's'} x ${p.targets} row${p.targets === 1 ? '' : 's'} x ${p.trials > 1 ? `up to ${p.trials} trials` : '1 trial'}, about ${time}${early}`;
 }
