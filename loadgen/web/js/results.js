@@ -73,7 +73,11 @@ export function findingsView(f) {
   const box = el('section', { id: 'findings' }, el('h3', { style: 'margin-top:16px' }, 'Findings'));
   for (const k of f.rankings) {
     box.append(el('div', { class: 'ranking' }, el('b', {}, k.question), el('span', { class: 'muted' }, ` (${k.unit}, ${k.order}; ${k.basis})`),
-      el('ol', {}, k.entries.map((e) => el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.row)}` }), ` ${e.row}: ${e.text}`)))));
+      // Ranks as computed (rankWithinNoise): rows sharing a rank are tied within noise; below-floor rows are listed, not ranked.
+      ...(k.entries.length > 1 && k.entries.every((e) => e.tied) ? [el('div', {}, 'All tied within noise: no row is ranked above another.')] : []),
+      el('ol', {}, k.entries.map((e, i) => el('li', { value: String(e.rank ?? i + 1) }, el('span', { class: 'swatch', style: `background:${colourOf(e.row)}` }),
+        ` ${e.row}: ${e.text}${e.tied ? ' (tied within noise)' : ''}`))),
+      ...((k.below_floor ?? []).length ? [el('ul', { class: 'muted' }, k.below_floor.map((b) => el('li', {}, `${b.row}: ${b.text} (below the measurement's noise floor: not ranked)`)))] : [])));
   }
   for (const r of f.rows.filter((x) => x.items.length)) {
     box.append(el('div', { class: 'row-findings' }, el('b', {}, el('span', { class: 'swatch', style: `background:${colourOf(r.row)}` }), ` ${r.row}`),
