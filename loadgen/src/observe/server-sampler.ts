@@ -5,6 +5,7 @@ import type { ServerUsage } from '../model/results.js';
 import type { ContainerUsage, Endpoint, LabRuntime } from '../runtime/types.js';
 import { summariseContainer } from '../runtime/docker/summary.js';
 import type { LabCpuLedger } from './lab-cpu.js';
+import { publishScrape } from './measure-focus.js';
 
 // What a service spent during a measure phase, from two sources sampled every <= 500 ms: the
 // runtime's OS view (runtime.stats: /proc tree or cgroup) is preferred because it counts every
@@ -47,6 +48,7 @@ export async function sampleServer(runtime: LabRuntime, target: Endpoint, protoc
     withStats ? runtime.stats(target.name).catch(() => undefined) : undefined,
     scrapeMetrics(target.metricsUrl, timeoutMs, ledger),
   ]);
+  if (metrics) publishScrape(target.name, metrics);
   const m = (name: string, match = {}) => (metrics ? sumOf(metrics, name, match) : undefined);
   const ctxFromMetrics = m('lab_context_switches_total');
   return {

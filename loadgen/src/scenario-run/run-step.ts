@@ -8,6 +8,7 @@ import { MachineNoiseRecorder, type LabPart } from '../observe/machine-noise.js'
 import type { SamplerRecord, StepResult } from '../model/results.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import { ServerSampler } from '../observe/server-sampler.js';
+import { beginMeasureFocus, endMeasureFocus } from '../observe/measure-focus.js';
 import type { Scenario } from '../model/scenario.js';
 import { effectiveDelayMs } from '../model/upstream-delay.js';
 import { generatorsFor } from './loadgens/launcher.js';
@@ -87,6 +88,7 @@ export async function runStep(
       ledger.begin({ unattributed: loadgens > 1 ? 'rest' : 'loadgen' });
       noise.start();
       noiseStarted = true;
+      beginMeasureFocus(target.name);
       await sampler.start();
       cpu0 = process.cpuUsage();
       t0 = performance.now();
@@ -103,6 +105,7 @@ export async function runStep(
   const cpu = process.cpuUsage(cpu0);
   const wallS = (performance.now() - t0) / 1000;
   const server = await sampler.stop().catch(() => undefined);
+  endMeasureFocus();
   const machine = noiseStarted ? noise.stop().whole : undefined;
   const m = measurement ?? failedMeasurement(error ?? 'aborted before measuring', wallS);
   // The load generator's CPU, and every per-second rate, over the window the server's counters
