@@ -4,6 +4,8 @@ import { parsePrometheusText, sumOf, type Sample as PromSample } from '../core/p
 import type { ServerUsage } from '../model/results.js';
 import type { ContainerUsage, Endpoint, LabRuntime } from '../runtime/types.js';
 import { summariseContainer } from '../runtime/docker/summary.js';
+import type { LabCpuLedger } from './lab-cpu.js';
+import { publishScrape } from './measure-focus.js';
 
 // What a service spent during a measure phase, from two sources sampled every <= 500 ms: the
 // runtime's OS view (runtime.stats: /proc tree or cgroup) is preferred because it counts every
@@ -37,15 +39,16 @@ export interface ServerSample {
   container?: ContainerUsage;
 }
 
-export async function sampleServer(runtime: LabRuntime, target: Endpoint, protocol: 'http' | 'line' = 'http', withStats = true, timeoutMs = 1000): Promise<ServerSample> {
+export async function sampleServer(runtime: LabRuntime, target: Endpoint, protocol: 'http' | 'line' = 'http', withStats = true, timeoutMs = 1000, ledger?: LabCpuLedger): Promise<ServerSample> {
   // Taken before the reads: a pass over /proc or a scrape under load can take seconds, and a
   // window timed from their ends would not be the one the CPU figures cover.
   const at = performance.now();
   const cpu = process.cpuUsage();
   const [stats, metrics] = await Promise.all([
     withStats ? runtime.stats(target.name).catch(() => undefined) : undefined,
-    scrapeMetrics(target.metricsUrl, timeoutMs),
+    scrapeMetrics(target.metricsUrl, timeoutMs, ledger),
   ]);
+  if (metrics) publishScrape(target.name, metrics);
   const m = (name: string, match = {}) => (metrics ? sumOf(metrics, name, match) : undefined);
   const ctxFromMetrics = m('lab_context_switches_total');
   return {
@@ -67,13 +70,15 @@ export async function sampleServer(runtime: LabRuntime, target: Endpoint, protoc
   };
 }
 
-function scrapeMetrics(url: string, timeoutMs: number): Promise<PromSample[] | undefined> {
+function scrapeMetrics(url: string, timeoutMs: number, ledger?: LabCpuLedger): Promise<PromSample[] | undefined> {
+  // The response's handlers and the parse are the scrape's CPU in this process: charged to sampling.
+  const charge = <A extends unknown[]>(fn: (...a: A) => void) => (ledger ? ledger.wrap('sampling', fn) : fn);
   return new Promise((resolve) => {
     const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(res.statusCode === 200 ? parsePrometheusText(body).samples : undefined));
+      res.on('data', charge((c: string) => (body += c)));
+      res.on('end', charge(() => resolve(res.statusCode === 200 ? parsePrometheusText(body).samples : undefined)));
       res.on('error', () => resolve(undefined));
     });
     req.on('timeout', () => req.destroy());
@@ -93,14 +98,21 @@ export class ServerSampler {
     private readonly target: Endpoint,
     private readonly protocol: 'http' | 'line' = 'http',
     private readonly onSample?: (s: ServerSample, prev: ServerSample | undefined) => void,
+    /** intervalMs: the cadence (scrape-budget.ts cadenceFor; default SAMPLE_INTERVAL_MS); ledger: charges the scrapes to 'sampling'. */
+    private readonly opts: { intervalMs?: number; ledger?: LabCpuLedger } = {},
   ) {}
+
+  /** Scrapes of /metrics taken so far (the first and last included). */
+  get scrapes(): number {
+    return this.samples.length;
+  }
 
   async start(): Promise<void> {
     await this.take();
     this.timer = setInterval(() => {
       // Never stack scrapes: a slow /metrics under load must not pile up requests.
       if (!this.inFlight) this.inFlight = this.take(++this.ticks % STATS_EVERY_N_SAMPLES === 0).finally(() => (this.inFlight = undefined));
-    }, SAMPLE_INTERVAL_MS);
+    }, this.opts.intervalMs ?? SAMPLE_INTERVAL_MS);
   }
 
   /**
@@ -127,7 +139,7 @@ export class ServerSampler {
   }
 
   private async take(withStats = true, notify = true): Promise<void> {
-    const s = await sampleServer(this.runtime, this.target, this.protocol, withStats);
+    const s = await sampleServer(this.runtime, this.target, this.protocol, withStats, 1000, this.opts.ledger);
     const prev = this.samples[this.samples.length - 1];
     this.samples.push(s);
     if (notify) this.onSample?.(s, prev);

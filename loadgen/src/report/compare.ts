@@ -1,4 +1,4 @@
-import { compare, median } from '../core/stats/index.js';
+import { compare, summarize } from '../core/stats/index.js';
 import { stepFigures } from '../executors/registry.js';
 import { loadLabel } from '../model/derived.js';
 import type { Figure } from '../model/figures.js';
@@ -22,7 +22,10 @@ export interface Side {
   value: number | null;
   /** Trials behind it: 1 for a run written before trials. */
   n: number;
-  /** Formatted for people. */
+  /** 95% interval on the median (min..max below 6 trials), with 2 trials or more. */
+  lo?: number;
+  hi?: number;
+  /** Formatted for people: `median [lo, hi] (n)` with trials, as the step tables print it. */
   text: string;
 }
 
@@ -93,8 +96,11 @@ export function compareRuns(a: RunResults, b: RunResults): RunComparison {
 function figureRow(target: string, load: number, f: Figure, xa: number[] | undefined, xb: number[] | undefined, only: 'a' | 'b' | undefined): FigureRow {
   const side = (v: number[] | undefined): Side | null => {
     if (v === undefined) return null;
-    const value = v.length ? median(v) : null;
-    return { value, n: v.length, text: formatFigure(value, f.unit) };
+    if (v.length === 0) return { value: null, n: 0, text: '-' };
+    if (v.length === 1) return { value: v[0]!, n: 1, text: formatFigure(v[0]!, f.unit) };
+    const m = summarize(v);
+    const text = `${formatFigure(m.median, f.unit)} [${formatFigure(m.lo, f.unit)}, ${formatFigure(m.hi, f.unit)}] (${m.n})`;
+    return { value: m.median, n: m.n, lo: m.lo, hi: m.hi, text };
   };
   const a = side(xa);
   const b = side(xb);
@@ -129,17 +135,16 @@ function figuresOf(s: StepResult | undefined): Map<string, Figure> {
 }
 
 /**
- * A figure's values over the step's trials (results.json `trials`: one record of figures per
- * trial, key -> value), or the step's one value for a step measured once; empty when it has none.
+ * A figure's values over the step's trials (results.json schema 3 `trials[].figures`), or the
+ * step's one value for a step measured once; empty when it has none.
  */
 function trialsOf(s: StepResult, f: Figure | undefined): number[] {
-  const trials = (s as { trials?: unknown }).trials;
-  const values = !f || !Array.isArray(trials) ? [] : trials.flatMap((t) => {
-    const v = (t as Record<string, unknown> | null)?.[f.key];
+  if (!f) return [];
+  const values = (s.trials ?? []).flatMap((t) => {
+    const v = t.figures[f.key];
     return typeof v === 'number' && Number.isFinite(v) ? [v] : [];
   });
-  // A key the trials do not carry (or no trials): the step's one figure.
-  return values.length ? values : f?.value == null ? [] : [f.value];
+  return values.length ? values : f.value === null ? [] : [f.value];
 }
 
 function stepsByLoad(r: RunResults, name: string): Map<number, StepResult> {

@@ -99,15 +99,17 @@ describe('lab compare', () => {
     // Five trials a side: python-threads' recovery clearly longer in B, node-eventloop's the same within noise.
     const withTrials = (file: string, trials: Record<string, number[]>) => {
       const x = json(path.dirname(file));
-      for (const t of x.targets) t.steps[0].trials = (trials[t.name] ?? [0, 0, 0, 0, 0].map(() => t.steps[0].recovery[0].recovery_s)).map((v) => ({ 'recovery.0.s': v }));
+      // results.json schema 3: one record of figures per trial.
+      for (const t of x.targets) t.steps[0].trials = (trials[t.name] ?? [0, 0, 0, 0, 0].map(() => t.steps[0].recovery[0].recovery_s)).map((v) => ({ started_at: x.started_at, figures: { 'recovery.0.s': v } }));
       writeFileSync(file, JSON.stringify(x));
     };
     withTrials(path.join(a, 'results.json'), { 'python-threads': [10.9, 11.0, 11.1, 10.8, 11.2], 'node-eventloop': [10.9, 11.0, 11.1, 10.8, 11.2] });
     withTrials(path.join(b, 'results.json'), { 'python-threads': [15.9, 16.0, 16.1, 15.8, 16.2], 'node-eventloop': [11.0, 10.9, 11.2, 10.8, 11.1] });
     out = await compare(a, b);
     const rec5 = table(out, 'recovery after event 0');
-    assert.match(rec5.find((l) => l.startsWith('python-threads'))!, /11\.00 s +16\.00 s +\+45\.5% \(p=0\.008 n=5\+5\)$/);
-    assert.match(rec5.find((l) => l.startsWith('node-eventloop'))!, /11\.00 s +11\.00 s +~ \(p=1\.000 n=5\+5\)$/);
+    // Each side as the step tables print a figure over trials: median [lo, hi] (n), min..max below 6 trials.
+    assert.match(rec5.find((l) => l.startsWith('python-threads'))!, /11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +16\.00 s \[15\.80 s, 16\.20 s\] \(5\) +\+45\.5% \(p=0\.008 n=5\+5\)$/);
+    assert.match(rec5.find((l) => l.startsWith('node-eventloop'))!, /11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +~ \(p=1\.000 n=5\+5\)$/);
     assert.ok(!rec5.includes('  n=1: cannot tell from noise'), rec5.join('\n'));
   });
 

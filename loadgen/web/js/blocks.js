@@ -36,12 +36,14 @@ export function drawBlocks(blocks, level = 3) {
     else if (item) {
       const nested = item[1].length > 0 && list?.lastElementChild;
       const tag = item[2] === '-' ? 'ul' : 'ol';
+      // An ordered item keeps its number: rows tied within noise share a rank.
+      const attrs = tag === 'ol' ? { value: item[2].slice(0, -1) } : {};
       if (nested) {
         const sub = nested.querySelector(':scope > ul, :scope > ol') ?? nested.appendChild(el(tag));
-        sub.append(el('li', {}, inline(item[3])));
+        sub.append(el('li', attrs, inline(item[3])));
       } else {
         if (!list || list.tagName.toLowerCase() !== tag) out.push((list = el(tag)));
-        list.append(el('li', {}, inline(item[3])));
+        list.append(el('li', attrs, inline(item[3])));
       }
     } else if (/^#+ /.test(line)) {
       const depth = line.indexOf(' ');

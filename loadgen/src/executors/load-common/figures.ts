@@ -6,10 +6,10 @@ import type { StepResult } from '../../model/results.js';
 // errors, efficiency (requests per server CPU-second), memory, and per scenario event how long
 // the row took to recover. Keys: contract/README.md, "Figures".
 
-/** Requests answered per CPU-second the server used in the step; null without a CPU sample. */
+/** Right answers per CPU-second the server used in the step (the efficiency finding's figure); null without a CPU sample. */
 export function requestsPerCpuSecond(s: StepResult): number | null {
   const cpu = s.server.cpu_seconds;
-  return cpu !== null && cpu > 0 ? s.requests / cpu : null;
+  return cpu !== null && cpu > 0 ? (s.rps * s.duration_s) / cpu : null;
 }
 
 export function loadFigures(s: StepResult): Figure[] {
