@@ -84,7 +84,7 @@ test('live charts draw, quick runs from the page with progress and a 409 shown, 
   assert.equal(points.length, 4, 'throughput, p99, memory, threads');
   for (const n of points) assert.ok(n >= 4, `a result chart drew ${n} points: ${points.join(',')}`);
   // The step tables the server computed (summary.md's): one per row, two steps each.
-  assert.equal(await page.locator('.steps-view .target-steps table tbody tr').count(), 4);
+  assert.equal(await page.locator('.steps-view .target-steps > .table-scroll:first-of-type tbody tr').count(), 4);
   // The step's 1-second timeline: one chart per measure, both rows overlaid.
   await page.waitForSelector('#timeline .timeline-charts .chart[data-points]', { timeout: 10_000 });
   const timeline = await page.locator('#timeline .timeline-charts .chart').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));

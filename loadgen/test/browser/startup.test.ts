@@ -88,8 +88,9 @@ test('lab up: the page answers while the rows are still starting or verifying, s
     await page.screenshot({ path: path.join(SHOTS, 'startup-ready.png') });
     // When it finishes, the page goes to its results by itself, Findings included.
     await page.waitForFunction("location.hash.startsWith('#results/')", null, { timeout: 120_000 });
-    // Findings as summary.md has them: each ranking a bold question, then its ordered list.
-    await page.waitForSelector('#result-view #findings ol', { timeout: 15_000 });
+    // Its Findings section, as summary.md has it (its rankings may be empty: since trials, steps
+    // measured on a busy machine are left out).
+    await page.waitForFunction("/Findings/.test(document.querySelector('#result-view #findings h3')?.textContent ?? '')", null, { timeout: 15_000 });
     assert.match(await page.textContent('#startup-autorun') ?? '', /quick · complete/);
     // The console printed each finished step in its executor's columns, as `lab run` does.
     assert.match(lab.out(), /^ {2}target +load +req\/s +ideal /m, lab.out());
