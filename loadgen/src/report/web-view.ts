@@ -4,10 +4,13 @@ import type { Table } from '../draw/markdown.js';
 import type { RunResults } from '../model/results.js';
 import { findingsToMarkdown, type Findings } from '../results/findings.js';
 import { runSectionLines, stepTableLines, warningLines } from './summary.js';
+import { storySections } from './story-summary.js';
 import { webChart, type WebChart } from './web-charts.js';
+import { webTimelines, type WebTimeline } from './web-timeline.js';
 
 // What the web page shows of a run, computed here from the same view methods summary.md and
-// report.html use (stepTableLines, runSectionLines, findingsToMarkdown, the owner's charts): the
+// report.html use (stepTableLines, runSectionLines, storySections, findingsToMarkdown, the owner's
+// charts, the timeline measures and marks): the
 // page draws tables, lines and series and holds no executor logic.
 
 /** A summary.md line (Markdown: headings, list items, **bold**, _italic_, `code`) or a table. */
@@ -15,8 +18,10 @@ export type Block = { line: string } | { table: { header: string[]; rows: string
 
 export interface WebView {
   targets: { name: string; colour: string; failed: string | null; blocks: Block[] }[];
-  /** Sections after the targets (e.g. the overhead crossovers), then the Warnings. */
+  /** Sections after the targets (e.g. the overhead crossovers, events and recovery), then the Warnings. */
   sections: Block[];
+  /** Per step with a 1-second timeline: its measures and event marks. */
+  timelines: WebTimeline[];
   findings: Block[];
   charts: WebChart[];
 }
@@ -42,7 +47,8 @@ export function webView(r: RunResults, findings: Findings): WebView {
   const steps = r.targets.flatMap((t) => t.steps);
   return {
     targets: r.targets.map((t) => ({ name: t.name, colour: colourOf(t.name), failed: t.failed ?? null, blocks: t.steps.length ? blocksOf((table) => stepTableLines(r, t.steps, table)) : [{ line: '_no step completed_' }] })),
-    sections: blocksOf((table) => [...runSectionLines(r, table), ...warningLines(r)]),
+    sections: blocksOf((table) => [...runSectionLines(r, table), ...storySections(r, table), ...warningLines(r)]),
+    timelines: webTimelines(r),
     findings: findingsBlocks(findings),
     charts: steps.length ? (ownerView(steps).charts?.(r) ?? []).map(webChart) : [],
   };

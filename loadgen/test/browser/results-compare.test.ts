@@ -18,6 +18,7 @@ const RUNS: Record<string, string> = {
   '2026-12-01T22-38-07Z_overhead-b': path.join(RESULTS, 'tour-repeat', '2026-12-01T22-38-07Z_tour-overhead'),
   '2026-12-01T19-29-48Z_idle-a': path.join(RESULTS, 'idle-connections'),
   '2026-12-01T22-31-29Z_idle-b': path.join(RESULTS, 'tour', '2026-12-01T22-31-29Z_tour-idle'),
+  '2026-12-01T20-00-00Z_upstream-slowdown': path.join(RESULTS, 'upstream-slowdown'),
 };
 
 let dir = '';
@@ -73,6 +74,24 @@ test('Results: the step tables are summary.md\'s, drawn from the server\'s JSON,
   assert.ok(api.view.charts.every((c, i) => titles[i]!.startsWith(c.title)), titles.join(' | '));
   const points = await page.locator('#result-charts .chart').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
   for (const n of points) assert.ok(n >= 33, `a chart drew ${n} points (11 rows x 3 steps)`);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('Results: a step\'s timeline from the server\'s measures and marks, the events table summary.md\'s', async () => {
+  const id = '2026-12-01T20-00-00Z_upstream-slowdown';
+  await page.goto(`${web.url}/#results/${id}`);
+  await page.waitForSelector('#timeline .timeline-charts .chart[data-points]', { timeout: 10_000 });
+  const api = await (await fetch(`${web.url}/api/results/${id}`)).json() as { view: { timelines: { marks: { label: string }[]; measures: { series: { values: (number | null)[] }[] }[] }[] } };
+  const [step] = api.view.timelines;
+  assert.deepEqual(step!.marks.map((m) => m.label), ['upstream delay_ms=2000 for 10 s']);
+  const points = await page.locator('#timeline .timeline-charts .chart').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
+  assert.deepEqual(points, step!.measures.map((m) => m.series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0)));
+  assert.equal(points.length, 7, 'rps, p99, errors, in-flight, threads, RSS, CPU');
+  // The events and recovery table: summary.md's own lines.
+  const summary = readFileSync(path.join(RUNS[id]!, 'summary.md'), 'utf8').split('\n');
+  const events = (await tablesIn('.steps-view')).find((t) => t[0]!.includes('back after'));
+  assert.ok(events, 'the events table');
+  for (const row of events) assert.ok(summary.includes(mdRow(row)), `not in summary.md: ${mdRow(row)}`);
   assert.deepEqual(pageErrors, []);
 });
 

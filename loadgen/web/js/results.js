@@ -78,7 +78,7 @@ async function showResult(id) {
   if (data.report) view.querySelector('.meta').append(' · ', reportLink(id));
   view.append(resultChartSet(data.view));
   view.append(findingsView(data.view.findings));
-  const timeline = timelineView(r);
+  const timeline = timelineView(data.view.timelines);
   if (timeline) view.append(timeline);
   view.append(el('h3', { style: 'margin-top:16px' }, 'Steps'), stepsView(data.view));
   if (data.charts.length) {
