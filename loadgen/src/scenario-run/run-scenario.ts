@@ -50,7 +50,7 @@ export interface RunProgress {
   rps?: number;
   /** The run folder, from the first event on. */
   resultDir: string;
-  /** The finished step (phase step-done) or the reason (target-failed). */
+  /** The finished trial of the step (phase step-done: its own figures; results.json publishes the representative) or the reason (target-failed). */
   result?: StepResult;
   message?: string;
 }
@@ -209,7 +209,8 @@ async function runTrial(runtime: LabRuntime, scenario: Scenario, target: Endpoin
   let failure: string | undefined;
   try {
     publish();
-    st.opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: set.publishedStep });
+    // The trial's own figures (the published step is the representative, set.publishedStep).
+    st.opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: outcome.step });
     // A step that threw, or got nothing but errors, may mean the target died: ask it.
     const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50;
     if (suspect && !st.signal.aborted && !(await isHealthy(target))) {

@@ -194,7 +194,9 @@ class ProgressDisplay {
   update(p: RunProgress): void {
     if (p.phase === 'step-done' && p.result) {
       this.stop();
-      console.log(consoleRow(this.table, p.target, p.result, RESULT_VIEWS.map((v) => v.consoleExtra?.(p.result!) ?? '').join('')));
+      // One line per trial: its own figures, and which trial it was.
+      const trial = (p.trials ?? 1) > 1 ? `  trial ${p.trial}/${p.trials}` : '';
+      console.log(consoleRow(this.table, p.target, p.result, RESULT_VIEWS.map((v) => v.consoleExtra?.(p.result!) ?? '').join('') + trial));
       return;
     }
     if (p.phase === 'target-failed') {
@@ -203,9 +205,9 @@ class ProgressDisplay {
       return;
     }
     if (!process.stderr.isTTY || p.phase === 'starting' || p.phase === 'done') return;
-    const key = `${p.target}/${p.index}/${p.phase}`;
+    const key = `${p.target}/${p.index}/${p.trial ?? 1}/${p.phase}`;
     const total = Math.max(1, Math.round(p.phaseSeconds * 10));
-    const payload = { label: `${p.target} ${p.step} (${p.index + 1}/${p.total}) ${p.phase}`, rps: p.rps === undefined ? '-' : p.rps.toFixed(0) };
+    const payload = { label: `${p.target} ${p.step} (${p.index + 1}/${p.total})${(p.trials ?? 1) > 1 ? ` trial ${p.trial}/${p.trials}` : ''} ${p.phase}`, rps: p.rps === undefined ? '-' : p.rps.toFixed(0) };
     if (key !== this.key) {
       this.stop();
       this.key = key;
