@@ -15,7 +15,7 @@ import { generatorsFor } from './loadgens/launcher.js';
 import { startSplitRun, type SplitMeasurement } from './loadgens/split-run.js';
 import { StepStory } from './step-story.js';
 import { stepWarnings } from './warnings.js';
-import type { RunOptions, RunPhase, RunProgress } from './run-scenario.js';
+import type { RunPhase, RunProgress } from './progress.js';
 
 // One trial of one step on one target: start, warmup (discarded), measure (the server sampled
 // at the row's budgeted cadence, the machine's noise and the lab's CPU by purpose recorded
@@ -41,7 +41,7 @@ export async function runStep(
   load: number,
   signal: AbortSignal,
   base: ProgressBase,
-  onProgress: RunOptions['onProgress'],
+  onProgress: ((p: RunProgress) => void) | undefined,
   note: (message: string) => void,
   loadgens: number,
   sampling?: StepSampling,
@@ -161,7 +161,7 @@ export async function phaseWithProgress<T>(
   phase: RunPhase,
   seconds: number,
   base: ProgressBase,
-  onProgress: RunOptions['onProgress'],
+  onProgress: ((p: RunProgress) => void) | undefined,
   rps: () => number | undefined,
   work: Promise<T>,
 ): Promise<T> {
