@@ -51,12 +51,18 @@ export async function runStep(
   const ideal = executor.idealRps(load, delayMs);
   loadgenMetrics.stepStarted(scenario.name, scenario.executor, target.name, load, ideal);
   let live: { figures: LiveFigures; at: number } | undefined;
+  // When the executor last gave live figures itself: the server's rate stands in only without them.
+  let executorLiveAt = 0;
+  const publishLive = (figures: LiveFigures) => {
+    live = { figures, at: Date.now() };
+    loadgenMetrics.live(target.name, figures);
+  };
   const story = new StepStory(runtime, target, executor.protocol, scenario.events, note);
   const ctx: StepContext = {
     scenario, runtime, target, load, signal, timeline: story.recorder,
     onLive: (figures) => {
-      live = { figures, at: Date.now() };
-      loadgenMetrics.live(target.name, figures);
+      executorLiveAt = Date.now();
+      publishLive(figures);
     },
   };
   const preWarnings = executor.preflight?.(ctx) ?? [];
@@ -70,9 +76,10 @@ export async function runStep(
   const sampler = new ServerSampler(runtime, target, executor.protocol, (s, prev) => {
     // When the executor has no per-second view (autocannon workers), the server's counter gives the live rate.
     if (!prev || s.requests === undefined || prev.requests === undefined) return;
-    if (live && Date.now() - live.at < 1500) return;
+    // (Not its own earlier figures: a first rate of 0, before the load's workers started, must not stick.)
+    if (Date.now() - executorLiveAt < 1500) return;
     const rps = (s.requests - prev.requests) / ((s.t - prev.t) / 1000);
-    ctx.onLive({ rps, connections: load });
+    publishLive({ rps, connections: load });
   }, { intervalMs: sampling?.intervalMs, ledger });
   const noise = new MachineNoiseRecorder(noiseParts(runtime), NOISE_SNAPSHOT_MS);
   let noiseStarted = false;
