@@ -90,6 +90,7 @@ function scrapeMetrics(url: string, timeoutMs: number, ledger?: LabCpuLedger): P
 export class ServerSampler {
   private readonly samples: ServerSample[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private ticks = 0;
 
@@ -109,10 +110,17 @@ export class ServerSampler {
 
   async start(): Promise<void> {
     await this.take();
-    this.timer = setInterval(() => {
+    const tick = () => {
       // Never stack scrapes: a slow /metrics under load must not pile up requests.
       if (!this.inFlight) this.inFlight = this.take(++this.ticks % STATS_EVERY_N_SAMPLES === 0).finally(() => (this.inFlight = undefined));
-    }, this.opts.intervalMs ?? SAMPLE_INTERVAL_MS);
+    };
+    const interval = this.opts.intervalMs ?? SAMPLE_INTERVAL_MS;
+    // The second sample within SAMPLE_INTERVAL_MS whatever the cadence: a live rate from the
+    // server's counter needs two, and live figures are due within the first second.
+    this.first = setTimeout(() => {
+      tick();
+      this.timer = setInterval(tick, interval);
+    }, Math.min(interval, SAMPLE_INTERVAL_MS));
   }
 
   /**
@@ -131,6 +139,7 @@ export class ServerSampler {
   }
 
   async stop(): Promise<ServerUsage> {
+    clearTimeout(this.first);
     clearInterval(this.timer);
     await this.inFlight;
     // Not reported as live: this interval is cut short by the end of the load and would read as a drop to 0.

@@ -11,9 +11,14 @@ export function stepConsoleTable(s: StepResult): ConsoleTable {
   return ownerView([s]).console!;
 }
 
-/** One finished step in `table`'s columns (default: its owner's). */
-export function stepConsoleLine(target: string, s: StepResult, table: ConsoleTable = stepConsoleTable(s)): string {
-  return consoleRow(table, target, s, RESULT_VIEWS.map((v) => v.consoleExtra?.(s) ?? '').join(''));
+/** One finished step in `table`'s columns (default: its owner's); `suffix` after what the views add. */
+export function stepConsoleLine(target: string, s: StepResult, table: ConsoleTable = stepConsoleTable(s), suffix = ''): string {
+  return consoleRow(table, target, s, RESULT_VIEWS.map((v) => v.consoleExtra?.(s) ?? '').join('') + suffix);
+}
+
+/** Which trial a finished step's line is, when the step has several: '  trial 2/3'. */
+export function trialSuffix(p: { trial?: number; trials?: number }): string {
+  return (p.trials ?? 1) > 1 ? `  trial ${p.trial}/${p.trials}` : '';
 }
 
 /**
@@ -25,11 +30,11 @@ export class StepConsole {
 
   constructor(private readonly indent = '') {}
 
-  lines(target: string, s: StepResult): string[] {
+  lines(target: string, s: StepResult, suffix = ''): string[] {
     const table = stepConsoleTable(s);
     const out = table === this.table ? [] : [consoleHeader(table)];
     this.table = table;
-    out.push(stepConsoleLine(target, s, table));
+    out.push(stepConsoleLine(target, s, table, suffix));
     return out.map((l) => l.split('\n').map((x) => this.indent + x).join('\n'));
   }
 }

@@ -16,6 +16,7 @@ import type { Scenario } from '../model/scenario.js';
 import { effectiveDelayMs } from '../model/upstream-delay.js';
 import { applyUpstreamConfig } from './upstream-config.js';
 import { phaseWithProgress, runStep, type ProgressBase, type StepSampling } from './run-step.js';
+import type { RunProgress } from './progress.js';
 import { describePlan, planRun } from './trials/plan.js';
 import { samplingFor } from './trials/sampling.js';
 import { TrialSet } from './trials/trial-set.js';
@@ -27,33 +28,7 @@ import { TrialSet } from './trials/trial-set.js';
 // is rewritten after every trial, so a run that is killed keeps every trial it completed. A
 // target that dies is recorded and skipped; the other targets still run.
 
-export type RunPhase = 'starting' | 'warmup' | 'measure' | 'cross-check' | 'cooldown' | 'step-done' | 'target-failed' | 'done';
-
-export interface RunProgress {
-  scenario: string;
-  target: string;
-  /** The step's load (connections, req/s or workers). */
-  step: number;
-  /** 1-based trial of this step, and the most it may get (1 and 1 without trials). */
-  trial?: number;
-  trials?: number;
-  /** 0-based index of the step within the target, and how many steps a target has. */
-  index: number;
-  total: number;
-  targetIndex: number;
-  targetTotal: number;
-  phase: RunPhase;
-  /** Seconds into the phase, and the phase's planned length. */
-  elapsed: number;
-  phaseSeconds: number;
-  /** Successful requests per second over the last second (measure only). */
-  rps?: number;
-  /** The run folder, from the first event on. */
-  resultDir: string;
-  /** The finished step (phase step-done) or the reason (target-failed). */
-  result?: StepResult;
-  message?: string;
-}
+export type { RunPhase, RunProgress } from './progress.js';
 
 export interface RunOptions {
   /** Base folder for run folders (default ./results); the run writes <outDir>/<UTC time>_<name>/. */
@@ -209,7 +184,8 @@ async function runTrial(runtime: LabRuntime, scenario: Scenario, target: Endpoin
   let failure: string | undefined;
   try {
     publish();
-    st.opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: set.publishedStep });
+    // The trial's own figures (the published step is the representative, set.publishedStep).
+    st.opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: outcome.step });
     // A step that threw, or got nothing but errors, may mean the target died: ask it.
     const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50;
     if (suspect && !st.signal.aborted && !(await isHealthy(target))) {

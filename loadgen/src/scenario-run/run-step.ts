@@ -15,7 +15,7 @@ import { generatorsFor } from './loadgens/launcher.js';
 import { startSplitRun, type SplitMeasurement } from './loadgens/split-run.js';
 import { StepStory } from './step-story.js';
 import { stepWarnings } from './warnings.js';
-import type { RunOptions, RunPhase, RunProgress } from './run-scenario.js';
+import type { RunPhase, RunProgress } from './progress.js';
 
 // One trial of one step on one target: start, warmup (discarded), measure (the server sampled
 // at the row's budgeted cadence, the machine's noise and the lab's CPU by purpose recorded
@@ -41,7 +41,7 @@ export async function runStep(
   load: number,
   signal: AbortSignal,
   base: ProgressBase,
-  onProgress: RunOptions['onProgress'],
+  onProgress: ((p: RunProgress) => void) | undefined,
   note: (message: string) => void,
   loadgens: number,
   sampling?: StepSampling,
@@ -51,12 +51,18 @@ export async function runStep(
   const ideal = executor.idealRps(load, delayMs);
   loadgenMetrics.stepStarted(scenario.name, scenario.executor, target.name, load, ideal);
   let live: { figures: LiveFigures; at: number } | undefined;
+  // When the executor last gave live figures itself: the server's rate stands in only without them.
+  let executorLiveAt = 0;
+  const publishLive = (figures: LiveFigures) => {
+    live = { figures, at: Date.now() };
+    loadgenMetrics.live(target.name, figures);
+  };
   const story = new StepStory(runtime, target, executor.protocol, scenario.events, note);
   const ctx: StepContext = {
     scenario, runtime, target, load, signal, timeline: story.recorder,
     onLive: (figures) => {
-      live = { figures, at: Date.now() };
-      loadgenMetrics.live(target.name, figures);
+      executorLiveAt = Date.now();
+      publishLive(figures);
     },
   };
   const preWarnings = executor.preflight?.(ctx) ?? [];
@@ -70,9 +76,10 @@ export async function runStep(
   const sampler = new ServerSampler(runtime, target, executor.protocol, (s, prev) => {
     // When the executor has no per-second view (autocannon workers), the server's counter gives the live rate.
     if (!prev || s.requests === undefined || prev.requests === undefined) return;
-    if (live && Date.now() - live.at < 1500) return;
+    // (Not its own earlier figures: a first rate of 0, before the load's workers started, must not stick.)
+    if (Date.now() - executorLiveAt < 1500) return;
     const rps = (s.requests - prev.requests) / ((s.t - prev.t) / 1000);
-    ctx.onLive({ rps, connections: load });
+    publishLive({ rps, connections: load });
   }, { intervalMs: sampling?.intervalMs, ledger });
   const noise = new MachineNoiseRecorder(noiseParts(runtime), NOISE_SNAPSHOT_MS);
   let noiseStarted = false;
@@ -161,7 +168,7 @@ export async function phaseWithProgress<T>(
   phase: RunPhase,
   seconds: number,
   base: ProgressBase,
-  onProgress: RunOptions['onProgress'],
+  onProgress: ((p: RunProgress) => void) | undefined,
   rps: () => number | undefined,
   work: Promise<T>,
 ): Promise<T> {

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseScenarioText } from '../../src/scenario/load.js';
-import { ScenarioError } from '../../src/model/problems.js';
 import { parsePrecision, parseTrials, stoppingRule, TRIALS_DEFAULTS } from '../../src/model/trials.js';
 import { describePlan, planRun } from '../../src/scenario-run/trials/plan.js';
 import { withTrialFlags } from '../../src/scenario-run/run-scenario.js';
+import { scenarioProblems } from '../helpers/scenario-problems.js';
 
 // A scenario's trials keys (issue 18): defaults in one place, clear errors, the flags' override,
 // and the planned time `lab run` prints.
 
 const BASE = 'name: t\nexecutor: connections-sweep\nsteps: [1, 10]\nduration: 2s\nwarmup: 1s\ncooldown: 1s\n';
-
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text);
-  } catch (err) {
-    assert.ok(err instanceof ScenarioError, String(err));
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  return assert.fail('the scenario was accepted');
-}
 
 describe('scenario trials', () => {
   it('defaults: one trial, 5%, busy steps left out of findings', () => {
@@ -35,16 +25,16 @@ describe('scenario trials', () => {
   });
 
   it('bad values: one clear message each, all at once', () => {
-    assert.deepEqual(problems(`${BASE}trials: 0\nprecision: 150%\nallow_busy: maybe\n`), [
+    assert.deepEqual(scenarioProblems(`${BASE}trials: 0\nprecision: 150%\nallow_busy: maybe\n`), [
       'trials: must be a whole number of trials >= 1 (got 0)',
       'precision: must be above 0 and below 100% (got 150%)',
       'allow_busy: must be true or false',
     ]);
-    assert.deepEqual(problems(`${BASE}trials: 2.5\nprecision: fast\n`), [
+    assert.deepEqual(scenarioProblems(`${BASE}trials: 2.5\nprecision: fast\n`), [
       'trials: must be a whole number of trials >= 1 (got 2.5)',
       "precision: 'fast' is not a precision; use e.g. 5% or 0.05",
     ]);
-    assert.match(problems(`${BASE}trials: 500\n`)[0]!, /^trials: must be at most 50/);
+    assert.match(scenarioProblems(`${BASE}trials: 500\n`)[0]!, /^trials: must be at most 50/);
   });
 
   it('at least 3 trials when 3 or more are allowed', () => {

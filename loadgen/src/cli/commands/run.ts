@@ -7,7 +7,7 @@ import { serveLoadgenMetrics } from '../../observe/loadgen-metrics-server.js';
 import { EXECUTOR_NAMES, executorFor, STEP_PLUGINS } from '../../executors/registry.js';
 import type { StepPlugin } from '../../executors/common/executor.js';
 import { consoleHeader, type ConsoleTable } from '../../draw/console-table.js';
-import { stepConsoleLine } from '../../results/step-console.js';
+import { stepConsoleLine, trialSuffix } from '../../results/step-console.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
@@ -195,7 +195,8 @@ class ProgressDisplay {
   update(p: RunProgress): void {
     if (p.phase === 'step-done' && p.result) {
       this.stop();
-      console.log(stepConsoleLine(p.target, p.result, this.table));
+      // One line per trial: its own figures, and which trial it was.
+      console.log(stepConsoleLine(p.target, p.result, this.table, trialSuffix(p)));
       return;
     }
     if (p.phase === 'target-failed') {
@@ -204,9 +205,9 @@ class ProgressDisplay {
       return;
     }
     if (!process.stderr.isTTY || p.phase === 'starting' || p.phase === 'done') return;
-    const key = `${p.target}/${p.index}/${p.phase}`;
+    const key = `${p.target}/${p.index}/${p.trial ?? 1}/${p.phase}`;
     const total = Math.max(1, Math.round(p.phaseSeconds * 10));
-    const payload = { label: `${p.target} ${p.step} (${p.index + 1}/${p.total}) ${p.phase}`, rps: p.rps === undefined ? '-' : p.rps.toFixed(0) };
+    const payload = { label: `${p.target} ${p.step} (${p.index + 1}/${p.total})${(p.trials ?? 1) > 1 ? ` trial ${p.trial}/${p.trials}` : ''} ${p.phase}`, rps: p.rps === undefined ? '-' : p.rps.toFixed(0) };
     if (key !== this.key) {
       this.stop();
       this.key = key;

@@ -9,7 +9,7 @@ import { LabStartup } from '../../web-server/lab-startup.js';
 import type { RunProgress } from '../../scenario-run/run-scenario.js';
 import type { StartRun } from '../../web-server/run-controller.js';
 import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
-import { StepConsole } from '../../results/step-console.js';
+import { StepConsole, trialSuffix } from '../../results/step-console.js';
 import { startWebServer } from '../../web-server/server.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
@@ -92,7 +92,7 @@ function consoleReportingRunner(runtimeOf: () => LabRuntime): StartRun {
         req.onProgress(event);
         const p = event as Omit<Partial<RunProgress>, 'phase'> & { phase?: string; message?: string };
         if (p.phase === 'step-done' && p.result) {
-          for (const line of steps.lines(p.target ?? '?', p.result)) console.log(line);
+          for (const line of steps.lines(p.target ?? '?', p.result, trialSuffix(p))) console.log(line);
         } else if (p.phase === 'target-failed') {
           console.log(`  ${p.target} failed: ${p.message ?? 'unknown reason'}`);
         } else if (p.phase === 'note' && p.message) {

@@ -5,11 +5,15 @@ import type { StepSampling } from '../run-step.js';
 
 // The observer on a budget (issue 18): before a row's first step, its CPU per /metrics scrape is
 // measured once (scrape-budget.ts: its CPU while scraped minus while left alone) and the
-// sampler's cadence is the shortest that keeps the scrapes within half a percent of a core
-// (cadenceFor). The cost is kept for the life of the process: a tour's parts reuse it.
+// sampler's cadence is the shortest that keeps the scrapes within 1% of a core (cadenceFor),
+// and never slower than a second: the live rate of executors without a per-second view comes
+// from the server's counter. A row dearer than 10 ms per scrape exceeds the budget at that
+// cadence; its step says so (sampler.cost_cores). The cost is kept for the life of the process:
+// a tour's parts reuse it.
 
-const SCRAPES = 5;
-const GAP_MS = 200;
+const SCRAPES = 10;
+const GAP_MS = 100;
+export const SAMPLING_BUDGET = { budgetCores: 0.01, maxMs: 1000 } as const;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const measured = new Map<string, number | null>();
 
@@ -45,6 +49,6 @@ export async function scrapeCostOf(runtime: LabRuntime, target: Endpoint): Promi
 /** The sampler's cadence for a row and what its scrapes cost it at that cadence. */
 export async function samplingFor(runtime: LabRuntime, target: Endpoint): Promise<StepSampling> {
   const cost = await scrapeCostOf(runtime, target);
-  const intervalMs = cost === null ? cadenceFor(0) : cadenceFor(cost);
+  const intervalMs = cadenceFor(cost ?? 0, SAMPLING_BUDGET);
   return { intervalMs, record: { interval_ms: intervalMs, scrape_cpu_s: cost, cost_cores: cost === null ? null : cost / (intervalMs / 1000) } };
 }
