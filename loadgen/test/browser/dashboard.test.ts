@@ -76,6 +76,8 @@ test('live charts draw, quick runs from the page with progress and a 409 shown, 
 
   await page.waitForSelector('#run-status[data-status=complete]', { timeout: 60_000 });
   assert.equal(await page.locator('#run-status .step-log li').count(), 4, 'two steps for each of two rows');
+  // Each finished step with the figures its views publish, formatted by the server.
+  for (const line of await page.locator('#run-status .step-log li').allTextContents()) assert.match(line, /load \d+ · [\d.]+ req\/s · p50 [\d.]+m?s · p99 /, line);
 
   // Results: open the run from the progress card; every chart draws both rows.
   await page.click('#run-status a.open-result');

@@ -40,7 +40,7 @@ function progressFraction(state) {
 
 function finishedSteps(state) {
   return (state.events ?? []).filter((e) => e && e.phase === 'step-done' && e.result).map((e) =>
-    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)}`, ...(e.figures ?? []).map((f) => ` · ${f.label} ${f.text}`)));
+    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)}`, ...(e.figures ?? []).map((f) => ` · ${f.text}`)));
 }
 
 export function renderRunState(state) {
