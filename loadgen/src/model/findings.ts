@@ -1,3 +1,4 @@
+import { tieGroups } from '../core/stats/index.js';
 import { loadLabel } from './derived.js';
 import type { Slope } from './story.js';
 import type { RunResults } from './results.js';
@@ -43,7 +44,57 @@ export interface Ranking {
   /** Where the figures come from (runs, and the step each is taken at). */
   basis: string;
   order: 'highest first' | 'lowest first';
-  entries: { row: string; value: number; run: string; text: string }[];
+  entries: RankEntry[];
+  /**
+   * Where the figure has an ideal (overhead 1.00x: a perfect pool): rows whose interval reaches
+   * within `tolerance` of it all sit on the ideal line, and are tied, not ranked.
+   */
+  ideal?: { value: number; tolerance: number };
+  /** Rows left out: their figure is below the measurement's noise floor (e.g. negative bytes per connection). */
+  below_floor?: { row: string; run: string; text: string }[];
+}
+
+export interface RankEntry {
+  row: string;
+  value: number;
+  run: string;
+  text: string;
+  /** The figure over the step's trials (step.intervals); absent: one trial, the value is a point. */
+  interval?: { median: number; lo: number; hi: number; n: number };
+  /** Competition rank (1, 2, 2, 4): entries sharing one are tied within noise (rankWithinNoise). */
+  rank?: number;
+  tied?: boolean;
+}
+
+/**
+ * Ranks only where intervals separate (core/stats tieGroups): the entries in order of their
+ * medians, each group tied within noise sharing a rank; rows on the ideal line form one group.
+ */
+export function rankWithinNoise(k: Ranking): Ranking {
+  const best = k.order === 'highest first' ? 'higher' : 'lower';
+  const summary = (e: RankEntry) => e.interval ?? { median: e.value, lo: e.value, hi: e.value };
+  const onLine = k.ideal ? k.entries.filter((e) => Math.abs(summary(e).lo - k.ideal!.value) <= k.ideal!.tolerance || Math.abs(summary(e).median - k.ideal!.value) <= k.ideal!.tolerance) : [];
+  const rest = k.entries.filter((e) => !onLine.includes(e));
+  const groups = [...(onLine.length ? [onLine] : []), ...tieGroups(rest, summary, best)];
+  const entries: RankEntry[] = [];
+  for (const g of groups) {
+    const rank = entries.length + 1;
+    for (const e of g) entries.push({ ...e, rank, tied: g.length > 1 });
+  }
+  return { ...k, entries };
+}
+
+/** `1. row: text`, `2. row: text (tied within noise)`: the lines of a ranking (summary.md; the web page says the same). */
+export function rankingLines(k: Ranking): string[] {
+  const out = k.entries.map((e, i) => `${e.rank ?? i + 1}. ${e.row}: ${e.text}${e.tied ? ' (tied within noise)' : ''}`);
+  if (k.entries.length > 1 && k.entries.every((e) => e.tied)) out.unshift('All tied within noise: no row is ranked above another.');
+  for (const b of k.below_floor ?? []) out.push(`- ${b.row}: ${b.text} (below the measurement's noise floor: not ranked)`);
+  return out;
+}
+
+/** ` [lo, hi] (n)` after a figure measured over several trials; '' for one trial. */
+export function intervalSuffix(i: RankEntry['interval'], format: (v: number) => string): string {
+  return i && i.n > 1 ? ` [${format(i.lo)}, ${format(i.hi)}] (${i.n})` : '';
 }
 
 export interface Findings {

@@ -1,12 +1,17 @@
-// results.json, schema_version 2: the pinned contract that `lab report`, `lab compare`, the web
+// results.json, schema_version 3: the pinned contract that `lab report`, `lab compare`, the web
 // dashboard and the README charts read. Change it only backwards-compatibly (new optional
 // fields); anything else bumps schema_version. results.schema.json mirrors this file, and each
 // executor's view (executors/common/view.ts resultSchema) the step keys it declares.
 
+import type { MachineNoise } from './noise.js';
 import type { EventRecord, Recovery, ServiceLifeEvent, Slope, StepTimeline } from './story.js';
 
-/** 2 added the per-second timeline, events, recovery, supervision and slopes (all optional in a step); 1 still reads. */
-export const RESULTS_SCHEMA_VERSION = 2;
+/**
+ * 2 added the per-second timeline, events, recovery, supervision and slopes (all optional in a
+ * step); 3 added trials, intervals, noise and the lab's CPU by purpose (all optional: a step
+ * without trials reads as one trial). 1 and 2 still read.
+ */
+export const RESULTS_SCHEMA_VERSION = 3;
 
 export interface LatencyMs {
   p50: number | null;
@@ -58,6 +63,8 @@ export interface LoadgenUsage {
   /** Threads that generated load (1, or autocannon's worker count). */
   threads?: number;
   saturated: boolean;
+  /** Schema 3: the lab's own CPU seconds over the measure, by purpose (loadgen, sampling, rest; observe/lab-cpu.ts). */
+  cpu_by_purpose?: Record<string, number>;
   /** `lab run --loadgens K` only (optional, schema_version stays 1): each generator's share, host and CPU; cpu_seconds is their sum. */
   generators?: GeneratorUsage[];
 }
@@ -106,6 +113,49 @@ export interface StepResult {
   supervision?: ServiceLifeEvent[];
   /** Schema 2: RSS, threads and open fds per minute over the measure phase (a soak's leak witness). */
   slopes?: Slope[];
+  /**
+   * Schema 3 (issue 18): every trial of the step, in the order measured. The step's other keys
+   * are those of one real trial, the representative (its key figure is the median's).
+   */
+  trials?: TrialRecord[];
+  /** Index in `trials` of the trial whose figures the step's other keys are. */
+  representative_trial?: number;
+  /** Per published figure key (ResultView.figures), its median and 95% interval over the trials. */
+  intervals?: Record<string, FigureInterval>;
+  /** The representative trial's machine noise (observe/machine-noise.ts). */
+  noise?: MachineNoise;
+  /** True when any trial had foreign CPU above 0.05 of a core: findings leave the step out unless allowed. */
+  busy_machine?: boolean;
+  /** How the server was sampled: cadence chosen from the row's scrape cost (observe/scrape-budget.ts). */
+  sampler?: SamplerRecord;
+}
+
+/** One trial of a step: its published figures, the window they cover, the machine's noise. */
+export interface TrialRecord {
+  /** ISO time the trial's step started. */
+  started_at: string;
+  /** Figure key -> value (null: the trial has no such figure). */
+  figures: Record<string, number | null>;
+  window?: StepWindow;
+  noise?: MachineNoise;
+}
+
+/** A figure over a step's trials (core/stats summarize): lo..hi is the 95% interval on the median, or min..max below 6 trials with its real coverage. */
+export interface FigureInterval {
+  median: number;
+  lo: number;
+  hi: number;
+  n: number;
+  coverage: number;
+}
+
+export interface SamplerRecord {
+  /** Milliseconds between /metrics scrapes. */
+  interval_ms: number;
+  /** The row's CPU seconds per scrape, measured once per row at the start of the run; null: not measured. */
+  scrape_cpu_s: number | null;
+  /** The share of one core the row spent on being scraped at that cadence. */
+  cost_cores: number | null;
 }
 
 /** A step's planned measure time and the wall time its server counters really cover. */
@@ -139,7 +189,7 @@ export interface Environment {
 }
 
 export interface RunResults {
-  schema_version: 1 | 2;
+  schema_version: 1 | 2 | 3;
   scenario: Record<string, unknown> & { name: string; executor: string };
   environment: Environment;
   started_at: string;

@@ -1,5 +1,6 @@
 import type { Threshold } from './thresholds.js';
 import type { StepEvent, StepEventSource } from './events.js';
+import type { TrialsConfig } from './trials.js';
 
 /**
  * The YAML as written (validated), kept verbatim in results.json. Executors and step plugins add
@@ -21,6 +22,12 @@ export interface ScenarioSource {
   thresholds?: string[];
   /** At offsets of each step's measure phase: upstream settings, kill, pause, restart (StepResult.events). */
   events?: StepEventSource[];
+  /** The most trials each step gets (model/trials.ts has the defaults). */
+  trials?: number;
+  /** Stop a step's trials early once its figures' 95% intervals are within this of the median: 0.05 or '5%'. */
+  precision?: number | string;
+  /** Findings keep steps measured on a busy machine (foreign CPU above 0.05 of a core). */
+  allow_busy?: boolean;
 }
 
 /** A validated scenario with every default filled in and units parsed; each executor and step plugin fills its part (its configure()). */
@@ -40,6 +47,8 @@ export interface Scenario {
   thresholds: Threshold[];
   /** Sorted by offset; [] without `events`. */
   events: StepEvent[];
+  /** Trials: most per step, precision, allow busy steps in findings (model/trials.ts). */
+  trials: TrialsConfig;
   source: ScenarioSource;
   /** Absolute path of the file it came from, if any. */
   file?: string;

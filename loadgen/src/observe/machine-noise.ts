@@ -2,6 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseStat } from '@concurrency-lab/ts-common';
+import type { MachineNoise } from '../model/noise.js';
+
+export type { MachineNoise };
 
 // What else used the machine during a window (issue 18, "the machine's noise, recorded"): the
 // CPU the kernel counts as busy in /proc/stat, minus what the lab's own processes used (their
@@ -45,25 +48,6 @@ export interface MachineSnapshot {
   loadavg: [number, number, number];
 }
 
-export interface MachineNoise {
-  window_s: number;
-  cpus: number;
-  /** Cores used by processes (user + nice + system), lab and others. */
-  busy_cores: number;
-  /** Cores used by other programs: busy_cores minus the lab's parts, never below 0. */
-  foreign_cpu_cores: number;
-  /** Cores per lab part, and their total. */
-  lab_cpu_cores: Record<string, number> & { total: number };
-  /** Interrupt handling (loopback traffic, mostly), in cores; not attributed to either side. */
-  irq_cores: number;
-  /** Percent of all CPU time the hypervisor gave to someone else. */
-  steal_pct: number;
-  /** 1, 5, 15 min load averages at the end of the window. */
-  loadavg: [number, number, number];
-  /** The rounding of per-process ticks over this window, in cores: foreign figures below it are noise. */
-  resolution_cores: number;
-  busy_machine: boolean;
-}
 
 /** The aggregate `cpu` line of /proc/stat. */
 export function parseCpuTimes(procStat: string): CpuTimes {

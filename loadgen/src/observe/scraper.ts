@@ -3,6 +3,7 @@
 import { derivePoint, downPoint, type LivePoint, type Scrape } from './derive.js';
 import { parsePrometheusText } from '../core/prom-text.js';
 import { RingBuffer } from './ring-buffer.js';
+import { measureFocus } from './measure-focus.js';
 
 export interface ScrapeTarget {
   name: string;
@@ -59,27 +60,39 @@ export class LiveScraper {
 
   /** One scrape of every target, now. */
   async scrapeOnce(): Promise<void> {
+    // While a step is measured, no row is scraped from here: the measured row's points come
+    // from the step's sampler (observe/measure-focus.ts), the others wait until it ends.
+    const focus = measureFocus();
+    if (focus) {
+      if (focus.last && focus.last.t > (this.lastScrape.get(focus.target)?.t ?? 0)) this.record(focus.target, focus.last);
+      return;
+    }
     const targets = this.opts.targets();
     await Promise.all(targets.map((t) => this.scrapeTarget(t)));
   }
 
   private async scrapeTarget(target: ScrapeTarget): Promise<void> {
     const t = Date.now();
-    let point: LivePoint;
     try {
       const res = await fetch(target.metricsUrl, { signal: AbortSignal.timeout(this.timeoutMs) });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const { samples } = parsePrometheusText(await res.text());
-      const scrape: Scrape = { t, samples };
-      point = derivePoint(this.lastScrape.get(target.name), scrape);
-      this.lastScrape.set(target.name, scrape);
+      this.record(target.name, { t, samples: parsePrometheusText(await res.text()).samples });
     } catch {
       // A target that is down shows as a gap, and its next good scrape starts a fresh rate.
-      point = downPoint(t);
       this.lastScrape.delete(target.name);
+      this.push(target.name, downPoint(t));
     }
-    let ring = this.history.get(target.name);
-    if (!ring) this.history.set(target.name, (ring = new RingBuffer(this.keep)));
+  }
+
+  private record(name: string, scrape: Scrape): void {
+    const point = derivePoint(this.lastScrape.get(name), scrape);
+    this.lastScrape.set(name, scrape);
+    this.push(name, point);
+  }
+
+  private push(name: string, point: LivePoint): void {
+    let ring = this.history.get(name);
+    if (!ring) this.history.set(name, (ring = new RingBuffer(this.keep)));
     ring.push(point);
   }
 

@@ -5,6 +5,8 @@ import type { ServerUsage } from '../model/results.js';
 import type { ContainerUsage, Endpoint, LabRuntime } from '../runtime/types.js';
 import { summariseContainer } from '../runtime/docker/summary.js';
 import { durationHistogram, serverLatency, type DurationHistogram } from './server-latency.js';
+import type { LabCpuLedger } from './lab-cpu.js';
+import { publishScrape } from './measure-focus.js';
 
 // What a service spent during a measure phase, from two sources sampled every <= 500 ms: the
 // runtime's OS view (runtime.stats: /proc tree or cgroup) is preferred because it counts every
@@ -40,15 +42,16 @@ export interface ServerSample {
   latency?: DurationHistogram;
 }
 
-export async function sampleServer(runtime: LabRuntime, target: Endpoint, protocol: 'http' | 'line' = 'http', withStats = true, timeoutMs = 1000): Promise<ServerSample> {
+export async function sampleServer(runtime: LabRuntime, target: Endpoint, protocol: 'http' | 'line' = 'http', withStats = true, timeoutMs = 1000, ledger?: LabCpuLedger): Promise<ServerSample> {
   // Taken before the reads: a pass over /proc or a scrape under load can take seconds, and a
   // window timed from their ends would not be the one the CPU figures cover.
   const at = performance.now();
   const cpu = process.cpuUsage();
   const [stats, metrics] = await Promise.all([
     withStats ? runtime.stats(target.name).catch(() => undefined) : undefined,
-    scrapeMetrics(target.metricsUrl, timeoutMs),
+    scrapeMetrics(target.metricsUrl, timeoutMs, ledger),
   ]);
+  if (metrics) publishScrape(target.name, metrics);
   const m = (name: string, match = {}) => (metrics ? sumOf(metrics, name, match) : undefined);
   const ctxFromMetrics = m('lab_context_switches_total');
   return {
@@ -71,13 +74,15 @@ export async function sampleServer(runtime: LabRuntime, target: Endpoint, protoc
   };
 }
 
-export function scrapeMetrics(url: string, timeoutMs: number): Promise<PromSample[] | undefined> {
+export function scrapeMetrics(url: string, timeoutMs: number, ledger?: LabCpuLedger): Promise<PromSample[] | undefined> {
+  // The response's handlers and the parse are the scrape's CPU in this process: charged to sampling.
+  const charge = <A extends unknown[]>(fn: (...a: A) => void) => (ledger ? ledger.wrap('sampling', fn) : fn);
   return new Promise((resolve) => {
     const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(res.statusCode === 200 ? parsePrometheusText(body).samples : undefined));
+      res.on('data', charge((c: string) => (body += c)));
+      res.on('end', charge(() => resolve(res.statusCode === 200 ? parsePrometheusText(body).samples : undefined)));
       res.on('error', () => resolve(undefined));
     });
     req.on('timeout', () => req.destroy());
@@ -89,6 +94,7 @@ export function scrapeMetrics(url: string, timeoutMs: number): Promise<PromSampl
 export class ServerSampler {
   private readonly samples: ServerSample[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private ticks = 0;
 
@@ -97,14 +103,28 @@ export class ServerSampler {
     private readonly target: Endpoint,
     private readonly protocol: 'http' | 'line' = 'http',
     private readonly onSample?: (s: ServerSample, prev: ServerSample | undefined) => void,
+    /** intervalMs: the cadence (scrape-budget.ts cadenceFor; default SAMPLE_INTERVAL_MS); ledger: charges the scrapes to 'sampling'. */
+    private readonly opts: { intervalMs?: number; ledger?: LabCpuLedger } = {},
   ) {}
+
+  /** Scrapes of /metrics taken so far (the first and last included). */
+  get scrapes(): number {
+    return this.samples.length;
+  }
 
   async start(): Promise<void> {
     await this.take();
-    this.timer = setInterval(() => {
+    const tick = () => {
       // Never stack scrapes: a slow /metrics under load must not pile up requests.
       if (!this.inFlight) this.inFlight = this.take(++this.ticks % STATS_EVERY_N_SAMPLES === 0).finally(() => (this.inFlight = undefined));
-    }, SAMPLE_INTERVAL_MS);
+    };
+    const interval = this.opts.intervalMs ?? SAMPLE_INTERVAL_MS;
+    // The second sample within SAMPLE_INTERVAL_MS whatever the cadence: a live rate from the
+    // server's counter needs two, and live figures are due within the first second.
+    this.first = setTimeout(() => {
+      tick();
+      this.timer = setInterval(tick, interval);
+    }, Math.min(interval, SAMPLE_INTERVAL_MS));
   }
 
   /**
@@ -123,6 +143,7 @@ export class ServerSampler {
   }
 
   async stop(): Promise<ServerUsage> {
+    clearTimeout(this.first);
     clearInterval(this.timer);
     await this.inFlight;
     // Not reported as live: this interval is cut short by the end of the load and would read as a drop to 0.
@@ -131,7 +152,7 @@ export class ServerSampler {
   }
 
   private async take(withStats = true, notify = true): Promise<void> {
-    const s = await sampleServer(this.runtime, this.target, this.protocol, withStats);
+    const s = await sampleServer(this.runtime, this.target, this.protocol, withStats, 1000, this.opts.ledger);
     const prev = this.samples[this.samples.length - 1];
     this.samples.push(s);
     if (notify) this.onSample?.(s, prev);

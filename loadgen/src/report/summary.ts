@@ -1,5 +1,6 @@
 import { formatBytes } from '../core/units.js';
 import { ownerView, RESULT_VIEWS } from '../executors/registry.js';
+import { noiseLines } from './noise.js';
 import type { Table } from '../draw/markdown.js';
 import type { Environment, RunResults, StepResult } from '../model/results.js';
 import type { ThresholdCheck } from '../results/verdict.js';
@@ -54,6 +55,7 @@ export function stepTableLines(r: RunResults, steps: StepResult[], table: Table)
   // The view that owns the target's steps draws their table; every view may add lines after it.
   const out = [...ownerView(steps).stepTable!(r, steps, table), ''];
   for (const v of RESULT_VIEWS) out.push(...(v.afterStepTable?.(steps, table) ?? []));
+  out.push(...noiseLines(steps, table));
   return out;
 }
 

@@ -37,7 +37,7 @@ export function readResults(dirOrFile: string): RunResults {
   // Steps written in the first layout of schema 1 are read into today's (results/upgrade.ts).
   const problems = resultsProblems(upgradeResults(data));
   if (problems.length) {
-    throw new LabError(`${file} does not match results schema 1:\n  - ${problems.slice(0, 10).join('\n  - ')}`, EXIT.badInput);
+    throw new LabError(`${file} does not match the results schema (schema_version 1, 2 or 3):\n  - ${problems.slice(0, 10).join('\n  - ')}`, EXIT.badInput);
   }
   return data as RunResults;
 }

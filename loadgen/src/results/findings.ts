@@ -1,6 +1,6 @@
 import { EXECUTOR_VIEWS, PLUGIN_VIEWS, RESULT_VIEWS, requestSteps } from '../executors/registry.js';
 import type { FindingContext, FindingsPart } from '../executors/common/view.js';
-import type { FindingSource, Findings, Ranking, RowFinding, RunRef } from '../model/findings.js';
+import { rankingLines, rankWithinNoise, type FindingSource, type Findings, type Ranking, type RowFinding, type RunRef } from '../model/findings.js';
 import type { RunResults } from '../model/results.js';
 import { recoveryRankings, storyFindings } from './story-findings.js';
 
@@ -15,7 +15,9 @@ export { OVERHEAD_RANK_WORKERS } from '../executors/overhead/findings.js';
 
 const CONTEXT: FindingContext = { requestSteps };
 
-export function computeFindings(runs: RunResults[]): Findings {
+export function computeFindings(given: RunResults[], opts: { allowBusy?: boolean } = {}): Findings {
+  const quiet = given.map((r) => withoutBusySteps(r, opts.allowBusy));
+  const runs = quiet.map((q) => q.r);
   const sources: FindingSource[] = runs.map((r) => ({ r, ref: runRef(r, runs) }));
   const rows = new Map<string, RowFinding[]>();
   const add = (row: string, f: RowFinding | undefined) => {
@@ -43,8 +45,8 @@ export function computeFindings(runs: RunResults[]): Findings {
   // What steps told over time (events, recovery, slopes): any executor's steps may have it.
   for (const s of sources) for (const t of s.r.targets) for (const x of storyFindings(s, t)) add(t.name, x);
   const all = [...own.map((p) => p.f), ...riders];
-  const rankings = [...all.flatMap((f) => f.rankings?.(rows) ?? []), ...recoveryRankings(rows)].filter((r) => r.entries.length > 0);
-  const notes: string[] = [];
+  const rankings = [...all.flatMap((f) => f.rankings?.(rows) ?? []), ...recoveryRankings(rows)].filter((r) => r.entries.length > 0 || r.below_floor?.length).map(rankWithinNoise);
+  const notes: string[] = quiet.flatMap((q, i) => (q.left.length ? [`${runRef(runs[i]!, runs).run}: ${q.left.length} step${q.left.length > 1 ? 's' : ''} measured on a busy machine (other programs used more than ${BUSY_FOREIGN_CORES} of a core) left out: ${q.left.join(', ')}; \`lab run --allow-busy\` (or \`allow_busy: true\`) keeps them`] : []));
   if (!sources.length) notes.push('no results to compute findings from');
   for (const f of all) notes.push(...(f.missing?.(sources, loadRuns) ?? []));
   for (const f of all) notes.push(...(f.caveats?.(rows, sources) ?? []));
@@ -58,7 +60,7 @@ export function findingsToMarkdown(f: Findings): string[] {
     RESULT_VIEWS.map((v) => v.findings?.intro?.(f) ?? '').join(''), ''];
   for (const k of f.rankings) {
     out.push(`**${k.question}** (${k.unit}, ${k.order}; ${k.basis})`, '');
-    k.entries.forEach((e, i) => out.push(`${i + 1}. ${e.row}: ${e.text}`));
+    out.push(...rankingLines(k));
     out.push('');
   }
   for (const r of f.rows) {
@@ -67,6 +69,17 @@ export function findingsToMarkdown(f: Findings): string[] {
   }
   if (f.notes.length) out.push('Not covered by these runs:', '', ...f.notes.map((n) => `- ${n}`), '');
   return out;
+}
+
+/** The foreign CPU above which a step is a busy machine (observe/machine-noise.ts BUSY_FOREIGN_CORES), as results keep the flag. */
+const BUSY_FOREIGN_CORES = 0.05;
+
+/** The run without its steps flagged busy_machine, unless the run (allow_busy) or the reader allows them; which were left out. */
+function withoutBusySteps(r: RunResults, allow = false): { r: RunResults; left: string[] } {
+  if (allow || r.scenario.allow_busy === true) return { r, left: [] };
+  const left = r.targets.flatMap((t) => t.steps.filter((s) => s.busy_machine).map((s) => `${t.name} at ${s.load}`));
+  if (!left.length) return { r, left };
+  return { r: { ...r, targets: r.targets.map((t) => ({ ...t, steps: t.steps.filter((s) => !s.busy_machine) })) }, left };
 }
 
 function runRef(r: RunResults, all: RunResults[]): RunRef {

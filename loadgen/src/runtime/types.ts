@@ -102,6 +102,12 @@ export interface LabRuntime {
   resume(name: string): Promise<void>;
   /** Crashes and restarts seen since `sinceMs` (epoch ms), oldest first; [] when nothing supervises. */
   lifeEvents(sinceMs?: number): ServiceLifeEvent[];
+  /**
+   * The rows' processes, for the machine's noise (observe/machine-noise.ts): one part per
+   * running service, by process group or pid. Optional: without it, only the lab process and
+   * its children count as the lab's.
+   */
+  noiseParts?(): { name: string; pids?: number[]; pgids?: number[] }[];
   /** Apply CPU/memory limits (docker only; local runtime rejects with a clear error). */
   applyLimits?(name: string, limits: ResourceLimits): Promise<void>;
   /** Undo applyLimits. */

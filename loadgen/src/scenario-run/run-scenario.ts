@@ -1,56 +1,34 @@
 import { mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { executorFor, STEP_PLUGINS } from '../executors/registry.js';
-import { emptyErrors, NO_LATENCY, type Measurement, type StepContext, type StepRun } from '../executors/common/executor.js';
 import { sleep } from '../core/sleep.js';
-import { loadgenMetrics, type LiveFigures } from '../observe/loadgen-metrics.js';
+import { TrialRounds } from '../core/stats/index.js';
+import { loadgenMetrics } from '../observe/loadgen-metrics.js';
 import { renderReport, type ReportOutput } from '../report/render.js';
 import { errorPercent } from '../model/derived.js';
+import { stoppingRule } from '../model/trials.js';
 import { describeEnvironment } from '../results/environment.js';
 import { runDirName, writeResults } from '../results/files.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StepResult, type TargetResult } from '../model/results.js';
 import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
-import { ServerSampler } from '../observe/server-sampler.js';
 import type { Scenario } from '../model/scenario.js';
 import { effectiveDelayMs } from '../model/upstream-delay.js';
-import { generatorsFor } from './loadgens/launcher.js';
-import { startSplitRun, type SplitMeasurement } from './loadgens/split-run.js';
 import { applyUpstreamConfig } from './upstream-config.js';
-import { StepStory } from './step-story.js';
-import { stepWarnings } from './warnings.js';
+import { phaseWithProgress, runStep, type ProgressBase, type StepSampling } from './run-step.js';
+import type { RunProgress } from './progress.js';
+import { describePlan, planRun } from './trials/plan.js';
+import { samplingFor } from './trials/sampling.js';
+import { TrialSet } from './trials/trial-set.js';
 
-// The run loop: for each target, for each step: start, warmup (discarded), measure (with the
-// server sampled around it), cooldown. results.json is rewritten after every step, so a run
-// that is killed keeps every step it completed. A target that dies is recorded and skipped;
-// the other targets still run.
+// The run loop, in rounds of trials (issue 18): every target x step once (A B C, A B C...), then
+// again for the (target, step) pairs whose figures are not yet precise, until each is precise
+// or has the scenario's most trials (core/stats TrialRounds). A trial is one step: start, warmup
+// (discarded), measure (with the server sampled around it), cooldown (run-step.ts). results.json
+// is rewritten after every trial, so a run that is killed keeps every trial it completed. A
+// target that dies is recorded and skipped; the other targets still run.
 
-export type RunPhase = 'starting' | 'warmup' | 'measure' | 'cross-check' | 'cooldown' | 'step-done' | 'target-failed' | 'done';
-
-export interface RunProgress {
-  scenario: string;
-  target: string;
-  /** The step's load (connections, req/s or workers). */
-  step: number;
-  /** 0-based index of the step within the target, and how many steps a target has. */
-  index: number;
-  total: number;
-  targetIndex: number;
-  targetTotal: number;
-  phase: RunPhase;
-  /** Seconds into the phase, and the phase's planned length. */
-  elapsed: number;
-  phaseSeconds: number;
-  /** Successful requests per second over the last second (measure only). */
-  rps?: number;
-  /** The run folder, from the first event on. */
-  resultDir: string;
-  /** The finished step (phase step-done) or the reason (target-failed). */
-  result?: StepResult;
-  message?: string;
-}
+export type { RunPhase, RunProgress } from './progress.js';
 
 export interface RunOptions {
   /** Base folder for run folders (default ./results); the run writes <outDir>/<UTC time>_<name>/. */
@@ -66,6 +44,11 @@ export interface RunOptions {
    * the stack's loadgen tasks), their histograms merged. Default 1: the load comes from this process.
    */
   loadgens?: number;
+  /** `lab run --trials N --precision P`: overrides the scenario's trials and precision. */
+  trials?: number;
+  precision?: number;
+  /** `lab run --allow-busy`: findings keep steps measured on a busy machine. */
+  allowBusy?: boolean;
 }
 
 export interface RunOutcome {
@@ -77,11 +60,10 @@ export interface RunOutcome {
   report?: ReportOutput;
 }
 
-const PROGRESS_EVERY_MS = 250;
-
 export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts: RunOptions = {}): Promise<RunOutcome> {
   // Before anything runs: a plugin without its tool (the cross-check without wrk) says how to install it.
   for (const p of STEP_PLUGINS) if (p.enabled(scenario)) p.preflight?.();
+  scenario = withTrialFlags(scenario, opts);
   const signal = opts.signal ?? new AbortController().signal;
   const note = opts.onNote ?? (() => {});
   const executor = executorFor(scenario.executor);
@@ -91,9 +73,11 @@ export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts:
   mkdirSync(dir, { recursive: true });
 
   const { targets, missing } = selectTargets(runtime, scenario, opts.targets);
+  note(describePlan(planRun(scenario, targets.length), scenario.trials.precision));
   const results: RunResults = {
     schema_version: RESULTS_SCHEMA_VERSION,
-    scenario: { ...scenario.source, ...(scenario.file ? { file: scenario.file } : {}) },
+    // The trials as run (flags included), so that readers know how many a step could have had.
+    scenario: { ...scenario.source, trials: scenario.trials.trials, precision: scenario.trials.precision, ...(scenario.trials.allowBusy ? { allow_busy: true } : {}), ...(scenario.file ? { file: scenario.file } : {}) },
     environment: await describeEnvironment(runtime.kind),
     started_at: started.toISOString(),
     finished_at: null,
@@ -112,45 +96,7 @@ export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts:
 
   const restoreUpstream = await applyUpstreamConfig(runtime.upstream, scenario.upstream, note);
   try {
-    for (const [targetIndex, target] of targets.entries()) {
-      if (signal.aborted) break;
-      const tr: TargetResult = { name: target.name, model: target.manifest.model, steps: [] };
-      results.targets.push(tr);
-      const limited = scenario.resources && runtime.applyLimits
-        ? await runtime.applyLimits(target.name, { cpus: scenario.resources.cpus, memory: scenario.resources.memoryBytes }).then(() => true, (err: Error) => { note(`could not apply limits to ${target.name}: ${err.message}`); return false; })
-        : false;
-      try {
-        for (const [index, load] of scenario.steps.entries()) {
-          if (signal.aborted) break;
-          const base = { scenario: scenario.name, target: target.name, step: load, index, total: scenario.steps.length, targetIndex, targetTotal: targets.length, resultDir: dir };
-          const outcome = await runStep(runtime, scenario, target, load, signal, base, opts.onProgress, note, opts.loadgens ?? 1);
-          let failed = false;
-          try {
-            tr.steps.push(outcome.step);
-            writeResults(dir, results);
-            opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: outcome.step });
-            // A step that threw, or got nothing but errors, may mean the target died: ask it.
-            const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50;
-            if (suspect && !signal.aborted && !(await isHealthy(target))) {
-              tr.failed = `stopped answering at step ${load}: ${outcome.error ?? `no successful answer (${JSON.stringify(outcome.step.errors.by_kind)}) and /healthz does not answer`}`;
-              failedTargets.push({ name: target.name, reason: tr.failed });
-              opts.onProgress?.({ ...base, phase: 'target-failed', elapsed: 0, phaseSeconds: 0, message: tr.failed });
-              failed = true;
-            } else if (!signal.aborted && scenario.cooldownS > 0) {
-              outcome.story.cooldown();
-              await phaseWithProgress('cooldown', scenario.cooldownS, base, opts.onProgress, () => undefined, sleep(scenario.cooldownS * 1000, signal));
-            }
-          } finally {
-            // The step's timeline covers its cooldown too; it is written with the step's other figures.
-            Object.assign(outcome.step, await outcome.story.end());
-            writeResults(dir, results);
-          }
-          if (failed) break;
-        }
-      } finally {
-        if (limited) await runtime.restoreLimits?.(target.name).catch((err: Error) => note(`could not restore limits of ${target.name}: ${err.message}`));
-      }
-    }
+    await runRounds(runtime, scenario, targets, { dir, results, failedTargets, signal, note, opts });
   } finally {
     loadgenMetrics.idle();
     await restoreUpstream().catch((err: Error) => note(err.message));
@@ -169,6 +115,101 @@ export async function runScenario(runtime: LabRuntime, scenario: Scenario, opts:
   return { dir, results, checks: report?.checks ?? evaluateThresholds(results), failedTargets, aborted: signal.aborted, report };
 }
 
+interface RunState {
+  dir: string;
+  results: RunResults;
+  failedTargets: { name: string; reason: string }[];
+  signal: AbortSignal;
+  note: (message: string) => void;
+  opts: RunOptions;
+}
+
+/** Every (target, step) in rounds until each is precise or has its trials; a failed target leaves the rounds. */
+async function runRounds(runtime: LabRuntime, scenario: Scenario, targets: Endpoint[], st: RunState): Promise<void> {
+  const key = (t: number, s: number) => `${t}:${s}`;
+  const rounds = new TrialRounds(targets.flatMap((_, t) => scenario.steps.map((_s, s) => key(t, s))), stoppingRule(scenario.trials));
+  const sets = new Map<string, TrialSet>();
+  const trs = new Map<number, TargetResult>();
+  const failed = new Set<number>();
+  const sampling = new Map<number, StepSampling>();
+  while (!st.signal.aborted) {
+    const pending = rounds.nextRound().filter((k) => !failed.has(Number(k.split(':')[0])));
+    if (pending.length === 0) break;
+    for (const [targetIndex, target] of targets.entries()) {
+      const mine = pending.filter((k) => Number(k.split(':')[0]) === targetIndex).map((k) => Number(k.split(':')[1]));
+      if (mine.length === 0 || st.signal.aborted) continue;
+      let tr = trs.get(targetIndex);
+      if (!tr) {
+        tr = { name: target.name, model: target.manifest.model, steps: [] };
+        trs.set(targetIndex, tr);
+        st.results.targets.push(tr);
+        sampling.set(targetIndex, await samplingFor(runtime, target));
+      }
+      const limited = scenario.resources && runtime.applyLimits
+        ? await runtime.applyLimits(target.name, { cpus: scenario.resources.cpus, memory: scenario.resources.memoryBytes }).then(() => true, (err: Error) => { st.note(`could not apply limits to ${target.name}: ${err.message}`); return false; })
+        : false;
+      try {
+        for (const index of mine) {
+          if (st.signal.aborted) break;
+          const set = sets.get(key(targetIndex, index)) ?? new TrialSet();
+          sets.set(key(targetIndex, index), set);
+          const base: ProgressBase = { scenario: scenario.name, target: target.name, step: scenario.steps[index]!, index, total: scenario.steps.length, targetIndex, targetTotal: targets.length, resultDir: st.dir, trial: set.count + 1, trials: scenario.trials.trials };
+          const failure = await runTrial(runtime, scenario, target, tr, index, set, base, st, sampling.get(targetIndex));
+          if (failure) {
+            failed.add(targetIndex);
+            break;
+          }
+          if (!st.signal.aborted) rounds.record(key(targetIndex, index), set.lastFigures);
+        }
+      } finally {
+        if (limited) await runtime.restoreLimits?.(target.name).catch((err: Error) => st.note(`could not restore limits of ${target.name}: ${err.message}`));
+      }
+    }
+  }
+}
+
+/** One trial of one step, published into the target's steps; returns why the target failed, if it did. */
+async function runTrial(runtime: LabRuntime, scenario: Scenario, target: Endpoint, tr: TargetResult, index: number, set: TrialSet, base: ProgressBase, st: RunState, sampling: StepSampling | undefined): Promise<string | undefined> {
+  const load = scenario.steps[index]!;
+  const startedAt = new Date();
+  const outcome = await runStep(runtime, scenario, target, load, st.signal, base, st.opts.onProgress, st.note, st.opts.loadgens ?? 1, sampling);
+  // The step's position in the target's steps: the first round adds steps in order.
+  const slot = set.count === 0 ? tr.steps.length : tr.steps.indexOf(set.publishedStep!);
+  const publish = () => {
+    set.replaceLast(outcome.step);
+    tr.steps[slot] = set.publishedStep!;
+    writeResults(st.dir, st.results);
+  };
+  set.add(outcome.step, startedAt);
+  let failure: string | undefined;
+  try {
+    publish();
+    // The trial's own figures (the published step is the representative, set.publishedStep).
+    st.opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: outcome.step });
+    // A step that threw, or got nothing but errors, may mean the target died: ask it.
+    const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50;
+    if (suspect && !st.signal.aborted && !(await isHealthy(target))) {
+      failure = `stopped answering at step ${load}: ${outcome.error ?? `no successful answer (${JSON.stringify(outcome.step.errors.by_kind)}) and /healthz does not answer`}`;
+      tr.failed = failure;
+      st.failedTargets.push({ name: target.name, reason: failure });
+      st.opts.onProgress?.({ ...base, phase: 'target-failed', elapsed: 0, phaseSeconds: 0, message: failure });
+    } else if (!st.signal.aborted && scenario.cooldownS > 0) {
+      outcome.story.cooldown();
+      await phaseWithProgress('cooldown', scenario.cooldownS, base, st.opts.onProgress, () => undefined, sleep(scenario.cooldownS * 1000, st.signal));
+    }
+  } finally {
+    // The step's timeline covers its cooldown too; it is written with the step's other figures.
+    Object.assign(outcome.step, await outcome.story.end());
+    publish();
+  }
+  return failure;
+}
+
+/** The scenario with `lab run --trials/--precision/--allow-busy` applied. */
+export function withTrialFlags(s: Scenario, o: Pick<RunOptions, 'trials' | 'precision' | 'allowBusy'>): Scenario {
+  return { ...s, trials: { trials: o.trials ?? s.trials.trials, precision: o.precision ?? s.trials.precision, allowBusy: o.allowBusy ?? s.trials.allowBusy } };
+}
+
 function selectTargets(runtime: LabRuntime, scenario: Scenario, override: string[] | undefined): { targets: Endpoint[]; missing: { name: string; reason: string }[] } {
   const wanted = override ?? (scenario.targets === 'all' ? undefined : scenario.targets);
   if (!wanted) return { targets: runtime.targets, missing: [] };
@@ -185,135 +226,6 @@ function selectTargets(runtime: LabRuntime, scenario: Scenario, override: string
   return { targets, missing };
 }
 
-type ProgressBase = Omit<RunProgress, 'phase' | 'elapsed' | 'phaseSeconds'>;
-
-async function runStep(
-  runtime: LabRuntime,
-  scenario: Scenario,
-  target: Endpoint,
-  load: number,
-  signal: AbortSignal,
-  base: ProgressBase,
-  onProgress: RunOptions['onProgress'],
-  note: (message: string) => void,
-  loadgens: number,
-): Promise<{ step: StepResult; error?: string; story: StepStory }> {
-  const executor = executorFor(scenario.executor);
-  const delayMs = effectiveDelayMs(scenario, executor.protocol);
-  const ideal = executor.idealRps(load, delayMs);
-  loadgenMetrics.stepStarted(scenario.name, scenario.executor, target.name, load, ideal);
-  let live: { figures: LiveFigures; at: number } | undefined;
-  const story = new StepStory(runtime, target, executor.protocol, scenario.events, note);
-  const ctx: StepContext = {
-    scenario, runtime, target, load, signal, timeline: story.recorder,
-    onLive: (figures) => {
-      live = { figures, at: Date.now() };
-      loadgenMetrics.live(target.name, figures);
-    },
-  };
-  const preWarnings = executor.preflight?.(ctx) ?? [];
-  onProgress?.({ ...base, phase: 'starting', elapsed: 0, phaseSeconds: 0 });
-
-  let run: StepRun | undefined;
-  let measurement: Measurement | undefined;
-  let error: string | undefined;
-  const sampler = new ServerSampler(runtime, target, executor.protocol, (s, prev) => {
-    // When the executor has no per-second view (autocannon workers), the server's counter gives the live rate.
-    if (!prev || s.requests === undefined || prev.requests === undefined) return;
-    if (live && Date.now() - live.at < 1500) return;
-    const rps = (s.requests - prev.requests) / ((s.t - prev.t) / 1000);
-    ctx.onLive({ rps, connections: load });
-  });
-  let cpu0 = process.cpuUsage();
-  let t0 = performance.now();
-  try {
-    run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, loadgens)) : await executor.start(ctx);
-    story.warmup();
-    loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'warmup');
-    await phaseWithProgress('warmup', scenario.warmupS, base, onProgress, () => undefined, run.warmup(scenario.warmupS));
-    if (!signal.aborted) {
-      loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'measure');
-      await sampler.start();
-      cpu0 = process.cpuUsage();
-      t0 = performance.now();
-      story.measure();
-      measurement = await phaseWithProgress('measure', scenario.durationS, base, onProgress, () => live?.figures.rps, run.measure(scenario.durationS));
-    }
-  } catch (err) {
-    error = (err as Error).message || String(err);
-  } finally {
-    // Events end with the measure phase, also when it threw or was interrupted: the upstream is put back.
-    await story.endMeasure();
-    await run?.close().catch(() => {});
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const wallS = (performance.now() - t0) / 1000;
-  const server = await sampler.stop().catch(() => undefined);
-  const m = measurement ?? failedMeasurement(error ?? 'aborted before measuring', wallS);
-  // The load generator's CPU, and every per-second rate, over the window the server's counters
-  // really cover (first to last server sample: an open model's drain, an idle step's closing).
-  const bracket = measurement ? sampler.bracket() : undefined;
-  // K generators: their own CPU (this process only waited for their reports).
-  const generators = (measurement as SplitMeasurement | undefined)?.generators;
-  const loadgenCpu = generators ? generators.reduce((sum, g) => sum + g.cpu_seconds, 0) : bracket?.loadgenCpuS ?? (cpu.user + cpu.system) / 1e6;
-  const windowS = bracket?.realS ?? wallS;
-  const durationS = m.durationS > 0 ? m.durationS : wallS;
-  const step: StepResult = {
-    load,
-    requests: m.requests,
-    duration_s: round3(durationS),
-    rps: durationS > 0 ? m.ok / durationS : 0,
-    latency_ms: m.latencyMs,
-    errors: m.errors,
-    server: server ?? { cpu_seconds: null, rss_bytes_peak: null, os_threads_peak: null, context_switches: null, concurrency_units_peak: null },
-    loadgen: {
-      cpu_seconds: round3(loadgenCpu),
-      threads: m.loadgenThreads,
-      // One generator on one core: any of the K at 90% of a core is saturated.
-      saturated: windowS > 0.5 && (generators ? generators.some((g) => g.cpu_seconds / windowS > 0.9) : loadgenCpu / windowS > 0.9 * m.loadgenThreads),
-      ...(generators ? { generators } : {}),
-    },
-    ideal_rps: ideal,
-    warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
-    ...m.fields,
-    ...(measurement ? { window: { scheduled_s: scenario.durationS, real_s: round3(windowS) } } : {}),
-  };
-  step.warnings.push(...stepWarnings(step, { delayMs: ideal === null ? null : delayMs, closedModel: executor.loadUnit === 'connections' && executor.view.measuresRequests, cpus: availableParallelism() }));
-  // Step plugins (the wrk cross-check) after the step's own measure, close() and server sample.
-  for (const p of STEP_PLUGINS) {
-    if (!p.enabled(scenario) || !executor.stepPlugins?.includes(p.name) || !run || !measurement || signal.aborted) continue;
-    await phaseWithProgress(p.phase as RunPhase, p.phaseSeconds(scenario), base, onProgress, () => undefined, p.afterStep(run, step, scenario));
-  }
-  return { step, error, story };
-}
-
-function failedMeasurement(reason: string, wallS: number): Measurement {
-  const errors = emptyErrors();
-  errors.connection = 1;
-  errors.by_kind[reason.slice(0, 120)] = 1;
-  return { requests: 0, ok: 0, durationS: wallS, latencyMs: NO_LATENCY, errors, loadgenThreads: 1, warnings: [] };
-}
-
-async function phaseWithProgress<T>(
-  phase: RunPhase,
-  seconds: number,
-  base: ProgressBase,
-  onProgress: RunOptions['onProgress'],
-  rps: () => number | undefined,
-  work: Promise<T>,
-): Promise<T> {
-  const t0 = performance.now();
-  const emit = () => onProgress?.({ ...base, phase, elapsed: Math.min(seconds, (performance.now() - t0) / 1000), phaseSeconds: seconds, rps: rps() });
-  emit();
-  const timer = setInterval(emit, PROGRESS_EVERY_MS);
-  try {
-    return await work;
-  } finally {
-    clearInterval(timer);
-    emit();
-  }
-}
-
 async function isHealthy(target: Endpoint): Promise<boolean> {
   try {
     const res = await fetch(`${target.httpUrl}/healthz`, { signal: AbortSignal.timeout(3000) });
@@ -324,6 +236,3 @@ async function isHealthy(target: Endpoint): Promise<boolean> {
   }
 }
 
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
-}

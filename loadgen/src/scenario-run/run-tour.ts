@@ -9,6 +9,7 @@ import type { ThresholdCheck } from '../results/verdict.js';
 import type { LabRuntime } from '../runtime/types.js';
 import type { Tour } from '../scenario/tour.js';
 import type { Scenario } from '../model/scenario.js';
+import { planRun } from './trials/plan.js';
 import { runScenario, type RunOptions, type RunOutcome, type RunProgress } from './run-scenario.js';
 
 // A tour runs its parts one after the other with runScenario, each into its own run folder
@@ -39,12 +40,12 @@ export interface TourOutcome {
   findings: Findings;
 }
 
-/** Planned seconds of a part: steps x (warmup + measure + cooldown), plus about a second per step to set up. */
+/** Planned seconds of a part per row, its trials included (trials/plan.ts): the parts' weights in the tour's progress. */
 function plannedSeconds(s: Scenario): number {
-  return s.steps.length * (s.warmupS + s.durationS + s.cooldownS + 1);
+  return planRun(s, 1).totalS;
 }
 
-/** How far a part is, 0..1, from its latest progress event (targets in order, steps in order, time in the step). */
+/** How far a part is, 0..1, from its latest progress event (rounds of trials, targets in order, steps in order, time in the step). */
 function partFraction(p: RunProgress, s: Scenario): number {
   if (!p.total || !p.targetTotal) return 0;
   const stepS = s.warmupS + s.durationS + s.cooldownS || 1;
@@ -54,7 +55,10 @@ function partFraction(p: RunProgress, s: Scenario): number {
       : p.phase === 'step-done' || p.phase === 'cross-check' ? s.warmupS + s.durationS
         : p.phase === 'cooldown' ? s.warmupS + s.durationS + inPhase
           : 0;
-  return Math.min(1, (p.targetIndex * p.total + p.index + Math.min(1, into / stepS)) / (p.targetTotal * p.total));
+  // Trials come in rounds: round r covers every target's steps again (an upper bound: a step may leave early).
+  const round = (p.trial ?? 1) - 1;
+  const cells = p.targetTotal * p.total;
+  return Math.min(1, (round * cells + p.targetIndex * p.total + p.index + Math.min(1, into / stepS)) / ((p.trials ?? 1) * cells));
 }
 
 export async function runTour(runtime: LabRuntime, tour: Tour, opts: TourOptions = {}): Promise<TourOutcome> {

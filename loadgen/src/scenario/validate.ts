@@ -6,6 +6,7 @@ import { parseThreshold, type Threshold } from '../model/thresholds.js';
 import type { Scenario, ScenarioSource } from '../model/scenario.js';
 import { parseDurationSeconds, parseSizeBytes } from '../core/units.js';
 import { validateEvents } from './validate-events.js';
+import { trialsConfig, trialsProblems } from '../model/trials.js';
 
 // Two passes, both collecting every problem: the JSON Schema checks structure (types, unknown
 // keys, enums); the semantic pass checks values whose meaning the schema cannot express.
@@ -129,6 +130,7 @@ function semanticProblems(d: Record<string, unknown>, opts: ValidateOptions): Pr
   }
 
   out.push(...partProblems(d));
+  out.push(...trialsProblems(d));
 
   out.push(...validateEvents(d.events, {
     durationS: typeof d.duration === 'string' ? parseDurationSeconds(d.duration) : undefined,
@@ -196,6 +198,7 @@ function toScenario(src: ScenarioSource): Scenario {
     resources: src.resources ? { cpus: src.resources.cpus, memoryBytes } : undefined,
     thresholds,
     events: validateEvents(src.events).events,
+    trials: trialsConfig(src),
     source: src,
     // Each executor and step plugin fills its own part (configure()).
     ...Object.assign({}, ...SCENARIO_PARTS.map((p) => p.configure?.(src) ?? {})),

@@ -5,8 +5,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readResults } from '../results/files.js';
 import { isTourDir, readTourIndex, type TourIndex } from '../results/tour-index.js';
-import { compareResults } from '../report/compare.js';
+import { compareRuns, type RunComparison } from '../report/compare.js';
 import { computeFindings, type Findings } from '../results/findings.js';
+import { findingsBlocks, webView, type Block, type WebView } from '../report/web-view.js';
 import type { RunResults } from '../model/results.js';
 
 export class BadRequest extends Error {
@@ -19,6 +20,15 @@ const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
 /** The run's shareable page (report/html), linked from the Results tab. */
 const REPORT_FILE = 'report.html';
 const CHART_FILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.(svg|png)$/;
+
+/** One part of a tour: its run folder, results, chart files and what the page draws of it. */
+export interface TourPart {
+  id: string;
+  name: string;
+  results: RunResults;
+  charts: string[];
+  view: WebView;
+}
 
 export interface ResultListing {
   id: string;
@@ -100,20 +110,21 @@ export class ResultsStore {
   }
 
   /** A tour folder's index and every part that has a results.json (parts not started yet have none). */
-  private tourParts(id: unknown): { index: TourIndex; parts: { id: string; name: string; results: RunResults; charts: string[] }[] } {
+  private tourParts(id: unknown): { index: TourIndex; parts: TourPart[] } {
     const dir = this.runDir(id);
     const index = readTourIndex(dir);
     const parts = [];
     for (const p of index.parts) {
       if (!p.dir || !existsSync(path.join(dir, p.dir, 'results.json'))) continue;
       const partDir = path.join(dir, p.dir);
-      parts.push({ id: p.dir, name: p.name, results: readResults(partDir), charts: readdirSync(partDir).filter((f) => CHART_FILE_RE.test(f)).sort() });
+      const results = readResults(partDir);
+      parts.push({ id: p.dir, name: p.name, results, charts: readdirSync(partDir).filter((f) => CHART_FILE_RE.test(f)).sort(), view: webView(results, computeFindings([results])) });
     }
     return { index, parts };
   }
 
   /** A tour: its index, each part's results and chart files, and the Findings of all parts at once (as the tour's summary.md). */
-  getTour(id: unknown): { id: string; kind: 'tour'; tour: TourIndex; parts: { id: string; name: string; results: RunResults; charts: string[] }[]; findings: Findings } {
+  getTour(id: unknown): { id: string; kind: 'tour'; tour: TourIndex; parts: TourPart[]; findings: Findings; view: { findings: Block[] } } {
     let found: ReturnType<ResultsStore['tourParts']>;
     try {
       found = this.tourParts(id);
@@ -121,7 +132,8 @@ export class ResultsStore {
       if (err instanceof BadRequest) throw err;
       throw new BadRequest((err as Error).message, 422);
     }
-    return { id: id as string, kind: 'tour', tour: found.index, parts: found.parts, findings: computeFindings(found.parts.map((p) => p.results)) };
+    const findings = computeFindings(found.parts.map((p) => p.results));
+    return { id: id as string, kind: 'tour', tour: found.index, parts: found.parts, findings, view: { findings: findingsBlocks(findings) } };
   }
 
   /** Absolute path of one chart file of one part of a tour, validated. */
@@ -134,7 +146,7 @@ export class ResultsStore {
   }
 
   /** results.json of one run, the chart files the report wrote beside it, and the run's Findings (as in summary.md). */
-  get(id: unknown): { id: string; kind: 'run'; results: RunResults; charts: string[]; summary: boolean; report: boolean; findings: Findings } | ReturnType<ResultsStore['getTour']> {
+  get(id: unknown): { id: string; kind: 'run'; results: RunResults; charts: string[]; summary: boolean; report: boolean; findings: Findings; view: WebView } | ReturnType<ResultsStore['getTour']> {
     const dir = this.runDir(id);
     if (isTourDir(dir)) return this.getTour(id);
     let results: RunResults;
@@ -144,7 +156,9 @@ export class ResultsStore {
       throw new BadRequest((err as Error).message, 422);
     }
     const files = readdirSync(dir);
-    return { id: id as string, kind: 'run', results, charts: files.filter((f) => CHART_FILE_RE.test(f)).sort(), summary: files.includes('summary.md'), report: files.includes(REPORT_FILE), findings: computeFindings([results]) };
+    const findings = computeFindings([results]);
+    // view: the tables, Findings and charts as summary.md and report.html have them, for the page to draw.
+    return { id: id as string, kind: 'run', results, charts: files.filter((f) => CHART_FILE_RE.test(f)).sort(), summary: files.includes('summary.md'), report: files.includes(REPORT_FILE), findings, view: webView(results, findings) };
   }
 
   private runOf(id: unknown): RunResults {
@@ -171,35 +185,17 @@ export class ResultsStore {
     return full;
   }
 
-  /** Two runs side by side: per target and load, each run's rps and p99. */
+  /** Two runs side by side: `lab compare`'s tables, one per figure of the executors' views. */
   compare(a: unknown, b: unknown): CompareView {
     if (a === undefined || b === undefined) throw new BadRequest('compare needs two run ids: /api/compare?a=<id>&b=<id>');
     const ra = this.runOf(a);
     const rb = this.runOf(b);
-    // The same step matching as `lab compare`, in the shape the page draws.
-    const rows: CompareRow[] = compareResults(ra, rb).map((c) => ({
-      target: c.target,
-      load: c.load,
-      a: c.only === 'b' ? null : { rps: c.rps.a ?? 0, p99_ms: c.p99_ms.a },
-      b: c.only === 'a' ? null : { rps: c.rps.b ?? 0, p99_ms: c.p99_ms.b },
-      rps_change: c.only || c.rps.pct === null ? null : c.rps.pct / 100,
-    }));
-    return { a: { id: a as string, results: ra }, b: { id: b as string, results: rb }, rows };
+    const label = (id: unknown, r: RunResults) => ({ id: id as string, scenario: r.scenario.name, executor: r.scenario.executor, started_at: r.started_at });
+    return { a: label(a, ra), b: label(b, rb), ...compareRuns(ra, rb) };
   }
 }
 
-export interface CompareRow {
-  target: string;
-  load: number;
-  a: { rps: number; p99_ms: number | null } | null;
-  b: { rps: number; p99_ms: number | null } | null;
-  /** b's rps relative to a's (0.1 = 10% more); null when either is missing. */
-  rps_change: number | null;
+export interface CompareView extends RunComparison {
+  a: { id: string; scenario: string; executor: string; started_at: string };
+  b: { id: string; scenario: string; executor: string; started_at: string };
 }
-
-export interface CompareView {
-  a: { id: string; results: RunResults };
-  b: { id: string; results: RunResults };
-  rows: CompareRow[];
-}
-

@@ -6,6 +6,9 @@ import { loadScenario, scenarioFileByName } from '../scenario/load.js';
 import { isTourFile, loadTour, type Tour } from '../scenario/tour.js';
 import type { Scenario } from '../model/scenario.js';
 import { BadRequest } from './results-store.js';
+import { stepFigures } from '../executors/registry.js';
+import { formatFigure } from '../report/figure-format.js';
+import type { StepResult } from '../model/results.js';
 
 export interface StartRunRequest {
   /** A scenario, or a tour (isTour): its parts in order, into one tour folder. */
@@ -117,7 +120,7 @@ export class RunController {
         state.events.push(event);
       } else {
         state.progress = event;
-        if (!TICK_PHASES.has(phase)) state.events.push(event);
+        if (!TICK_PHASES.has(phase)) state.events.push(withFigures(event));
       }
       if (state.events.length > MAX_EVENTS) state.events.shift();
       const dir = resultDirOf(event);
@@ -150,4 +153,21 @@ function resultDirOf(event: unknown): string | undefined {
   const e = event as Record<string, unknown>;
   for (const key of ['resultDir', 'outDir', 'dir']) if (typeof e[key] === 'string') return e[key] as string;
   return undefined;
+}
+
+/**
+ * A finished step's figures as its views publish them (overhead per mode, bytes per idle
+ * connection, req/s and p99...), labelled and formatted here: the page's run panel lists them.
+ */
+function withFigures(event: unknown): unknown {
+  const e = event as { phase?: unknown; result?: StepResult };
+  if (e.phase !== 'step-done' || !e.result) return event;
+  return {
+    ...e,
+    figures: stepFigures(e.result).filter((f) => f.value !== null).map((f) => {
+      const text = formatFigure(f.value, f.unit);
+      // 'req/s 394.1 req/s' reads as '394.1 req/s'; 'p99 149ms' keeps its label.
+      return { key: f.key, label: f.label, text: text.endsWith(f.label) ? text : `${f.label} ${text}` };
+    }),
+  };
 }

@@ -132,7 +132,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     return { ...snapshot, now: Date.now(), run: autorunId !== null && autorunId !== undefined && 'id' in run && run.id === autorunId ? run : null };
   });
 
-  // Which executors and step plugins exist and which view (web/js/views/<name>.js) draws their results.
+  // Which executors and step plugins exist and which view draws their results (the page draws /api/results' `view`).
   app.get('/api/executors', async () => describeExecutors());
 
   app.get('/api/scenarios', async () => ({

@@ -76,6 +76,8 @@ test('live charts draw, quick runs from the page with progress and a 409 shown, 
 
   await page.waitForSelector('#run-status[data-status=complete]', { timeout: 60_000 });
   assert.equal(await page.locator('#run-status .step-log li').count(), 4, 'two steps for each of two rows');
+  // Each finished step with the figures its views publish, formatted by the server.
+  for (const line of await page.locator('#run-status .step-log li').allTextContents()) assert.match(line, /load \d+ · [\d.]+ req\/s · p50 [\d.]+m?s · p99 /, line);
 
   // Results: open the run from the progress card; every chart draws both rows.
   await page.click('#run-status a.open-result');
@@ -83,7 +85,8 @@ test('live charts draw, quick runs from the page with progress and a 409 shown, 
   const points = await page.locator('#result-charts .chart').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
   assert.equal(points.length, 4, 'throughput, p99, memory, threads');
   for (const n of points) assert.ok(n >= 4, `a result chart drew ${n} points: ${points.join(',')}`);
-  assert.equal(await page.locator('table.steps tbody tr').count(), 4);
+  // The step tables the server computed (summary.md's): one per row, two steps each.
+  assert.equal(await page.locator('.steps-view .target-steps > .table-scroll:first-of-type tbody tr').count(), 4);
   // The step's 1-second timeline: one chart per measure, both rows overlaid.
   await page.waitForSelector('#timeline .timeline-charts .chart[data-points]', { timeout: 10_000 });
   const timeline = await page.locator('#timeline .timeline-charts .chart').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));

@@ -110,6 +110,10 @@ describe('executors against real services', () => {
         assert.equal(idle.connections_open, s.load, `${t.name} held ${idle.connections_open}/${s.load}`);
         assert.ok(idle.rss_bytes_before! > 0 && idle.rss_bytes_after! > 0);
         assert.notEqual(idle.bytes_per_connection, null);
+        // The floor: RSS drift over the same wait with no connection open, measured first.
+        assert.equal(typeof idle.rss_drift_bytes, 'number', JSON.stringify(idle));
+        assert.equal(idle.floor_bytes_per_connection, Math.abs(idle.rss_drift_bytes!) / idle.connections_open);
+        assert.ok(s.window!.real_s >= 2 * 1, 'the quiet wait and the connections\' wait are both in the measure');
         if (t.name === 'node-eventloop') assert.equal(idle.threads_per_connection, 0, 'the event loop adds no thread per connection');
         if (t.name === 'python-threads') assert.ok(idle.threads_per_connection! >= 0.9, `a thread per connection (${idle.threads_per_connection})`);
       }

@@ -20,7 +20,7 @@ describe('step figures', () => {
     assert.equal(f.get('rps')!.value, s.rps);
     assert.equal(f.get('rps')!.better, 'higher');
     assert.equal(f.get('latency.p99_ms')!.value, s.latency_ms.p99);
-    assert.equal(f.get('requests_per_cpu_s')!.value, s.requests / s.server.cpu_seconds!);
+    assert.equal(f.get('requests_per_cpu_s')!.value, (s.rps * s.duration_s) / s.server.cpu_seconds!);
   });
 
   it('an overhead step publishes one figure per mode and no load figure', () => {

@@ -4,6 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { LiveScraper } from '../../src/observe/scraper.js';
+import { beginMeasureFocus, endMeasureFocus } from '../../src/observe/measure-focus.js';
+import { sampleServer } from '../../src/observe/server-sampler.js';
+import type { Endpoint, LabRuntime } from '../../src/runtime/types.js';
 
 let server: http.Server;
 let url = '';
@@ -42,4 +45,33 @@ test('scrapes every target, derives rates from successive scrapes, marks a dead 
   assert.ok(series.dead.every((p) => !p.up && p.rps === null));
   const last = series.good[1].t;
   assert.deepEqual(live.series(last).find((s) => s.name === 'good')?.points, [], 'since= filters older points');
+});
+
+test('while a step is measured, no row is scraped: the measured row\'s points come from the step\'s sampler', async () => {
+  const other = http.createServer((_req, res) => { otherScrapes++; res.writeHead(200).end('lab_os_threads{impl="o"} 2\n'); });
+  let otherScrapes = 0;
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+  const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/metrics`;
+  const runtime = { kind: 'local', targets: [], unavailable: [], stats: async () => undefined } as unknown as LabRuntime;
+  const target = { name: 'good', httpUrl: url.replace('/metrics', ''), metricsUrl: url, manifest: {} } as unknown as Endpoint;
+  try {
+    const live = new LiveScraper({ targets: () => [{ name: 'good', metricsUrl: url }, { name: 'other', metricsUrl: otherUrl }] });
+    beginMeasureFocus('good');
+    const before = requests;
+    await live.scrapeOnce();
+    assert.equal(live.series().length, 0, 'nothing scraped, nothing published yet');
+    // The step's sampler scrapes the measured row once; the live view takes that scrape.
+    await sampleServer(runtime, target, 'http', false);
+    await live.scrapeOnce();
+    await live.scrapeOnce();
+    assert.equal(requests - before, 100, 'the measured row was scraped once, by the step\'s sampler');
+    assert.equal(otherScrapes, 0, 'the other row was not scraped during the measure');
+    assert.deepEqual(live.series().map((s) => [s.name, s.points.length]), [['good', 1]]);
+    endMeasureFocus();
+    await live.scrapeOnce();
+    assert.equal(otherScrapes, 1, 'after the measure every row is scraped again');
+  } finally {
+    endMeasureFocus();
+    await new Promise<void>((r) => other.close(() => r()));
+  }
 });

@@ -8,7 +8,7 @@ import { runOverheadModes, stepOverheads } from '../../src/executors/overhead/mo
 import { readResults, runDirName, writeResults } from '../../src/results/files.js';
 import { resultsProblems } from '../../src/results/validate.js';
 import { evaluateThresholds } from '../../src/results/verdict.js';
-import { RESULTS_SCHEMA_VERSION } from '../../src/model/results.js';
+import { RESULTS_SCHEMA_VERSION, type FigureInterval, type RunResults } from '../../src/model/results.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { fixtureOverhead, fixtureResults } from './fixture.js';
 
@@ -16,7 +16,7 @@ describe('results model', () => {
   it('a well-formed results.json matches schema 1; broken ones do not', () => {
     assert.deepEqual(resultsProblems(fixtureResults()), []);
     const broken = fixtureResults() as unknown as { schema_version: number; targets: { steps: { latency_ms: unknown; rps: unknown }[] }[] };
-    broken.schema_version = 3;
+    broken.schema_version = 4;
     broken.targets[0]!.steps[0]!.rps = 'fast';
     delete (broken.targets[1]!.steps[0] as Record<string, unknown>).latency_ms;
     const problems = resultsProblems(broken);
@@ -34,7 +34,7 @@ describe('results model', () => {
     writeFileSync(path.join(dir, 'results.json'), '{"schema_version": 1');
     assert.throws(() => readResults(dir), /not valid JSON/);
     writeFileSync(path.join(dir, 'results.json'), '{"schema_version": 7}');
-    assert.throws(() => readResults(dir), /does not match results schema 1/);
+    assert.throws(() => readResults(dir), /does not match the results schema \(schema_version 1, 2 or 3\)/);
   });
 
   it('run folder names are sortable UTC times', () => {
@@ -86,10 +86,20 @@ describe('results model', () => {
   });
 
 
-  it('the schema file is valid JSON and pins schema_version 2, with 1 still read', () => {
+  it('the schema file is valid JSON and pins schema_version 3, with 1 and 2 still read', () => {
     const schema = JSON.parse(readFileSync(new URL('../../../src/results/results.schema.json', import.meta.url), 'utf8'));
-    assert.deepEqual(schema.properties.schema_version.enum, [1, 2]);
-    assert.equal(RESULTS_SCHEMA_VERSION, 2);
+    assert.deepEqual(schema.properties.schema_version.enum, [1, 2, 3]);
+    assert.equal(RESULTS_SCHEMA_VERSION, 3);
     assert.deepEqual(resultsProblems({ ...fixtureResults(), schema_version: 1 }), [], 'a schema 1 results.json still loads');
+    assert.deepEqual(resultsProblems({ ...fixtureResults(), schema_version: 2 }), [], 'a schema 2 results.json still loads');
+    // Schema 3's trials and intervals are checked: an interval without n is refused.
+    const withTrials = { ...fixtureResults(), schema_version: 3 } as RunResults;
+    const step = withTrials.targets[0]!.steps[0]!;
+    step.trials = [{ started_at: '2026-12-07T00:00:00Z', figures: { rps: step.rps } }];
+    step.representative_trial = 0;
+    step.intervals = { rps: { median: step.rps, lo: step.rps, hi: step.rps, n: 1, coverage: 0 } };
+    assert.deepEqual(resultsProblems(withTrials), []);
+    delete (step.intervals.rps as Partial<FigureInterval>).n;
+    assert.ok(resultsProblems(withTrials).some((p) => p.includes('intervals/rps')), resultsProblems(withTrials).join('\n'));
   });
 });

@@ -37,7 +37,9 @@ after(async () => {
 test('a tour runs its parts in order into one folder and computes one Findings section from all of them', async () => {
   const events: TourProgress[] = [];
   const parts: string[] = [];
-  const outcome = await runTour(runtime, parseTourText(TOUR), { outDir: path.join(out, 'results'), onProgress: (p) => events.push(p), onPart: (s) => parts.push(s.name) });
+  // allowBusy: this test is about the tour, and a shared test machine is always busy (other
+  // programs above 0.05 of a core would leave every step out of the Findings it checks).
+  const outcome = await runTour(runtime, parseTourText(TOUR), { outDir: path.join(out, 'results'), onProgress: (p) => events.push(p), onPart: (s) => parts.push(s.name), allowBusy: true });
   assert.deepEqual(parts, ['mini-load', 'mini-overhead', 'mini-idle']);
   assert.equal(outcome.aborted, false);
   assert.deepEqual(outcome.failedTargets, []);

@@ -1,8 +1,11 @@
-// The Compare tab: two runs side by side, throughput per load (A solid, B dashed) and per step.
+// The Compare tab: two runs side by side in the figures their executors publish, as `lab compare`
+// computes them (GET /api/compare: one table per figure, the change with its Mann-Whitney p or
+// `~` when there are trials, a note when one trial a side cannot tell it from noise). The first
+// figure (the executor's headline: req/s, overhead, bytes per connection) is also drawn, A solid
+// and B dashed. The page computes nothing.
 import { api } from './api.js';
 import { loadChart } from './charts.js';
 import { $, el } from './dom.js';
-import { fmt } from './format.js';
 import { loadResultList } from './results.js';
 import { colourOf } from './targets.js';
 
@@ -17,6 +20,33 @@ export async function loadCompareChoices() {
   }
 }
 
+function headlineChart(grid, t) {
+  const loads = [...new Set(t.rows.map((r) => r.load))].sort((x, y) => x - y);
+  const list = [];
+  for (const name of [...new Set(t.rows.map((r) => r.target))]) {
+    const rows = new Map(t.rows.filter((r) => r.target === name).map((r) => [r.load, r]));
+    list.push({ label: `${name} A`, colour: colourOf(name), values: loads.map((l) => rows.get(l)?.a?.value ?? null) });
+    list.push({ label: `${name} B`, colour: colourOf(name), dash: [4, 4], values: loads.map((l) => rows.get(l)?.b?.value ?? null) });
+  }
+  loadChart(grid, { title: `${t.label}, A solid vs B dashed`, unit: t.unit, loads, series: { xLabel: t.loadLabel, list } });
+}
+
+/** One figure's table: target, load, A, B, change; its notes under it. */
+function figureTable(t) {
+  const better = t.better === 'none' ? '' : `, ${t.better} is better`;
+  return el('section', { class: 'compare-figure', 'data-key': t.key },
+    el('h4', {}, t.label, el('span', { class: 'muted' }, ` (${t.unit}${better})`)),
+    el('table', { class: 'table' },
+      el('thead', {}, el('tr', {}, ['target', t.loadLabel, 'A', 'B', 'change'].map((h, i) => el('th', { class: i > 1 ? 'num' : '' }, h)))),
+      el('tbody', {}, t.rows.map((r) => el('tr', {},
+        el('td', {}, el('span', { class: 'swatch', style: `background:${colourOf(r.target)}` }), ' ', r.target),
+        el('td', {}, `${r.load}${r.only ? ` (only ${r.only.toUpperCase()})` : ''}`),
+        el('td', { class: 'num' }, r.a?.text ?? '–'),
+        el('td', { class: 'num' }, r.b?.text ?? '–'),
+        el('td', { class: `num change${r.p !== null && !r.change.startsWith('~') ? ' significant' : ''}` }, r.change))))),
+    ...t.notes.map((n) => el('div', { class: 'muted compare-note' }, n)));
+}
+
 export async function compare() {
   const a = $('#compare-a').value;
   const b = $('#compare-b').value;
@@ -26,30 +56,14 @@ export async function compare() {
   view.textContent = '';
   try {
     const data = await api(`/api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
-    const loads = [...new Set(data.rows.map((r) => r.load))].sort((x, y) => x - y);
-    const list = [];
-    for (const name of [...new Set(data.rows.map((r) => r.target))]) {
-      const rows = new Map(data.rows.filter((r) => r.target === name).map((r) => [r.load, r]));
-      list.push({ label: `${name} A`, colour: colourOf(name), values: loads.map((l) => rows.get(l)?.a?.rps ?? null) });
-      list.push({ label: `${name} B`, colour: colourOf(name), dash: [4, 4], values: loads.map((l) => rows.get(l)?.b?.rps ?? null) });
+    if (data.warning) view.append(el('div', { class: 'notice' }, data.warning));
+    if (!data.tables.length) view.append(el('div', { class: 'muted' }, 'No figure in common: the runs have no steps.'));
+    else {
+      const grid = el('div', { class: 'grid' });
+      view.append(grid);
+      headlineChart(grid, data.tables[0]);
     }
-    const grid = el('div', { class: 'grid' });
-    view.append(grid);
-    loadChart(grid, { title: 'Throughput, A solid vs B dashed', unit: 'req/s', loads, series: { xLabel: 'load', list } });
-    const table = el('table', { class: 'table' }, el('thead', {}, el('tr', {}, ['target', 'load', 'A req/s', 'B req/s', 'change', 'A p99', 'B p99'].map((h, i) => el('th', { class: i ? 'num' : '' }, h)))));
-    const body = el('tbody');
-    for (const r of data.rows) {
-      body.append(el('tr', {},
-        el('td', {}, el('span', { class: 'swatch', style: `background:${colourOf(r.target)}` }), ' ', r.target),
-        el('td', { class: 'num' }, fmt.num(r.load)),
-        el('td', { class: 'num' }, fmt.num(r.a?.rps, 1)),
-        el('td', { class: 'num' }, fmt.num(r.b?.rps, 1)),
-        el('td', { class: `num ${r.rps_change === null ? '' : r.rps_change >= 0 ? 'up' : 'down-val'}` }, r.rps_change === null ? '–' : `${r.rps_change >= 0 ? '+' : ''}${(r.rps_change * 100).toFixed(1)}%`),
-        el('td', { class: 'num' }, fmt.ms(r.a?.p99_ms)),
-        el('td', { class: 'num' }, fmt.ms(r.b?.p99_ms))));
-    }
-    table.append(body);
-    view.append(el('h3', { style: 'margin-top:16px' }, 'Per step'), table);
+    view.append(...data.tables.map(figureTable));
   } catch (err) {
     errorBox.textContent = `Cannot compare: ${err.message}`;
     errorBox.classList.remove('hidden');

@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { AXIS, chartSize } from './charts.js';
 import { $, el } from './dom.js';
+import { eventMarksPlugin } from './event-marks.js';
 import { fmt } from './format.js';
 import { colourOf, targets } from './targets.js';
 
@@ -14,33 +15,8 @@ const liveCharts = new Map();
 // Scenario events and supervision (crashes, restarts) from /api/live: vertical marks on every panel.
 const liveEventMarks = new Map(); // key -> { t, end, label }
 
-const eventMarksPlugin = {
-  hooks: {
-    draw: [(u) => {
-      const { ctx, bbox } = u;
-      ctx.save();
-      ctx.strokeStyle = '#e0a040';
-      ctx.fillStyle = '#e0a040';
-      ctx.setLineDash([4, 3]);
-      ctx.font = '11px system-ui, sans-serif';
-      for (const m of liveEventMarks.values()) {
-        const x = u.valToPos(m.t / 1000, 'x', true);
-        if (x < bbox.left || x > bbox.left + bbox.width) continue;
-        if (m.end) {
-          ctx.globalAlpha = 0.12;
-          ctx.fillRect(x, bbox.top, Math.min(u.valToPos(m.end / 1000, 'x', true), bbox.left + bbox.width) - x, bbox.height);
-          ctx.globalAlpha = 1;
-        }
-        ctx.beginPath();
-        ctx.moveTo(x, bbox.top);
-        ctx.lineTo(x, bbox.top + bbox.height);
-        ctx.stroke();
-        ctx.fillText(m.label, x + 4, bbox.top + 12);
-      }
-      ctx.restore();
-    }],
-  },
-};
+// The live charts' x axis is in seconds; marks are kept in ms as /api/live sends them.
+const eventMarks = eventMarksPlugin(() => [...liveEventMarks.values()].map((m) => ({ t: m.t / 1000, end: m.end ? m.end / 1000 : null, label: m.label })));
 
 const LIVE_PANELS = [
   { id: 'live-rps', value: (p) => p.rps, axis: (v) => fmt.tick(v), legend: (v) => `${fmt.num(v, 1)} req/s` },
@@ -60,7 +36,7 @@ function makeLiveChart(panel, names) {
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [{ ...AXIS }, { ...AXIS, size: 50, values: (u, vals) => vals.map(panel.axis) }],
     legend: { live: true },
-    plugins: [eventMarksPlugin],
+    plugins: [eventMarks],
     series: [{}, ...names.map((n) => ({ label: n, stroke: colourOf(n), width: 2, spanGaps: false, points: { show: false }, value: (u, v) => panel.legend(v) }))],
   };
   const chart = new uPlot(opts, [[], ...names.map(() => [])], container);

@@ -1,11 +1,11 @@
-// The charts of one result, drawn by the view that owns its steps (web/js/views/<name>.js:
-// load charts with the Little's-law ideal, memory per idle connection, one overhead chart per mode).
+// The charts of one result: the report's charts (the owner view's, computed by the server as
+// series per load, GET /api/results/<id> `view.charts`), drawn with uPlot.
+import { drawCharts } from './blocks.js';
 import { el } from './dom.js';
-import { ownerView, resultViews } from './views.js';
 
-export async function resultChartSet(results, container, idPrefix = '') {
-  const views = await resultViews();
+export function resultChartSet(view, idPrefix = '') {
   const grid = el('div', { class: 'grid', id: `${idPrefix}result-charts` });
-  container.append(grid);
-  ownerView(views, results.targets.flatMap((t) => t.steps)).charts?.(results, grid);
+  // uPlot sizes a chart from its container: draw once the grid is in the page.
+  requestAnimationFrame(() => drawCharts(view.charts, grid));
+  return grid;
 }

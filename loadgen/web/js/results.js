@@ -1,13 +1,12 @@
 // The Results tab: the list of runs in the results folder and one run's view (charts, Findings,
-// steps table, the report's chart files).
+// step tables, the report's chart files), each as the server computed it (GET /api/results/<id>
+// `view`: the same tables and charts as summary.md and report.html).
 import { api } from './api.js';
 import { destroyResultCharts } from './charts.js';
 import { $, el } from './dom.js';
-import { fmt } from './format.js';
+import { drawBlocks } from './blocks.js';
 import { resultChartSet } from './result-charts.js';
 import { timelineView } from './timeline.js';
-import { colourOf } from './targets.js';
-import { resultViews } from './views.js';
 
 export async function loadResultList() {
   const { results } = await api('/api/results');
@@ -36,51 +35,21 @@ export async function loadResults(id) {
   if (chosen) await showResult(chosen);
 }
 
-const STEP_HEADERS = ['target', 'load', 'req/s', 'ideal', 'p50', 'p99', 'max', 'errors', 'peak RSS', 'threads'];
-
-/** The fields every step has, then each view's columns (e.g. the cross-check's wrk req/s and lab/wrk), then warnings. */
-export function stepTable(results, views) {
-  const extra = views.flatMap((v) => v.stepColumns ?? []);
-  const headers = [...STEP_HEADERS, ...extra.map((c) => c.header), 'warnings'];
-  const table = el('table', { class: 'table steps' },
-    el('thead', {}, el('tr', {}, headers.map((h, i) => el('th', { class: i > 0 && i < headers.length - 1 ? 'num' : '' }, h)))));
-  const body = el('tbody');
-  for (const t of results.targets) {
-    for (const s of t.steps) {
-      const errors = s.errors.timeouts + s.errors.non2xx + s.errors.connection;
-      body.append(el('tr', {},
-        el('td', {}, el('span', { class: 'swatch', style: `background:${colourOf(t.name)}` }), ' ', t.name),
-        el('td', { class: 'num' }, fmt.num(s.load)),
-        el('td', { class: 'num' }, fmt.num(s.rps, 1)),
-        el('td', { class: 'num' }, fmt.num(s.ideal_rps, 1)),
-        el('td', { class: 'num' }, fmt.ms(s.latency_ms.p50)),
-        el('td', { class: 'num' }, fmt.ms(s.latency_ms.p99)),
-        el('td', { class: 'num' }, fmt.ms(s.latency_ms.max)),
-        el('td', { class: 'num' }, fmt.num(errors)),
-        el('td', { class: 'num' }, fmt.bytes(s.server.rss_bytes_peak)),
-        el('td', { class: 'num' }, fmt.num(s.server.os_threads_peak)),
-        ...extra.map((c) => c.cell(s)),
-        el('td', {}, s.warnings.join('; '))));
-    }
-    if (t.failed) body.append(el('tr', {}, el('td', { colspan: headers.length, class: 'down-val' }, `${t.name} failed: ${t.failed}`)));
+/** A run's step tables as summary.md has them (the server's view.targets), a section per target, then the run's sections and warnings. */
+export function stepsView(view) {
+  const box = el('section', { class: 'steps-view' });
+  for (const t of view.targets) {
+    box.append(el('div', { class: 'target-steps', 'data-target': t.name },
+      el('h4', {}, el('span', { class: 'swatch', style: `background:${t.colour}` }), ` ${t.name}`, t.failed ? el('span', { class: 'down-val' }, ` failed: ${t.failed}`) : null),
+      ...drawBlocks(t.blocks, 5)));
   }
-  table.append(body);
-  return table;
+  box.append(...drawBlocks(view.sections, 4));
+  return box;
 }
 
-/** The Findings the API computed from the run (the same text as summary.md's Findings). */
-export function findingsView(f) {
-  const box = el('section', { id: 'findings' }, el('h3', { style: 'margin-top:16px' }, 'Findings'));
-  for (const k of f.rankings) {
-    box.append(el('div', { class: 'ranking' }, el('b', {}, k.question), el('span', { class: 'muted' }, ` (${k.unit}, ${k.order}; ${k.basis})`),
-      el('ol', {}, k.entries.map((e) => el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.row)}` }), ` ${e.row}: ${e.text}`)))));
-  }
-  for (const r of f.rows.filter((x) => x.items.length)) {
-    box.append(el('div', { class: 'row-findings' }, el('b', {}, el('span', { class: 'swatch', style: `background:${colourOf(r.row)}` }), ` ${r.row}`),
-      el('ul', {}, r.items.map((i) => el('li', {}, i.text)))));
-  }
-  if (f.notes.length) box.append(el('div', { class: 'muted' }, 'Not covered by this run:'), el('ul', { class: 'muted' }, f.notes.map((n) => el('li', {}, n))));
-  return box;
+/** The Findings the API computed from the run (summary.md's Findings section, as blocks). */
+export function findingsView(blocks) {
+  return el('section', { id: 'findings' }, ...drawBlocks(blocks, 3));
 }
 
 /** Empties the result view and fetches one result (a run or a tour); on failure says so in the view and gives null. */
@@ -107,12 +76,11 @@ async function showResult(id) {
     el('div', { class: 'meta' }, `${id} · ${r.scenario.executor} · ${r.environment.runtime} runtime · ${r.environment.cpus} CPUs · node ${r.environment.node}${r.environment.python ? ` · python ${r.environment.python}` : ''}${r.upstream_delay_ms !== null ? ` · upstream delay ${r.upstream_delay_ms} ms` : ''}`),
   );
   if (data.report) view.querySelector('.meta').append(' · ', reportLink(id));
-  const views = await resultViews();
-  await resultChartSet(r, view);
-  if (data.findings) view.append(findingsView(data.findings));
-  const timeline = timelineView(r);
+  view.append(resultChartSet(data.view));
+  view.append(findingsView(data.view.findings));
+  const timeline = timelineView(data.view.timelines);
   if (timeline) view.append(timeline);
-  view.append(el('h3', { style: 'margin-top:16px' }, 'Steps'), stepTable(r, views));
+  view.append(el('h3', { style: 'margin-top:16px' }, 'Steps'), stepsView(data.view));
   if (data.charts.length) {
     view.append(el('h3', { style: 'margin-top:16px' }, 'Report charts'));
     view.append(el('div', { class: 'report-images' }, data.charts.filter((f) => f.endsWith('.svg') || !data.charts.includes(f.replace(/\.png$/, '.svg'))).map((f) =>

@@ -5,7 +5,6 @@ import { $, el } from './dom.js';
 import { fmt } from './format.js';
 import { loadResultList } from './results.js';
 import { colourOf } from './targets.js';
-import { resultViews } from './views.js';
 
 let lastRunState = null;
 
@@ -39,13 +38,9 @@ function progressFraction(state) {
   return Math.min(1, steps / (ev.targetTotal * ev.total));
 }
 
-// The views' notes on a step (e.g. the cross-check's lab/wrk), once loaded; none before.
-let views = [];
-resultViews().then((v) => { views = v; }, (err) => console.warn('no result views', err));
-
 function finishedSteps(state) {
   return (state.events ?? []).filter((e) => e && e.phase === 'step-done' && e.result).map((e) =>
-    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)} · ${fmt.num(e.result.rps, 1)} req/s · p99 ${fmt.ms(e.result.latency_ms.p99)}${views.map((v) => v.stepNote?.(e.result) ?? '').join('')}`));
+    el('li', {}, el('span', { class: 'swatch', style: `background:${colourOf(e.target)}` }), ` ${e.target} · load ${fmt.num(e.step)}`, ...(e.figures ?? []).map((f) => ` · ${f.text}`)));
 }
 
 export function renderRunState(state) {

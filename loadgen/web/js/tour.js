@@ -3,8 +3,7 @@
 // and steps. A single run is shown by results.js as before.
 import { el } from './dom.js';
 import { resultChartSet } from './result-charts.js';
-import { fetchIntoResultView, findingsView, loadResultList, loadResults, stepTable } from './results.js';
-import { resultViews } from './views.js';
+import { fetchIntoResultView, findingsView, loadResultList, loadResults, stepsView } from './results.js';
 
 /** Opens a result by id (default: the newest), as a tour or as one run. */
 export async function openResult(id) {
@@ -32,16 +31,15 @@ async function showTour(id) {
     el('h3', {}, `${tour.name} `, el('span', { class: `status-${tour.status}` }, tour.status)),
     el('div', { class: 'meta' }, `${id} · a tour of ${tour.parts.length} parts (${tour.parts.map((p) => p.name).join(', ')})${env ? ` · ${env.runtime} runtime · ${env.cpus} CPUs · node ${env.node}${env.python ? ` · python ${env.python}` : ''}` : ''}${took(tour)}`),
     el('p', { class: 'muted' }, tour.description),
-    findingsView(data.findings),
+    findingsView(data.view.findings),
   );
-  const views = await resultViews();
   for (const [i, part] of parts.entries()) {
     const section = el('section', { class: 'tour-part', 'data-part': part.name },
       el('h3', { style: 'margin-top:20px' }, `${i + 1}. ${part.name} `, el('span', { class: 'muted' }, `${part.results.scenario.executor} · ${part.results.status}`)),
       el('p', { class: 'muted' }, part.results.scenario.description ?? ''));
     view.append(section);
-    await resultChartSet(part.results, section, `part${i}-`);
-    section.append(el('details', {}, el('summary', {}, `Steps of ${part.name}`), stepTable(part.results, views)));
+    section.append(resultChartSet(part.view, `part${i}-`));
+    section.append(el('details', {}, el('summary', {}, `Steps of ${part.name}`), stepsView(part.view)));
   }
   const missing = tour.parts.filter((p) => !parts.some((q) => q.name === p.name));
   if (missing.length) view.append(el('div', { class: 'muted' }, `Not run: ${missing.map((p) => `${p.name} (${p.status})`).join(', ')}`));

@@ -1,12 +1,13 @@
 import cliProgress from 'cli-progress';
-import type { Command } from '../command.js';
+import type { Command, CommandValues } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { EXIT, LabError } from '../../core/errors.js';
 import { discoverServices, implementationsOf } from '../../core/manifest/index.js';
 import { serveLoadgenMetrics } from '../../observe/loadgen-metrics-server.js';
-import { EXECUTOR_NAMES, executorFor, RESULT_VIEWS, STEP_PLUGINS } from '../../executors/registry.js';
+import { EXECUTOR_NAMES, executorFor, STEP_PLUGINS } from '../../executors/registry.js';
 import type { StepPlugin } from '../../executors/common/executor.js';
-import { consoleHeader, consoleRow, type ConsoleTable } from '../../draw/console-table.js';
+import { consoleHeader, type ConsoleTable } from '../../draw/console-table.js';
+import { stepConsoleLine, trialSuffix } from '../../results/step-console.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
@@ -19,13 +20,15 @@ import type { Scenario } from '../../model/scenario.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { parseRuntimeKind } from './verify.js';
 
+import { parsePrecision, parseTrials } from '../../model/trials.js';
+
 export const EXIT_INTERRUPTED = 130;
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a load scenario (verify first), write results.json/csv/summary/charts/report.html after every step',
   usage: [
-    `Usage: lab run <scenario.yaml | name> [--runtime local|docker|swarm] [--targets a,b] [--out DIR] [--skip-verify] [--loadgens K]${STEP_PLUGINS.map((p) => ` [--${p.flag.name}]`).join('')}`,
+    `Usage: lab run <scenario.yaml | name> [--runtime local|docker|swarm] [--targets a,b] [--out DIR] [--skip-verify] [--loadgens K] [--trials N] [--precision P] [--allow-busy]${STEP_PLUGINS.map((p) => ` [--${p.flag.name}]`).join('')}`,
     '',
     'Runs a scenario (a file, or a name from loadgen/scenarios: io-ramp, line-ramp, overhead,',
     'idle-connections, cpu-bound, quick) against every target it names, verifying them first.',
@@ -36,6 +39,10 @@ export const runCommand: Command = {
     '  --skip-verify  measure without checking the contract first (for quick experiments only)',
     '  --loadgens     K load generator processes per step (default 1), the load split, their histograms merged;',
     '                 --runtime swarm: tasks of the stack\'s loadgen service on the lab.role=loadgen nodes',
+    '  --trials       the most trials per step (overrides the scenario\'s `trials`): steps repeat in rounds,',
+    '                 every row x step once, then again, until a step\'s figures are precise or it has N',
+    '  --precision    stop a step early once its figures\' 95% intervals are within this of the median (5% or 0.05)',
+    '  --allow-busy   findings keep steps measured while other programs used more than 0.05 of a core',
     ...STEP_PLUGINS.flatMap((p) => p.flag.help),
     'Exit codes: 0 ok, 1 a threshold failed or a target died, 2 bad input, 3 verify failed, 130 interrupted.',
   ].join('\n'),
@@ -45,6 +52,9 @@ export const runCommand: Command = {
     out: { type: 'string' },
     'skip-verify': { type: 'boolean' },
     loadgens: { type: 'string' },
+    trials: { type: 'string' },
+    precision: { type: 'string' },
+    'allow-busy': { type: 'boolean' },
     ...Object.fromEntries(STEP_PLUGINS.map((p) => [p.flag.name, { type: 'boolean' as const }])),
   },
   allowPositionals: true,
@@ -52,6 +62,7 @@ export const runCommand: Command = {
     if (positionals.length !== 1) throw new LabError(`lab run takes exactly one scenario (a file or a name), got ${positionals.length}\n\n${runCommand.usage}`);
     const kind = parseRuntimeKind(stringFlag(values, 'runtime'));
     const loadgens = parseLoadgens(stringFlag(values, 'loadgens'));
+    const trials = trialFlags(values);
     const known = knownTargets();
     // A tour is a list of scenarios run in order (loadgen/scenarios/tour.yaml); each part sets its own plugin keys.
     const tour = isTourFile(positionals[0]!) ? loadTour(positionals[0]!, { knownTargets: known }) : undefined;
@@ -118,6 +129,7 @@ export const runCommand: Command = {
         onProgress: (p: RunProgress) => display?.update(p),
         onNote: (m: string) => console.error(`note: ${m}`),
         loadgens,
+        ...trials,
       };
       if (!tour) announce(scenario as Scenario);
       const outcome = tour ? await runTour(runtime, tour, { ...runOpts, onPart: announce }) : await runScenario(runtime, scenario as Scenario, runOpts);
@@ -183,7 +195,8 @@ class ProgressDisplay {
   update(p: RunProgress): void {
     if (p.phase === 'step-done' && p.result) {
       this.stop();
-      console.log(consoleRow(this.table, p.target, p.result, RESULT_VIEWS.map((v) => v.consoleExtra?.(p.result!) ?? '').join('')));
+      // One line per trial: its own figures, and which trial it was.
+      console.log(stepConsoleLine(p.target, p.result, this.table, trialSuffix(p)));
       return;
     }
     if (p.phase === 'target-failed') {
@@ -192,9 +205,9 @@ class ProgressDisplay {
       return;
     }
     if (!process.stderr.isTTY || p.phase === 'starting' || p.phase === 'done') return;
-    const key = `${p.target}/${p.index}/${p.phase}`;
+    const key = `${p.target}/${p.index}/${p.trial ?? 1}/${p.phase}`;
     const total = Math.max(1, Math.round(p.phaseSeconds * 10));
-    const payload = { label: `${p.target} ${p.step} (${p.index + 1}/${p.total}) ${p.phase}`, rps: p.rps === undefined ? '-' : p.rps.toFixed(0) };
+    const payload = { label: `${p.target} ${p.step} (${p.index + 1}/${p.total})${(p.trials ?? 1) > 1 ? ` trial ${p.trial}/${p.trials}` : ''} ${p.phase}`, rps: p.rps === undefined ? '-' : p.rps.toFixed(0) };
     if (key !== this.key) {
       this.stop();
       this.key = key;
@@ -212,6 +225,25 @@ class ProgressDisplay {
     this.bar = undefined;
     this.key = '';
   }
+}
+
+/** --trials N, --precision P, --allow-busy: checked as the scenario's keys are (model/trials.ts). */
+function trialFlags(values: CommandValues): { trials?: number; precision?: number; allowBusy?: boolean } {
+  const out: { trials?: number; precision?: number; allowBusy?: boolean } = {};
+  const t = stringFlag(values, 'trials');
+  if (t !== undefined) {
+    const n = parseTrials(t);
+    if (typeof n === 'string') throw new LabError(`--trials ${n}`, EXIT.badInput);
+    out.trials = n;
+  }
+  const p = stringFlag(values, 'precision');
+  if (p !== undefined) {
+    const n = parsePrecision(p);
+    if (typeof n === 'string') throw new LabError(`--precision: ${n}`, EXIT.badInput);
+    out.precision = n;
+  }
+  if (values['allow-busy'] === true) out.allowBusy = true;
+  return out;
 }
 
 /** --loadgens K: an integer from 1 to 64 (each generator is a process, or a swarm task). */

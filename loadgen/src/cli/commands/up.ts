@@ -9,6 +9,7 @@ import { LabStartup } from '../../web-server/lab-startup.js';
 import type { RunProgress } from '../../scenario-run/run-scenario.js';
 import type { StartRun } from '../../web-server/run-controller.js';
 import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
+import { StepConsole, trialSuffix } from '../../results/step-console.js';
 import { startWebServer } from '../../web-server/server.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { claimSignals } from '../../runtime/local/process-group.js';
@@ -82,17 +83,16 @@ function autorunWanted(values: CommandValues): boolean {
 
 /** Wraps the page's scenario runner so that a run also reports its finished steps on the console. */
 function consoleReportingRunner(runtimeOf: () => LabRuntime): StartRun {
-  return (req) =>
-    scenarioRunnerFor(runtimeOf())({
+  return (req) => {
+    // Each step in its executor's columns (a tour mixes load, overhead and idle steps).
+    const steps = new StepConsole('  ');
+    return scenarioRunnerFor(runtimeOf())({
       ...req,
       onProgress: (event) => {
         req.onProgress(event);
         const p = event as Omit<Partial<RunProgress>, 'phase'> & { phase?: string; message?: string };
         if (p.phase === 'step-done' && p.result) {
-          const r = p.result;
-          console.log(
-            `  ${p.target} step ${p.step}: ${r.rps.toFixed(1)} req/s (ideal ${r.ideal_rps?.toFixed(1) ?? '-'}), p99 ${r.latency_ms.p99?.toFixed(1) ?? '-'} ms`,
-          );
+          for (const line of steps.lines(p.target ?? '?', p.result, trialSuffix(p))) console.log(line);
         } else if (p.phase === 'target-failed') {
           console.log(`  ${p.target} failed: ${p.message ?? 'unknown reason'}`);
         } else if (p.phase === 'note' && p.message) {
@@ -103,6 +103,7 @@ function consoleReportingRunner(runtimeOf: () => LabRuntime): StartRun {
       if (outcome.resultDir) console.log(`\nScenario '${req.scenario.name}' finished: results in ${outcome.resultDir}`);
       return outcome;
     });
+  };
 }
 
 function runtimeKind(values: CommandValues): RuntimeKind {

@@ -112,6 +112,11 @@ export interface Executor extends ScenarioPart {
   protocol: 'http' | 'line';
   /** Little's law for closed models, the rate for open ones; null where there is no ideal. */
   idealRps(load: number, upstreamDelayMs: number): number | null;
+  /**
+   * Seconds one step takes at this load, warmup and measure (not cooldown), for the run's planned
+   * time (`lab run` prints it); default warmup + duration. Overhead: its tasks' ideal time per mode.
+   */
+  plannedStepSeconds?(s: Scenario, load: number): number;
   /** Problems with a step that are known before it starts (e.g. above the fd limit). */
   preflight?(ctx: StepContext): string[];
   start(ctx: StepContext): Promise<StepRun>;

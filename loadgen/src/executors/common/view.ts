@@ -41,7 +41,7 @@ export interface FindingsPart {
 }
 
 export interface ResultView {
-  /** Its name, also the web page's module for it: loadgen/web/js/views/<name>.js. */
+  /** Its name (GET /api/executors lists the views; the web page draws what the server computed from them). */
   name: string;
   /** The StepResult key(s) this view's executor or plugin writes, named after it; nobody else reads them. */
   resultKeys: readonly string[];
@@ -81,6 +81,4 @@ export interface ResultView {
   console?: ConsoleTable;
   /** `lab run`: text appended to any step's line (e.g. idle figures, wrk's rate); '' when nothing. */
   consoleExtra?(s: StepResult): string;
-  /** `lab compare`: the memory figure of a step, when the view has a better one than the peak RSS. */
-  rssBytes?(s: StepResult): number | null | undefined;
 }

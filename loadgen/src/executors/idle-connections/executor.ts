@@ -21,6 +21,8 @@ export const idleConnections: Executor = {
   loadUnit: 'connections',
   protocol: 'line',
   idealRps: () => null,
+  // The quiet wait (the floor) and the connections' wait, each settle + duration.
+  plannedStepSeconds: (s) => 2 * (SETTLE_MS / 1000 + s.durationS),
   preflight(ctx) {
     const limit = openFileLimit();
     if (limit !== undefined && ctx.load + FD_HEADROOM > limit) {
@@ -39,6 +41,11 @@ export const idleConnections: Executor = {
       warmup: async () => {},
       measure: async (seconds): Promise<Measurement> => {
         const t0 = performance.now();
+        // The floor first: the same wait with no connection open, so that RSS drift (GC, the
+        // allocator, the sampler's own scrapes) is measured and a per-connection figure below
+        // it is never read as a cost (findings: "below the measurement's noise floor").
+        const quiet = await sampleServer(ctx.runtime, ctx.target, 'line');
+        await sleep(SETTLE_MS + seconds * 1000, ctx.signal);
         before = await sampleServer(ctx.runtime, ctx.target, 'line');
         conns = await openAll(line.host, line.port, n, ctx.signal);
         const open = () => conns.filter((c) => c && !c.closed).length;
@@ -60,7 +67,7 @@ export const idleConnections: Executor = {
           errors,
           loadgenThreads: 1,
           warnings,
-          fields: { idle_connections: idleFigures(ctx.load, opened, before, after) },
+          fields: { idle_connections: { ...idleFigures(ctx.load, opened, before, after), ...floorFigures(opened, quiet, before) } },
         };
       },
       close: async () => {
@@ -85,6 +92,12 @@ async function settled(ctx: StepContext, before: ServerSample, opened: number): 
     if (now.openConnections !== undefined && now.openConnections <= baseline) return;
     await sleep(SETTLE_POLL_MS, ctx.signal);
   }
+}
+
+/** RSS drift over the quiet wait, and that drift spread over the connections opened after it (absolute: either sign is noise). */
+function floorFigures(opened: number, quiet: ServerSample, before: ServerSample) {
+  const drift = quiet.rssBytes === undefined || before.rssBytes === undefined ? null : before.rssBytes - quiet.rssBytes;
+  return { rss_drift_bytes: drift, floor_bytes_per_connection: drift === null || opened === 0 ? null : Math.abs(drift) / opened };
 }
 
 function idleFigures(requested: number, opened: number, before: ServerSample, after: ServerSample) {

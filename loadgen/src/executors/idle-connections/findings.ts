@@ -1,11 +1,17 @@
 import { formatBytes } from '../../core/units.js';
-import { basisOf, firstOf, fmt, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
+import { aboveFloor } from '../../core/stats/index.js';
+import { basisOf, firstOf, fmt, intervalSuffix, type FindingSource, type Ranking, type RankEntry, type RowFinding } from '../../model/findings.js';
 import type { RunResults, StepResult } from '../../model/results.js';
 import type { FindingsPart } from '../common/view.js';
 
 // What idle-connections runs tell in the Findings: threads and bytes per idle connection per row, and who needs least.
 
-export type IdleFinding = { kind: 'idle'; run: string; connections: number; threads_per_connection: number | null; bytes_per_connection: number | null; text: string };
+export type IdleFinding = {
+  kind: 'idle'; run: string; connections: number; threads_per_connection: number | null; bytes_per_connection: number | null; text: string;
+  interval?: RankEntry['interval'];
+  /** The noise floor of bytes per connection (RSS drift with no connection, per connection), its highest over the trials; 0 when not measured. */
+  floor_bytes: number;
+};
 
 export const idleFindings: FindingsPart = {
   applies: isIdleRun,
@@ -21,17 +27,25 @@ function idleFinding(s: FindingSource, steps: StepResult[]): RowFinding | undefi
   const top = usable.reduce<StepResult | undefined>((a, b) => (!a || b.idle_connections!.connections_open > a.idle_connections!.connections_open ? b : a), undefined);
   if (!top) return undefined;
   const i = top.idle_connections!;
+  const interval = top.intervals?.['idle.bytes_per_connection'];
+  const floor = top.intervals?.['idle.floor_bytes_per_connection']?.hi ?? i.floor_bytes_per_connection ?? 0;
   return { kind: 'idle', run: s.ref.run, connections: i.connections_open, threads_per_connection: i.threads_per_connection, bytes_per_connection: i.bytes_per_connection,
-    text: `${i.threads_per_connection === null ? '-' : fmt(i.threads_per_connection, 3)} threads and ${i.bytes_per_connection === null ? '-' : formatBytes(i.bytes_per_connection)} per idle connection (at ${i.connections_open} open; ${s.ref.run})` };
+    ...(interval ? { interval } : {}), floor_bytes: floor,
+    text: `${i.threads_per_connection === null ? '-' : fmt(i.threads_per_connection, 3)} threads and ${i.bytes_per_connection === null ? '-' : formatBytes(i.bytes_per_connection)}${intervalSuffix(interval, formatBytes)} per idle connection (at ${i.connections_open} open${floor > 0 ? `; noise floor ${formatBytes(floor)}` : ''}; ${s.ref.run})` };
 }
 
 function idleRanking(rows: Map<string, RowFinding[]>): Ranking {
-  const list = firstOf(rows, 'idle', (f) => f.bytes_per_connection !== null).sort((a, b) => a.f.bytes_per_connection! - b.f.bytes_per_connection!);
+  const all = firstOf(rows, 'idle', (f) => f.bytes_per_connection !== null);
+  // A figure counts only above its floor (core/stats aboveFloor): negative bytes per connection never does.
+  const counts = ({ f }: (typeof all)[number]) => aboveFloor(f.interval ?? { lo: f.bytes_per_connection! }, { hi: f.floor_bytes });
+  const list = all.filter(counts).sort((a, b) => a.f.bytes_per_connection! - b.f.bytes_per_connection!);
   return {
+    below_floor: all.filter((x) => !counts(x)).map(({ row, f }) => ({ row, run: f.run,
+      text: `${formatBytes(f.bytes_per_connection)}${intervalSuffix(f.interval, formatBytes)} per connection, floor ${formatBytes(f.floor_bytes)} (RSS drift with no connection open over the same time)` })),
     question: 'Least memory per idle connection', unit: 'RSS bytes per connection', order: 'lowest first',
     basis: basisOf(list.map((x) => x.f.run), 'at the step with the most connections open'),
-    entries: list.map(({ row, f }) => ({ row, value: f.bytes_per_connection!, run: f.run,
-      text: `${formatBytes(f.bytes_per_connection)} (${f.threads_per_connection === null ? '-' : fmt(f.threads_per_connection, 3)} threads per connection, ${f.connections} open)` })),
+    entries: list.map(({ row, f }) => ({ row, value: f.bytes_per_connection!, run: f.run, ...(f.interval ? { interval: f.interval } : {}),
+      text: `${formatBytes(f.bytes_per_connection)}${intervalSuffix(f.interval, formatBytes)} (${f.threads_per_connection === null ? '-' : fmt(f.threads_per_connection, 3)} threads per connection, ${f.connections} open)` })),
   };
 }
 

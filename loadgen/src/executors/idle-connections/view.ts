@@ -4,6 +4,7 @@ import { num, round3 } from '../../draw/markdown.js';
 import { loadLabel } from '../../model/derived.js';
 import { loadView } from '../load-common/view.js';
 import type { ResultView } from '../common/view.js';
+import { intervalCell } from '../common/interval-cell.js';
 import { idleFindings } from './findings.js';
 import { figureValue } from '../../model/figures.js';
 
@@ -20,6 +21,10 @@ export interface IdleMeasurement {
   units_after: number | null;
   bytes_per_connection: number | null;
   threads_per_connection: number | null;
+  /** RSS change over the same wait with no connection open (schema 3; absent before). */
+  rss_drift_bytes?: number | null;
+  /** |rss_drift_bytes| / connections_open: a bytes-per-connection figure below it is noise. */
+  floor_bytes_per_connection?: number | null;
 }
 
 /** The StepResult key the idle-connections executor writes (named after it; results written before it was used `idle`). */
@@ -39,6 +44,8 @@ const IDLE_SCHEMA = {
       rss_bytes_after: num0,
       bytes_per_connection: num0,
       threads_per_connection: num0,
+      rss_drift_bytes: num0,
+      floor_bytes_per_connection: num0,
     },
   },
 };
@@ -58,12 +65,16 @@ export const idleView: ResultView = {
   figures: (s) => (s.idle_connections ? [
     { key: 'idle.bytes_per_connection', label: 'bytes per idle connection', unit: 'bytes', better: 'lower', value: figureValue(s.idle_connections.bytes_per_connection) },
     { key: 'idle.threads_per_connection', label: 'threads per idle connection', unit: 'threads', better: 'lower', value: figureValue(s.idle_connections.threads_per_connection) },
+    // The noise floor of bytes per connection: no better or worse, only what the figure must exceed.
+    ...(s.idle_connections.floor_bytes_per_connection !== undefined
+      ? [{ key: 'idle.floor_bytes_per_connection', label: 'RSS drift per connection, no connection open', unit: 'bytes', better: 'none' as const, value: figureValue(s.idle_connections.floor_bytes_per_connection) }] : []),
   ] : []),
   csv: { columns: ['idle_bytes_per_connection', 'idle_threads_per_connection'], rows: (s) => [[round3(s.idle_connections?.bytes_per_connection), round3(s.idle_connections?.threads_per_connection)]] },
   stepTable: (r, steps, table) => table(
     [loadLabel(r.load_unit), 'open', 'RSS before', 'RSS after', 'bytes/conn', 'threads/conn', 'units after'],
     steps.map((s) => (s.idle_connections ? [s.load, s.idle_connections.connections_open, formatBytes(s.idle_connections.rss_bytes_before), formatBytes(s.idle_connections.rss_bytes_after),
-      s.idle_connections.bytes_per_connection === null ? '-' : formatBytes(s.idle_connections.bytes_per_connection), num(s.idle_connections.threads_per_connection, 3), num(s.idle_connections.units_after, 0)]
+      intervalCell(s, 'idle.bytes_per_connection', formatBytes, s.idle_connections.bytes_per_connection === null ? '-' : formatBytes(s.idle_connections.bytes_per_connection)),
+      intervalCell(s, 'idle.threads_per_connection', (v) => v.toFixed(3), num(s.idle_connections.threads_per_connection, 3)), num(s.idle_connections.units_after, 0)]
       : [s.load, '-', '-', '-', '-', '-', '-'])),
   ),
   charts(r) {
@@ -80,7 +91,6 @@ export const idleView: ResultView = {
   // An idle step is read with the load table, its idle figures after it.
   console: loadView.console,
   consoleExtra: (s) => (s.idle_connections ? `  idle: ${s.idle_connections.connections_open} open, ${perConnection(s.idle_connections)}` : ''),
-  rssBytes: (s) => s.idle_connections?.rss_bytes_after,
 };
 
 /** Adds the key to StepResult (model/results.ts names no executor). */

@@ -1,5 +1,5 @@
 import { fidelity, rpsPerCpuSecond, serverCores, windowSeconds } from '../../model/derived.js';
-import { basisOf, firstOf, fmt, unitOf, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
+import { basisOf, firstOf, fmt, intervalSuffix, unitOf, type FindingSource, type Ranking, type RankEntry, type RowFinding } from '../../model/findings.js';
 import type { StepResult } from '../../model/results.js';
 import type { FindingsPart } from '../common/view.js';
 
@@ -12,7 +12,7 @@ export const KNEE_FIDELITY = 0.9;
 export type LoadFinding =
   | { kind: 'knee'; run: string; unit: string; load: number | null; fidelity: number; rps: number | null; ideal_rps: number | null; last_on_line: number | null; max_load: number; text: string }
   | { kind: 'peak'; run: string; unit: string; load: number; rps: number; text: string }
-  | { kind: 'efficiency'; run: string; unit: string; load: number; rps: number; cpu_seconds: number; window_s: number; cores: number; rps_per_cpu_second: number; suspect: boolean; text: string };
+  | { kind: 'efficiency'; run: string; unit: string; load: number; rps: number; cpu_seconds: number; window_s: number; cores: number; rps_per_cpu_second: number; suspect: boolean; text: string; interval?: RankEntry['interval'] };
 
 export { windowSeconds };
 
@@ -69,8 +69,9 @@ function efficiency(s: FindingSource, peak: StepResult): RowFinding | undefined 
   const cpu = peak.server.cpu_seconds!;
   const w = windowSeconds(peak);
   const suspect = cores > s.r.environment.cpus * 1.05;
-  return { kind: 'efficiency', run: s.ref.run, unit: unitOf(s.r), load: peak.load, rps: peak.rps, cpu_seconds: cpu, window_s: w, cores, rps_per_cpu_second: per, suspect,
-    text: `${fmt(per, 0)} req/s per server CPU-second at its peak (${fmt(peak.rps, 0)} req/s on ${fmt(cores, 2)} cores: ${fmt(cpu, 2)} CPU-s in ${fmt(w, 2)} s${suspect ? ', more CPU than the machine has: suspect' : ''}; ${s.ref.run})` };
+  const interval = peak.intervals?.requests_per_cpu_s;
+  return { kind: 'efficiency', run: s.ref.run, unit: unitOf(s.r), load: peak.load, rps: peak.rps, cpu_seconds: cpu, window_s: w, cores, rps_per_cpu_second: per, suspect, ...(interval ? { interval } : {}),
+    text: `${fmt(per, 0)}${intervalSuffix(interval, (v) => fmt(v, 0))} req/s per server CPU-second at its peak (${fmt(peak.rps, 0)} req/s on ${fmt(cores, 2)} cores: ${fmt(cpu, 2)} CPU-s in ${fmt(w, 2)} s${suspect ? ', more CPU than the machine has: suspect' : ''}; ${s.ref.run})` };
 }
 
 function efficiencyRanking(rows: Map<string, RowFinding[]>): Ranking {
@@ -78,7 +79,7 @@ function efficiencyRanking(rows: Map<string, RowFinding[]>): Ranking {
   return {
     question: 'Most req/s per server CPU-second', unit: 'req/s per CPU-second', order: 'highest first',
     basis: basisOf(list.map((x) => x.f.run), 'at each row\'s peak step, CPU over the step\'s window'),
-    entries: list.map(({ row, f }) => ({ row, value: f.rps_per_cpu_second, run: f.run, text: `${fmt(f.rps_per_cpu_second, 0)} (${fmt(f.rps, 0)} req/s on ${fmt(f.cores, 2)} cores at ${f.load} ${f.unit})` })),
+    entries: list.map(({ row, f }) => ({ row, value: f.rps_per_cpu_second, run: f.run, ...(f.interval ? { interval: f.interval } : {}), text: `${fmt(f.rps_per_cpu_second, 0)}${intervalSuffix(f.interval, (v) => fmt(v, 0))} (${fmt(f.rps, 0)} req/s on ${fmt(f.cores, 2)} cores at ${f.load} ${f.unit})` })),
   };
 }
 

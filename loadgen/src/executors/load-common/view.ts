@@ -6,6 +6,7 @@ import { errorPercent, fidelity, loadLabel } from '../../model/derived.js';
 import { loadFindings } from './findings.js';
 import { loadFigures } from './figures.js';
 import type { ResultView } from '../common/view.js';
+import { intervalCell } from '../common/interval-cell.js';
 
 // The view of the request-load executors (connections-sweep, rate-sweep, line-sweep):
 // throughput against the ideal line, latency, memory and threads per load. It is the default
@@ -24,9 +25,9 @@ export const loadView: ResultView = {
     [loadLabel(r.load_unit), 'requests', 'req/s', 'ideal', 'achieved/ideal', 'p50', 'p90', 'p99', 'max', 'errors', 'server CPU s', 'RSS peak', 'threads', 'units', 'loadgen CPU s'],
     steps.map((s) => {
       const f = fidelity(s);
-      return [s.load, s.requests, num(s.rps, 1), num(s.ideal_rps, 1), f === null ? '-' : f.toFixed(2),
-        formatMs(s.latency_ms.p50), formatMs(s.latency_ms.p90), formatMs(s.latency_ms.p99), formatMs(s.latency_ms.max),
-        `${errorPercent(s).toFixed(2)}%`, num(s.server.cpu_seconds, 2), formatBytes(s.server.rss_bytes_peak), num(s.server.os_threads_peak, 0),
+      return [s.load, s.requests, intervalCell(s, 'rps', (v) => v.toFixed(1), num(s.rps, 1)), num(s.ideal_rps, 1), f === null ? '-' : f.toFixed(2),
+        intervalCell(s, 'latency.p50_ms', formatMs, formatMs(s.latency_ms.p50)), formatMs(s.latency_ms.p90), intervalCell(s, 'latency.p99_ms', formatMs, formatMs(s.latency_ms.p99)), formatMs(s.latency_ms.max),
+        intervalCell(s, 'errors.pct', (v) => `${v.toFixed(2)}%`, `${errorPercent(s).toFixed(2)}%`), num(s.server.cpu_seconds, 2), intervalCell(s, 'server.rss_peak_bytes', formatBytes, formatBytes(s.server.rss_bytes_peak)), num(s.server.os_threads_peak, 0),
         num(s.server.concurrency_units_peak, 0), `${num(s.loadgen.cpu_seconds, 2)}${s.loadgen.saturated ? ' (saturated)' : ''}`];
     }),
   ),

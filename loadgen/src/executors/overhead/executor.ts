@@ -10,6 +10,9 @@ import { countKind, emptyErrors, type Executor, type Measurement, type StepConte
 // task), one after the other, never at once: a second experiment would measure the first's load.
 // The lab only asks and records.
 
+/** The run's planned time counts each /overhead answer as its ideal time times this. */
+const OVERHEAD_ALLOWANCE = 1.25;
+
 const NUMBERS = ['workers', 'tasks', 'sleep_ms', 'elapsed_s', 'ideal_s', 'overhead'] as const;
 
 /** The scenario's `overhead:` key. modes: which /overhead modes each step measures, in this order (default [pool, spawn]). */
@@ -58,6 +61,8 @@ export const overhead: Executor = {
   loadUnit: 'workers',
   protocol: 'http',
   idealRps: () => null,
+  // Each mode's ideal (tasks x sleep / workers), plus a quarter for the overhead being measured.
+  plannedStepSeconds: (s, load) => (s.overhead ? s.overhead.modes.length * ((s.overhead.tasks * s.overhead.sleep_ms) / 1000 / load) * OVERHEAD_ALLOWANCE : s.durationS),
   async start(ctx: StepContext): Promise<StepRun> {
     const cfg = ctx.scenario.overhead!;
     return {

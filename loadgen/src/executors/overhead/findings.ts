@@ -1,5 +1,5 @@
 import { ratio } from '../../core/units.js';
-import { basisOf, firstOf, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
+import { basisOf, firstOf, intervalSuffix, type FindingSource, type Ranking, type RankEntry, type RowFinding } from '../../model/findings.js';
 import type { RunResults, TargetResult } from '../../model/results.js';
 import { modeCrossovers, type Crossover } from './crossover.js';
 import { OVERHEAD_MODES, runOverheadModes, stepOverhead, type OverheadMode } from './modes.js';
@@ -11,8 +11,11 @@ import type { FindingsPart } from '../common/view.js';
 /** The worker count the overhead ranking asks about (the largest of the shipped scenario). */
 export const OVERHEAD_RANK_WORKERS = 1000;
 
+/** A perfect pool is 1.00x; rows within 2% of it sit on the ideal line: tied, not ranked. */
+export const OVERHEAD_IDEAL = { value: 1, tolerance: 0.02 };
+
 export type OverheadFinding =
-  | { kind: 'overhead'; run: string; mode: OverheadMode; workers: number; overhead: number; text: string }
+  | { kind: 'overhead'; run: string; mode: OverheadMode; workers: number; overhead: number; text: string; interval?: RankEntry['interval'] }
   /** Where this row's overhead curve crosses others' for good (overhead/crossover.ts), in one mode. */
   | { kind: 'crossover'; run: string; mode: OverheadMode; crossings: { other: string; workers: number; overhead: number; other_overhead: number }[]; text: string };
 
@@ -34,7 +37,8 @@ function overheadAt(s: FindingSource, t: TargetResult, mode: OverheadMode): RowF
   const step = t.steps.find((x) => x.load === at);
   const v = step && stepOverhead(step, mode)?.overhead;
   if (typeof v !== 'number') return undefined;
-  return { kind: 'overhead', run: s.ref.run, mode, workers: at!, overhead: v, text: `${mode} mode: ${ratio(v)} overhead at ${at} workers (${s.ref.run})` };
+  const interval = step?.intervals?.[`overhead.${mode}`];
+  return { kind: 'overhead', run: s.ref.run, mode, workers: at!, overhead: v, ...(interval ? { interval } : {}), text: `${mode} mode: ${ratio(v)}${intervalSuffix(interval, ratio)} overhead at ${at} workers (${s.ref.run})` };
 }
 
 function crossoverFinding(s: FindingSource, mode: OverheadMode, xs: Crossover[]): RowFinding | undefined {
@@ -59,9 +63,9 @@ function overheadRanking(rows: Map<string, RowFinding[]>, mode: OverheadMode): R
   const list = firstOf(rows, 'overhead', (f) => f.mode === mode).sort((a, b) => a.f.overhead - b.f.overhead);
   const workers = [...new Set(list.map((x) => x.f.workers))];
   return {
-    question: `Lowest overhead at ${workers.join(' / ')} workers, ${mode} mode`, unit: 'elapsed / ideal, 1.00 = a perfect pool', order: 'lowest first',
+    question: `Lowest overhead at ${workers.join(' / ')} workers, ${mode} mode`, unit: 'elapsed / ideal, 1.00 = a perfect pool', order: 'lowest first', ideal: OVERHEAD_IDEAL,
     basis: basisOf(list.map((x) => x.f.run), workers.includes(OVERHEAD_RANK_WORKERS) ? `${mode} mode only` : `${OVERHEAD_RANK_WORKERS} workers not measured by every row: the largest count they all measured`),
-    entries: list.map(({ row, f }) => ({ row, value: f.overhead, run: f.run, text: ratio(f.overhead) })),
+    entries: list.map(({ row, f }) => ({ row, value: f.overhead, run: f.run, ...(f.interval ? { interval: f.interval } : {}), text: `${ratio(f.overhead)}${intervalSuffix(f.interval, ratio)}` })),
   };
 }
 

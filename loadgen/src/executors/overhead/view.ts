@@ -8,6 +8,7 @@ import { figureValue } from '../../model/figures.js';
 import { modeCrossovers } from './crossover.js';
 import { LEGACY_OVERHEAD_MODE, OVERHEAD_MODES, runOverheadModes, stepOverhead, stepOverheads, upgradeOverheadStep, type ModedOverhead, type OverheadMode } from './modes.js';
 import type { ConsoleTable, ResultView, Table } from '../common/view.js';
+import { intervalCell } from '../common/interval-cell.js';
 
 // What the overhead executor adds to a step (StepResult.overhead.modes) and how every
 // reader shows it: a table, a chart pair and a CSV row per /overhead mode (pool and spawn answer
@@ -83,7 +84,7 @@ export const overheadView: ResultView = {
       ['workers', 'tasks', 'sleep ms', 'elapsed s', 'ideal s', 'elapsed / ideal', 'step server CPU s', 'threads peak'],
       steps.flatMap((s) => {
         const o = stepOverhead(s, mode);
-        return o ? [[s.load, o.tasks, o.sleep_ms, num(o.elapsed_s, 3), num(o.ideal_s, 3), ratio(o.overhead), num(s.server.cpu_seconds, 2), num(s.server.os_threads_peak, 0)]] : [];
+        return o ? [[s.load, o.tasks, o.sleep_ms, num(o.elapsed_s, 3), num(o.ideal_s, 3), intervalCell(s, `overhead.${mode}`, (v) => ratio(v), ratio(o.overhead)), num(s.server.cpu_seconds, 2), num(s.server.os_threads_peak, 0)]] : [];
       }),
     ), '']);
   },

@@ -29,8 +29,8 @@ export function timelineChartName(stepIndex: number, measure: string): string {
   return `timeline-step${stepIndex + 1}-${measure}`;
 }
 
-export function timelineCharts(step: StepTimelines, title: (what: string) => string): { name: string; spec: TopLevelSpec }[] {
-  const targets = step.rows.map((r) => r.target);
+/** A step's events as marks (seconds from the measure start), in time order: the report's charts and the web page's. */
+export function timelineMarks(step: StepTimelines): { t: number; end: number | null; label: string; service: string }[] {
   // One set of marks per event kind and offset: rows measured one after another had the same events.
   const marks = new Map<string, { t: number; end: number | null; label: string; service: string }>();
   for (const r of step.rows) {
@@ -43,8 +43,13 @@ export function timelineCharts(step: StepTimelines, title: (what: string) => str
       if (!seen) marks.set(key, { t: e.at_s, end: e.for_s !== undefined ? e.at_s + e.for_s : null, label: eventLabel(e), service: e.service });
     }
   }
+  return [...marks.values()].sort((a, b) => a.t - b.t);
+}
+
+export function timelineCharts(step: StepTimelines, title: (what: string) => string): { name: string; spec: TopLevelSpec }[] {
+  const targets = step.rows.map((r) => r.target);
   // Labels on three staggered lines, so that events close in time stay readable.
-  const rules = [...marks.values()].sort((a, b) => a.t - b.t).map((m, i) => ({ ...m, ly: 10 + 12 * (i % 3) }));
+  const rules = timelineMarks(step).map((m, i) => ({ ...m, ly: 10 + 12 * (i % 3) }));
   return TIMELINE_MEASURES.map((m) => {
     // A second without a value (no answer, no sample: a row down) breaks its line: each run of
     // valid seconds is its own segment (`detail`), in the row's colour.
@@ -98,17 +103,22 @@ export function timelineCharts(step: StepTimelines, title: (what: string) => str
   });
 }
 
-/** Every step's timeline charts of a run (steps by index across targets). */
-export function runTimelineCharts(r: RunResults): { name: string; spec: TopLevelSpec }[] {
+/** The steps of a run that have a timeline in any target (steps by index across targets). */
+export function runTimelines(r: RunResults): StepTimelines[] {
   const n = Math.max(0, ...r.targets.map((t) => t.steps.length));
-  const title = (what: string) => `${what} — ${r.scenario.name} (${r.environment.cpus} CPUs, ${r.environment.runtime})`;
-  const out: { name: string; spec: TopLevelSpec }[] = [];
+  const out: StepTimelines[] = [];
   for (let i = 0; i < n; i++) {
     const rows = r.targets.flatMap((t) => {
       const s = t.steps[i];
       return s?.timeline?.seconds.length ? [{ target: t.name, seconds: s.timeline.seconds, events: s.events ?? [] }] : [];
     });
-    if (rows.length) out.push(...timelineCharts({ index: i, load: r.targets.find((t) => t.steps[i])!.steps[i]!.load, rows }, title));
+    if (rows.length) out.push({ index: i, load: r.targets.find((t) => t.steps[i])!.steps[i]!.load, rows });
   }
   return out;
+}
+
+/** Every step's timeline charts of a run. */
+export function runTimelineCharts(r: RunResults): { name: string; spec: TopLevelSpec }[] {
+  const title = (what: string) => `${what} — ${r.scenario.name} (${r.environment.cpus} CPUs, ${r.environment.runtime})`;
+  return runTimelines(r).flatMap((step) => timelineCharts(step, title));
 }

@@ -67,24 +67,26 @@ export function tableHtml(header: string[], rows: string[][]): string {
 export function blocksHtml(lines: string[], tables?: HtmlTables, shift = 0): string {
   const out: string[] = [];
   let para: string[] = [];
-  let list: { tag: 'ul' | 'ol'; items: string[] } | undefined;
+  // values: an ordered item's own number (a ranking's 1, 2, 2, 4: ties share a rank).
+  let list: { tag: 'ul' | 'ol'; items: string[]; values: (number | undefined)[] } | undefined;
   const flush = () => {
     if (para.length) out.push(`<p>${para.map(inline).join(' ')}</p>`);
     para = [];
-    if (list) out.push(`<${list.tag}>${list.items.map((i) => `<li>${i}</li>`).join('')}</${list.tag}>`);
+    if (list) out.push(`<${list.tag}>${list.items.map((i, n) => `<li${list!.values[n] !== undefined && list!.values[n] !== n + 1 ? ` value="${list!.values[n]}"` : ''}>${i}</li>`).join('')}</${list.tag}>`);
     list = undefined;
   };
-  const item = (tag: 'ul' | 'ol', html: string) => {
+  const item = (tag: 'ul' | 'ol', html: string, value?: number) => {
     if (para.length) flush();
     if (list && list.tag !== tag) flush();
-    list ??= { tag, items: [] };
+    list ??= { tag, items: [], values: [] };
     list.items.push(html);
+    list.values.push(value);
   };
   for (const line of lines) {
     const table = tables?.html(line);
     const heading = /^(#{1,6}) (.*)$/.exec(line);
     const bullet = /^(\s*)- (.*)$/.exec(line);
-    const numbered = /^\d+\. (.*)$/.exec(line);
+    const numbered = /^(\d+)\. (.*)$/.exec(line);
     if (table !== undefined) {
       flush();
       out.push(table);
@@ -98,7 +100,7 @@ export function blocksHtml(lines: string[], tables?: HtmlTables, shift = 0): str
     } else if (bullet) {
       item('ul', inline(bullet[2]!));
     } else if (numbered) {
-      item('ol', inline(numbered[1]!));
+      item('ol', inline(numbered[2]!), Number(numbered[1]));
     } else if (line.trim() === '') {
       flush();
     } else {

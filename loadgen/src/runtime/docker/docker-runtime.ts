@@ -87,6 +87,11 @@ class DockerRuntime implements LabRuntime {
 
   setUpstream(name: string): void { this.upstreamName = name; }
 
+  /** Each container's main process (as last inspected): its tree is the row's, when the lab shares the host's pid namespace. */
+  noiseParts(): { name: string; pids: number[] }[] {
+    return [...this.attached.entries()].filter(([, a]) => a.info.State?.Running && a.info.State.Pid > 0).map(([name, a]) => ({ name, pids: [a.info.State.Pid] }));
+  }
+
   private get(name: string): Attached {
     const a = this.attached.get(name);
     if (!a) {

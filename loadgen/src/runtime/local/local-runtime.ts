@@ -218,6 +218,10 @@ class LocalRuntime implements LabRuntime {
     this.markUnavailable(state, reason, undefined, true);
   }
 
+  noiseParts(): { name: string; pgids: number[] }[] {
+    return this.started.map((s) => ({ name: s.name, pgids: [s.pgid] }));
+  }
+
   async stats(name: string): Promise<ServiceStats | undefined> {
     const state = this.states.find((s) => s.manifest.name === name);
     if (!state || state.status !== 'running') return undefined;

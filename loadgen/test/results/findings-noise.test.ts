@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { computeFindings, findingsToMarkdown } from '../../src/results/findings.js';
+import { readResults } from '../../src/results/files.js';
+import { rankWithinNoise, type Ranking } from '../../src/model/findings.js';
+import type { FigureInterval, RunResults } from '../../src/model/results.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+// Findings that respect the interval (issue 18): rank only where intervals separate, rows on
+// the ideal line tied, a figure below its noise floor never ranked, busy steps left out.
+// Real runs (test/fixtures/runs) with trials' intervals and noise put on their steps.
+
+const RUNS = path.join(REPO_ROOT, 'loadgen', 'test', 'fixtures', 'runs');
+const run = (name: string): RunResults => readResults(path.join(RUNS, name));
+const iv = (median: number, lo: number, hi: number, n = 5): FigureInterval => ({ median, lo, hi, n, coverage: 0.9375 });
+const lastStep = (r: RunResults, row: string) => r.targets.find((t) => t.name === row)!.steps.at(-1)!;
+const ranking = (r: RunResults[], question: RegExp, opts = {}) => computeFindings(r, opts).rankings.find((k) => question.test(k.question))!;
+
+describe('findings within noise', () => {
+  it('ranks where intervals separate, ties where they overlap', () => {
+    const k: Ranking = { question: 'q', unit: 'u', basis: 'b', order: 'highest first', entries: [
+      { row: 'a', value: 100, run: 'r', text: '100', interval: iv(100, 95, 105) },
+      { row: 'b', value: 98, run: 'r', text: '98', interval: iv(98, 90, 104) },
+      { row: 'c', value: 50, run: 'r', text: '50', interval: iv(50, 45, 55) },
+    ] };
+    const ranked = rankWithinNoise(k).entries.map((e) => [e.row, e.rank, e.tied]);
+    assert.deepEqual(ranked, [['a', 1, true], ['b', 1, true], ['c', 3, false]]);
+  });
+
+  it('rows on the ideal line are tied, not ranked (overhead 1.00x)', () => {
+    const r = run('overhead-2026-11');
+    // Every row at 1000 workers within 1% of a perfect pool, over 5 trials each.
+    for (const t of r.targets) {
+      const s = t.steps.find((x) => x.load === 1000)!;
+      s.overhead!.modes[0]!.overhead = 1.004;
+      s.intervals = { 'overhead.spawn': iv(1.004, 1.0, 1.01) };
+    }
+    const k = ranking([r], /Lowest overhead/);
+    assert.ok(k.entries.every((e) => e.rank === 1 && e.tied), JSON.stringify(k.entries));
+    const md = findingsToMarkdown(computeFindings([r])).join('\n');
+    assert.match(md, /All tied within noise: no row is ranked above another\./);
+    assert.match(md, /1\. node-eventloop: 1\.00x \[1\.00x, 1\.01x\] \(5\) \(tied within noise\)/);
+  });
+
+  it('a single trial still ranks as before (points separate)', () => {
+    const k = ranking([run('overhead-2026-11')], /Lowest overhead/);
+    assert.deepEqual(k.entries.map((e) => e.rank), k.entries.map((_, i) => i + 1));
+  });
+
+  it('bytes per connection below the noise floor (or negative) is never ranked', () => {
+    const r = run('idle-connections');
+    const neg = lastStep(r, 'node-eventloop');
+    neg.idle_connections!.bytes_per_connection = -2048;
+    const drift = lastStep(r, 'python-asyncio');
+    // 1 KiB per connection measured, but RSS drifted 4 KiB per connection with none open.
+    drift.idle_connections!.bytes_per_connection = 1024;
+    drift.idle_connections!.floor_bytes_per_connection = 4096;
+    const k = ranking([r], /Least memory per idle connection/);
+    assert.deepEqual(k.entries.map((e) => e.row), ['python-threads']);
+    assert.deepEqual(k.below_floor!.map((b) => b.row).sort(), ['node-eventloop', 'python-asyncio']);
+    const md = findingsToMarkdown(computeFindings([r])).join('\n');
+    assert.match(md, /- node-eventloop: -2\.0 KiB per connection, floor 0 B .*\(below the measurement's noise floor: not ranked\)/);
+    assert.match(md, /- python-asyncio: 1\.0 KiB per connection, floor 4\.0 KiB/);
+  });
+
+  it('busy steps are left out with a note, unless allowed', () => {
+    const r = run('idle-connections');
+    lastStep(r, 'python-threads').busy_machine = true;
+    const f = computeFindings([r]);
+    const k = f.rankings.find((x) => /Least memory/.test(x.question))!;
+    assert.ok(!k.entries.some((e) => e.row === 'python-threads' && e.text.includes('1000 open')), 'its 1000-connection step is left out');
+    assert.ok(f.notes.some((n) => /1 step measured on a busy machine .* left out: python-threads at 1000; `lab run --allow-busy`/.test(n)), f.notes.join('\n'));
+    const allowed = computeFindings([r], { allowBusy: true });
+    assert.ok(!allowed.notes.some((n) => n.includes('busy machine')));
+    r.scenario.allow_busy = true;
+    assert.ok(!computeFindings([r]).notes.some((n) => n.includes('busy machine')), 'the run\'s own allow_busy keeps them too');
+  });
+});
