@@ -26,6 +26,8 @@ upstream: { delay_ms: 20 }
 events:
   - { at: 2s, upstream: { delay_ms: 400 }, for: 2s }
   - { at: 8s, kill: target }
+# The Findings this test reads must not depend on how busy the shared test machine is.
+allow_busy: true
 `;
 
 describe('a scenario with an upstream slowdown and a kill, on two real rows', () => {
@@ -45,7 +47,7 @@ describe('a scenario with an upstream slowdown and a kill, on two real rows', ()
     const before = await (await fetch(`${runtime.upstream.httpUrl}/admin/config`)).json();
     const outcome = await runScenario(runtime, parseScenarioText(SCENARIO), { outDir: out, targets: ROWS });
     const r = readResults(outcome.dir); // validates against results.schema.json
-    assert.equal(r.schema_version, 2);
+    assert.equal(r.schema_version, 3);
     assert.equal(r.status, 'complete', JSON.stringify(outcome.failedTargets));
     assert.deepEqual(await (await fetch(`${runtime.upstream.httpUrl}/admin/config`)).json(), before, 'the upstream as it was before the run');
 

@@ -5,6 +5,7 @@ import { parsePrecision, parseTrials, stoppingRule, TRIALS_DEFAULTS } from '../.
 import { describePlan, planRun } from '../../src/scenario-run/trials/plan.js';
 import { withTrialFlags } from '../../src/scenario-run/run-scenario.js';
 import { scenarioProblems } from '../helpers/scenario-problems.js';
+import { runLab } from '../helpers/processes.js';
 
 // A scenario's trials keys (issue 18): defaults in one place, clear errors, the flags' override,
 // and the planned time `lab run` prints.
@@ -58,5 +59,14 @@ describe('scenario trials', () => {
     const o = planRun(parseScenarioText('name: o\nexecutor: overhead\nsteps: [10]\nduration: 1s\noverhead: { tasks: 1000, sleep_ms: 10, modes: [pool, spawn] }\n'), 1);
     // Overhead: its ideal time per mode (1000 x 10 ms / 10 workers = 1 s) x 2 modes x 1.25, + 1 s set-up.
     assert.equal(o.totalS, 2 * 1 * 1.25 + 1);
+  });
+
+  it('lab run refuses bad --trials and --precision before anything starts (exit 2)', async () => {
+    const trials = await runLab(['run', 'quick', '--trials', '0'], { ...process.env, LAB_PORT_OFFSET: '1' }, 30_000);
+    assert.equal(trials.code, 2, trials.stderr);
+    assert.match(trials.stderr, /--trials must be a whole number of trials >= 1 \(got "0"\)/);
+    const precision = await runLab(['run', 'quick', '--precision', 'tight'], { ...process.env, LAB_PORT_OFFSET: '1' }, 30_000);
+    assert.equal(precision.code, 2, precision.stderr);
+    assert.match(precision.stderr, /--precision: 'tight' is not a precision; use e\.g\. 5% or 0\.05/);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { runScenario } from '../../../src/scenario-run/run-scenario.js';
 import { openLocalRuntime } from '../../../src/runtime/index.js';
@@ -75,5 +76,22 @@ describe('trials in rounds (real run loop, real row)', () => {
     }
     // Step 4 was measured after step 1's first trial and before its second.
     assert.ok(Date.parse(steps[1]!.trials![0]!.started_at) < Date.parse(steps[0]!.trials![1]!.started_at));
+  });
+
+  it('a program outside the lab burning a core makes the step a busy machine, left out of the findings', async () => {
+    // A busy loop reparented away from this process (its shell exits at once): foreign CPU.
+    const sh = spawnSync('sh', ['-c', 'sh -c "while :; do :; done" >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' });
+    const burner = Number(sh.stdout.trim());
+    assert.ok(burner > 0, sh.stderr);
+    try {
+      const scenario = parseScenarioText('name: trials-busy\nexecutor: connections-sweep\ntargets: [node-eventloop]\nrequest: { delay_ms: 20 }\nupstream: { delay_ms: 20 }\nsteps: [2]\nduration: 1s\n');
+      const outcome = await runScenario(runtime!, scenario, { outDir: out });
+      const step = readResults(outcome.dir).targets[0]!.steps[0]!;
+      assert.ok(step.noise!.foreign_cpu_cores > 0.5, `a burning core is foreign: ${JSON.stringify(step.noise)}`);
+      assert.equal(step.busy_machine, true);
+      assert.ok(outcome.report?.findings.notes.some((n) => /1 step measured on a busy machine .* left out: node-eventloop at 2/.test(n)), JSON.stringify(outcome.report?.findings.notes));
+    } finally {
+      process.kill(burner, 'SIGKILL');
+    }
   });
 });
