@@ -7,7 +7,8 @@ import { sampleServer } from '../../observe/server-sampler.js';
 import { emptyErrors, type Executor, type Measurement, type StepContext, type StepRun } from '../common/executor.js';
 import { HeavyStream } from './heavy-stream.js';
 import { LightLoad } from './light-load.js';
-import { classFigures, headOfLineView, type HeadOfLineMeasurement } from './view.js';
+import { classFigures, type HeadOfLineMeasurement } from './measurement.js';
+import { headOfLineView } from './view.js';
 
 // What preemption buys (issue 21): light requests on N keep-alive connections and, beside
 // them, a small fixed-rate stream of heavy ones (cpu_ms of CPU each) on their own connection.

@@ -2,7 +2,7 @@ import { tieGroups } from '../../core/stats/summary.js';
 import { basisOf, firstOf, fmt, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
 import type { RunResults, StepResult } from '../../model/results.js';
 import type { FindingsPart } from '../common/view.js';
-import { p99Ratio } from './view.js';
+import { p99Ratio } from './measurement.js';
 
 // What head-of-line runs tell: per row, the light requests' p99 with heavy requests beside
 // against the same light load alone (the step's own baseline), and whether the light ones kept

@@ -3,55 +3,13 @@ import { chartFrame, lineChart } from '../../draw/line-chart.js';
 import { num, round3 } from '../../draw/markdown.js';
 import { loadLabel } from '../../model/derived.js';
 import { figureValue } from '../../model/figures.js';
-import type { StepResult } from '../../model/results.js';
-import type { Measurement } from '../common/executor.js';
 import type { ResultView } from '../common/view.js';
 import { headOfLineFindings } from './findings.js';
+import type { HeadOfLineFields } from './measurement.js';
 
 // What the head-of-line executor adds to a step (StepResult.head_of_line): each request class
 // on its own (light with heavy beside, heavy, and light alone: the same step's baseline), and how
 // every reader shows it.
-
-/** One class of requests in one window. */
-export interface ClassFigures {
-  requests: number;
-  ok: number;
-  duration_s: number;
-  rps: number;
-  p50_ms: number | null;
-  p99_ms: number | null;
-  max_ms: number | null;
-  /** Timeouts + connection errors + non-2xx + wrong bodies. */
-  errors: number;
-}
-
-export interface HeadOfLineMeasurement {
-  heavy_cpu_ms: number;
-  heavy_every_ms: number;
-  /** Light requests while the heavy stream ran (first half of measure). */
-  light: ClassFigures;
-  /** The heavy requests of the same window. */
-  heavy: ClassFigures;
-  /** Light requests after the heavy stream stopped (second half): the baseline. */
-  light_alone: ClassFigures;
-  /** The row's CPU seconds in each window. */
-  server_cpu_s: { with_heavy: number | null; alone: number | null };
-}
-
-export interface HeadOfLineFields {
-  head_of_line?: HeadOfLineMeasurement;
-}
-
-export function classFigures(m: Measurement): ClassFigures {
-  const e = m.errors;
-  const mismatches = e.by_kind.mismatch ?? 0;
-  return {
-    requests: m.requests, ok: m.ok, duration_s: m.durationS,
-    rps: m.durationS > 0 ? Math.round((m.ok / m.durationS) * 1000) / 1000 : 0,
-    p50_ms: m.latencyMs.p50, p99_ms: m.latencyMs.p99, max_ms: m.latencyMs.max,
-    errors: e.timeouts + e.connection + e.non2xx + mismatches,
-  };
-}
 
 const num0 = { $ref: '#/definitions/num' };
 const count = { $ref: '#/definitions/count' };
@@ -126,12 +84,6 @@ export const headOfLineView: ResultView = {
     },
   },
 };
-
-/** Light p99 with heavy beside over light p99 alone (null without both). */
-export function p99Ratio(s: StepResult): number | null {
-  const h = s.head_of_line;
-  return h && h.light.p99_ms !== null && h.light_alone.p99_ms !== null && h.light_alone.p99_ms > 0 ? h.light.p99_ms / h.light_alone.p99_ms : null;
-}
 
 /** Adds the key to StepResult (model/results.ts names no executor). */
 declare module '../../model/results.js' {
