@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ScenarioError } from '../../../src/model/problems.js';
 import { parseScenarioText } from '../../../src/scenario/load.js';
+import { scenarioProblems } from '../../helpers/scenario-problems.js';
 
 // The head-of-line scenario keys: the shipped file is valid, and every bad use says what and where.
 
@@ -12,15 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SHIPPED = path.resolve(here, '../../../../scenarios/head-of-line.yaml');
 const BASE = 'name: t-hol\nexecutor: head-of-line\nrequest: { text: "hello my friend" }\nsteps: [5]\nduration: 1s\n';
 
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text);
-  } catch (err) {
-    assert.ok(err instanceof ScenarioError, String(err));
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  assert.fail('the scenario was accepted');
-}
+const problems = scenarioProblems;
 
 describe('head-of-line scenario', () => {
   it('the shipped head-of-line.yaml is valid: 50 light connections, 50 ms heavy requests every 200 ms', () => {
