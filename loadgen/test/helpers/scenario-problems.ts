@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { ScenarioError } from '../../src/model/problems.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
+import { ScenarioError } from '../../src/model/problems.js';
 
-/** The problems of a scenario that must be refused, as `path: message` lines (fails when it is accepted). */
+/** The problems `path: message` a scenario text is refused with; fails the test when it is accepted. */
 export function scenarioProblems(text: string): string[] {
   try {
     parseScenarioText(text);
@@ -10,5 +10,5 @@ export function scenarioProblems(text: string): string[] {
     assert.ok(err instanceof ScenarioError, String(err));
     return err.problems.map((p) => `${p.path}: ${p.message}`);
   }
-  assert.fail('the scenario was accepted');
+  return assert.fail('the scenario was accepted');
 }

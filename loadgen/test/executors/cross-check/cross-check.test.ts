@@ -10,8 +10,8 @@ import { openRuntime } from '../../../src/runtime/index.js';
 import { findFreePortOffset } from '../../../src/runtime/ports.js';
 import type { LabRuntime } from '../../../src/runtime/types.js';
 import { parseScenarioText } from '../../../src/scenario/load.js';
+import { ScenarioError } from '../../../src/model/problems.js';
 import { runLab } from '../../helpers/processes.js';
-import { scenarioProblems } from '../../helpers/scenario-problems.js';
 
 // The cross-check: wrk drives the step a second time, right after the lab's own measure.
 // Real wrk (Debian's package) against real node-eventloop + upstream, 1 s steps.
@@ -19,7 +19,15 @@ import { scenarioProblems } from '../../helpers/scenario-problems.js';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lab-cross-check-'));
 const SCENARIO = (extra = '') => `name: t-cross-check\nexecutor: connections-sweep\nrequest: { text: "hello my friend", delay_ms: 20 }\nsteps: [4]\nduration: 1s\nwarmup: 1s\ncooldown: 0s\nupstream: { delay_ms: 20 }\n${extra}`;
 
-const problems = scenarioProblems;
+function problems(text: string): string[] {
+  try {
+    parseScenarioText(text);
+  } catch (err) {
+    assert.ok(err instanceof ScenarioError, String(err));
+    return err.problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  assert.fail('the scenario was accepted');
+}
 
 describe('cross_check in a scenario', () => {
   it('is a boolean of connections-sweep scenarios, off by default', () => {
