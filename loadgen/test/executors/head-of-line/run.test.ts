@@ -9,6 +9,7 @@ import { findFreePortOffset } from '../../../src/runtime/ports.js';
 import type { LabRuntime } from '../../../src/runtime/types.js';
 import { parseScenarioText } from '../../../src/scenario/load.js';
 import { resultsProblems } from '../../../src/results/validate.js';
+import { headOfLineFindings } from '../../../src/executors/head-of-line/findings.js';
 
 // head-of-line against two real rows (node-eventloop: one loop; go-goroutines: a preemptive
 // scheduler) on the local runtime, one short step. It asserts what is counted, not how fast:
@@ -61,7 +62,13 @@ describe('head-of-line against real rows', () => {
     const summary = readFileSync(path.join(outcome.dir, 'summary.md'), 'utf8');
     assert.match(summary, /\| connections \| heavy \| light req\/s \| light p50 \| light p99 \| alone p50 \| alone p99 \| heavy ok \| heavy p50 \| heavy p99 \|/);
     assert.match(summary, /50 ms CPU every 200 ms/);
-    assert.match(summary, /light p99 .* ms alone/, 'the Findings compare light p99 with heavy beside against alone');
+    // The findings part itself: summary.md leaves out steps of a busy machine (as this one is) unless allowed.
+    const source = { ref: { run: 't-head-of-line run', scenario: 't-head-of-line', executor: 'head-of-line', started_at: outcome.results.started_at, cpus: 2, runtime: 'local' }, r: outcome.results };
+    const rows = new Map(outcome.results.targets.map((t) => [t.name, headOfLineFindings.row(source, t, { requestSteps: (x) => x }).filter((f) => f !== undefined)]));
+    for (const row of ROWS) assert.match(rows.get(row)![0]!.text, /^light p99 [\d.]+ ms with a 50 ms CPU request every 200 ms beside, [\d.]+ ms alone \(x[\d.]+: light requests (unaffected|wait behind heavy ones)\)/);
+    const [ranking] = headOfLineFindings.rankings!(rows);
+    assert.deepEqual(ranking!.entries.map((e) => e.row).sort(), [...ROWS].sort(), 'both rows are ranked');
+    assert.match(ranking!.basis, /one trial per row/, 'with one trial the ranking says so');
     const csv = readFileSync(path.join(outcome.dir, 'results.csv'), 'utf8');
     assert.match(csv.split('\n')[0]!, /hol_light_p99_ms,.*hol_heavy_p99_ms/);
   });
