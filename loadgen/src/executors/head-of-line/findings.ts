@@ -60,10 +60,11 @@ function ranking(rows: Map<string, RowFinding[]>): Ranking {
   };
 }
 
-/** The light p99's summary over trials, when the step carries one (trials write step.intervals). */
+/** The light p99's summary over two trials or more, when the step carries one (trials write step.intervals, n = 1 for one trial). */
 function intervalOf(s: StepResult): { median: number; lo: number; hi: number } | undefined {
-  const i = (s as { intervals?: Record<string, { median?: unknown; lo?: unknown; hi?: unknown }> }).intervals?.[KEY];
-  return i && typeof i.median === 'number' && typeof i.lo === 'number' && typeof i.hi === 'number' ? { median: i.median, lo: i.lo, hi: i.hi } : undefined;
+  const i = (s as { intervals?: Record<string, { median?: unknown; lo?: unknown; hi?: unknown; n?: unknown }> }).intervals?.[KEY];
+  const trials = typeof i?.n === 'number' && i.n >= 2;
+  return trials && typeof i.median === 'number' && typeof i.lo === 'number' && typeof i.hi === 'number' ? { median: i.median, lo: i.lo, hi: i.hi } : undefined;
 }
 
 function isHeadOfLineRun(r: RunResults): boolean {
