@@ -1,5 +1,6 @@
 import { connectionsSweep } from './connections-sweep/executor.js';
 import { crossCheck } from './cross-check/plugin.js';
+import { headOfLine } from './head-of-line/executor.js';
 import { idleConnections } from './idle-connections/executor.js';
 import { lineSweep } from './line-sweep/executor.js';
 import { overhead } from './overhead/executor.js';
@@ -19,6 +20,7 @@ export const executors = {
   'line-sweep': lineSweep,
   'idle-connections': idleConnections,
   overhead,
+  'head-of-line': headOfLine,
 } satisfies Record<string, Executor>;
 
 /** Step options that ride on executors (Executor.stepPlugins), keyed by their scenario key. */

@@ -1,8 +1,7 @@
 import autocannon from 'autocannon';
 import { sleep } from '../../core/sleep.js';
-import { echoPath } from '../load-common/echo-request.js';
-import { feedAutocannon } from '../load-common/autocannon-timeline.js';
-import { teeTimeline, WindowTally } from '../load-common/window-tally.js';
+import { startClosedLoad } from '../load-common/closed-load.js';
+import { WindowTally } from '../load-common/window-tally.js';
 import type { Measurement, StepContext } from '../common/executor.js';
 
 // One autocannon instance for a step's warmup and measure, as wrk runs one load: the measure
@@ -10,11 +9,6 @@ import type { Measurement, StepContext } from '../common/executor.js';
 // (load-common/window-tally.ts). Restarting autocannon between the phases reconnected every
 // connection and emptied the pipeline: the first measured second lost 5-13% of a 2 s step
 // (issue 18: node-eventloop at 50 connections, 407 req/s then 453-497).
-
-/** autocannon stops on its sample tick: a short tick lets it stop soon after the window. */
-const SAMPLE_INT_MS = 100;
-/** The instance's own bound (it is stopped when the measure ends): a run that loses its caller still ends. */
-const SAFETY_S = 30;
 
 export class AutocannonRun {
   private instance: autocannon.Instance | undefined;
@@ -58,28 +52,9 @@ export class AutocannonRun {
   }
 
   private begin(seconds: number): void {
-    const { ctx } = this;
-    let done!: () => void;
-    this.finished = new Promise((r) => (done = r));
-    const instance = autocannon(
-      {
-        url: ctx.target.httpUrl + echoPath(ctx.scenario.request),
-        connections: ctx.load,
-        pipelining: 1,
-        duration: seconds + SAFETY_S,
-        timeout: this.timeoutS,
-        expectBody: this.expectBody,
-        sampleInt: SAMPLE_INT_MS,
-      } as autocannon.Options,
-      (err) => {
-        ctx.signal.removeEventListener('abort', stop);
-        if (err) this.failure = err instanceof Error ? err : new Error(String(err));
-        done();
-      },
-    );
-    const stop = () => instance.stop();
-    ctx.signal.addEventListener('abort', stop, { once: true });
-    feedAutocannon(instance, teeTimeline(() => (this.measured ? undefined : ctx.timeline), () => this.window));
-    this.instance = instance;
+    const load = startClosedLoad(this.ctx, { seconds, expectBody: this.expectBody, timeoutS: this.timeoutS,
+      timeline: () => (this.measured ? undefined : this.ctx.timeline), window: () => this.window });
+    this.finished = load.finished.then((e) => { if (e) this.failure = e; });
+    this.instance = load.instance;
   }
 }
