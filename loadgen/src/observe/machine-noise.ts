@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { parseStat } from '@concurrency-lab/ts-common';
+import { parseStat } from '@concurrency-lab/proc-stats';
 
 // What else used the machine during a window (issue 18, "the machine's noise, recorded"): the
 // CPU the kernel counts as busy in /proc/stat, minus what the lab's own processes used (their
