@@ -8,3 +8,4 @@ export * from './overhead.js';
 export * from './channel.js';
 export * from './shutdown.js';
 export * from './spawn-service.js';
+export * from './test-client.js';
