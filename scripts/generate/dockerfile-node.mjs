@@ -48,7 +48,7 @@ function dockerfileFor(repo, m, manifests) {
     `      ${ws} \\`,
     ' && rm -rf /root/.npm /tmp/*',
     ...own.map((w) => `COPY --from=build /app/${w}/dist/src ${w}/dist/src`),
-    '# ts-common reads the limits and metric names from the contract, relative to its module.',
+    '# contract-ts reads the limits and metric names from the contract, relative to its module.',
     'COPY contract/contract.json contract/',
     `COPY ${m.dir}/service.json ${m.dir}/`,
     `WORKDIR /app/${m.dir}`,

@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { metricSpec } from '@concurrency-lab/ts-common';
+import { metricSpec } from '@concurrency-lab/contract-ts';
 import { loadgenRegistry } from './loadgen-metrics.js';
 
 // Scenario events as they happen, for whoever watches live: `lab_loadgen_event{kind,service}`

@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import { metricSpec } from '@concurrency-lab/ts-common';
+import { metricSpec } from '@concurrency-lab/contract-ts';
 
 // The load generator's own series (contract/contract.json, metrics.load_generator; the load
 // generator dashboard reads them). One registry, exported, so that the web server of `lab up`

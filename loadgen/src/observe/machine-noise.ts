@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { parseStat } from '@concurrency-lab/ts-common';
+import { parseStat } from '@concurrency-lab/proc-stats';
 import type { MachineNoise } from '../model/noise.js';
 
 export type { MachineNoise };

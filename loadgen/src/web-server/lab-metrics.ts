@@ -3,7 +3,7 @@
 // rendered one after another rather than merged, so a metric registered in two of them later
 // does not take /metrics down.
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { metricSpec } from '@concurrency-lab/ts-common';
+import { metricSpec } from '@concurrency-lab/contract-ts';
 import type { LiveScraper } from '../observe/scraper.js';
 
 export function webRegistry(live: LiveScraper): Registry {

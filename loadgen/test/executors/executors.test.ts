@@ -6,14 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { autocannonWorkers } from '../../src/executors/connections-sweep/executor.js';
 import { loadgenRegistry } from '../../src/observe/loadgen-metrics.js';
 import { runScenario } from '../../src/scenario-run/run-scenario.js';
-import { openRuntime } from '../../src/runtime/index.js';
-import { findFreePortOffset } from '../../src/runtime/ports.js';
 import type { LabRuntime } from '../../src/runtime/types.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { resultsProblems } from '../../src/results/validate.js';
+import { openRows } from '../helpers/rows.js';
 
-// Every executor against real local services (the upstream, node-eventloop and, when its
-// Python packages are there, python-threads), with tiny 1 s steps.
+// Every executor against real local services (the upstream, node-eventloop and python-threads:
+// both must start, a missing Python package fails here with its install command), 1 s steps.
 
 let runtime: LabRuntime;
 const out = mkdtempSync(path.join(os.tmpdir(), 'lab-executors-'));
@@ -24,8 +23,7 @@ function scenario(executor: string, steps: number[], extra = '') {
 
 describe('executors against real services', () => {
   before(async () => {
-    runtime = await openRuntime({ kind: 'local', targets: ['node-eventloop', 'python-threads'], portOffset: await findFreePortOffset() });
-    assert.ok(runtime.targets.some((t) => t.name === 'node-eventloop'), 'node-eventloop is running');
+    runtime = await openRows(['node-eventloop', 'python-threads']);
   });
   after(async () => {
     await runtime?.stop();
@@ -101,8 +99,9 @@ describe('executors against real services', () => {
   });
 
   it('idle-connections measures memory and threads per connection', async () => {
-    const names = runtime.targets.map((t) => t.name);
+    const names = ['node-eventloop', 'python-threads'];
     const outcome = await runScenario(runtime, scenario('idle-connections', [20, 100]), { outDir: out, targets: names });
+    assert.deepEqual(outcome.results.targets.map((t) => t.name), names);
     assert.deepEqual(resultsProblems(outcome.results), []);
     for (const t of outcome.results.targets) {
       for (const s of t.steps) {

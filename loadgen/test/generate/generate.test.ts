@@ -18,7 +18,7 @@ function copyRepository(): string {
   const dest = tempRepo.copyRepositoryFiles('lab-generate-');
   // Compiled code is copied, not linked: the lab finds its repository by walking up from its
   // own (real) path, and it must find the copy.
-  for (const dist of ['loadgen/dist/src', 'services/ts-common/dist/src', 'services/upstream/dist/src']) {
+  for (const dist of ['loadgen/dist/src', 'services/contract-ts/dist/src', 'services/proc-stats/dist/src', 'services/upstream/dist/src']) {
     cpSync(path.join(REPO_ROOT, dist), path.join(dest, dist), { recursive: true });
   }
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dest, 'node_modules'));

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { parseStat } from '@concurrency-lab/ts-common';
+import { parseStat } from '@concurrency-lab/proc-stats';
 import { assignParts, machineNoise, MachineNoiseRecorder, parseCpuTimes, snapshotMachine } from '../../src/observe/machine-noise.js';
 
 const SPIN = 'const end = Date.now() + 4000; while (Date.now() < end) {}';

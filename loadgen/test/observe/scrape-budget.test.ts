@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { readProcessTreeStats } from '@concurrency-lab/ts-common';
+import { readProcessTreeStats } from '@concurrency-lab/proc-stats';
 import { cadenceFor, measureScrapeCost } from '../../src/observe/scrape-budget.js';
 
 // A real row stand-in: an HTTP server in its own process whose /metrics burns `burnMs` of CPU.

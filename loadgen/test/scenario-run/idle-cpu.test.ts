@@ -5,9 +5,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FD_HEADROOM, openFileLimit } from '../../src/executors/load-common/fd-limit.js';
 import { runScenario } from '../../src/scenario-run/run-scenario.js';
-import { openLocalRuntime } from '../../src/runtime/index.js';
-import { findFreePortOffset } from '../../src/runtime/ports.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
+import { openRows } from '../helpers/rows.js';
 
 // Issue 14: an idle-connections step at thousands of connections on python-threads reported
 // more server CPU than the machine has. Here the real run loop opens, holds and closes 3,000
@@ -25,14 +24,14 @@ function kernelCpuSeconds(pid: number): number {
 }
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'lab-idle-cpu-'));
-let runtime: Awaited<ReturnType<typeof openLocalRuntime>> | undefined;
+let runtime: Awaited<ReturnType<typeof openRows>> | undefined;
 
 describe('idle-connections server CPU agrees with /proc/<pid>/stat', () => {
   before(async () => {
     const limit = openFileLimit();
     assert.ok(limit === undefined || limit >= CONNECTIONS + FD_HEADROOM,
       `this test opens ${CONNECTIONS} connections but ulimit -n is ${limit}: run 'ulimit -n 65536' in the shell first (.ci/run does)`);
-    runtime = await openLocalRuntime({ targets: ['python-threads'], portOffset: await findFreePortOffset() });
+    runtime = await openRows(['python-threads']);
   });
   after(async () => {
     await runtime?.stop();
@@ -41,11 +40,7 @@ describe('idle-connections server CPU agrees with /proc/<pid>/stat', () => {
 
   it(`${CONNECTIONS} idle connections through the run loop`, async (t) => {
     const started = runtime!.started.find((s) => s.name === 'python-threads');
-    if (!started) {
-      const why = runtime!.unavailable.find((u) => u.name === 'python-threads');
-      t.skip(`python-threads is not available here: ${why?.reason ?? 'not started'} ${why?.hint ?? ''}`);
-      return;
-    }
+    assert.ok(started, 'python-threads was started by this runtime, not attached to (its pid is read here)');
     const pid = started.pgid;
     const scenario = parseScenarioText(`name: idle-cpu\nexecutor: idle-connections\ntargets: [python-threads]\nsteps: [${CONNECTIONS}]\nduration: 2s\nwarmup: 0s\ncooldown: 0s\n`);
     const cpuBefore = kernelCpuSeconds(pid);

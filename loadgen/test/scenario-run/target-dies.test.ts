@@ -4,40 +4,45 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runScenario } from '../../src/scenario-run/run-scenario.js';
-import { openRuntime, pidListeningOn } from '../../src/runtime/index.js';
-import { findFreePortOffset } from '../../src/runtime/ports.js';
+import { pidListeningOn } from '../../src/runtime/index.js';
 import type { LabRuntime } from '../../src/runtime/types.js';
 import { readResults } from '../../src/results/files.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
+import { openRows } from '../helpers/rows.js';
 
 // A target that dies mid-run is recorded with what it had measured; the other targets still run.
 
 describe('a target that dies mid-run', () => {
   let runtime: LabRuntime;
   before(async () => {
-    runtime = await openRuntime({ kind: 'local', targets: ['node-eventloop', 'python-threads'], portOffset: await findFreePortOffset() });
+    runtime = await openRows(['node-eventloop', 'python-threads']);
   });
   after(async () => {
     await runtime?.stop();
   });
 
-  it('keeps its completed steps, marks it failed, and runs the next target', async (t) => {
-    const names = runtime.targets.map((x) => x.name);
-    if (names.length < 2) return t.skip(`needs two rows, running: ${names.join(', ')}`);
+  it('keeps its completed steps, marks it failed, and runs the next target', async () => {
     const victim = runtime.targets.find((x) => x.name === 'node-eventloop')!;
     const scenario = parseScenarioText('name: dies\nexecutor: connections-sweep\nrequest: { text: hi, delay_ms: 10 }\nsteps: [1, 2, 3]\nduration: 1s\nupstream: { delay_ms: 10 }\n');
-    let killed = false;
+    const port = Number(new URL(victim.httpUrl).port);
+    let killed: Promise<number | undefined> | undefined;
     const outcome = await runScenario(runtime, scenario, {
       outDir: mkdtempSync(path.join(os.tmpdir(), 'lab-dies-')),
       targets: ['node-eventloop', 'python-threads'],
       onProgress: (p) => {
         if (!killed && p.target === victim.name && p.phase === 'step-done') {
-          killed = true;
-          void pidListeningOn(Number(new URL(victim.httpUrl).port)).then((pid) => pid && process.kill(pid, 'SIGKILL'));
+          killed = pidListeningOn(port).then((pid) => {
+            if (pid) process.kill(pid, 'SIGKILL');
+            return pid;
+          });
         }
       },
     });
-    assert.ok(killed);
+    const pid = await killed;
+    assert.ok(pid, `a process was listening on ${victim.name}'s port ${port} and was sent SIGKILL`);
+    // The death itself: the pid is gone (reaped, not a zombie) and nothing listens on the port.
+    assert.throws(() => process.kill(pid, 0), (err: NodeJS.ErrnoException) => err.code === 'ESRCH', `pid ${pid} is still alive`);
+    assert.equal(await pidListeningOn(port), undefined, `something still listens on ${port}`);
     const r = readResults(outcome.dir);
     assert.equal(r.status, 'failed');
     const dead = r.targets.find((x) => x.name === victim.name)!;

@@ -1,7 +1,8 @@
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startService, type RunningService } from '@concurrency-lab/ts-common';
+import { getOnce as get, sample, startService, waitUntil, type RunningService } from '@concurrency-lab/ts-common';
+
+export { sample };
 
 // Real processes for node-cluster's tests: the upstream and the row, on ports of this row's
 // own test range (offsets 4000-4900 above the manifests' ports; see the tests).
@@ -54,28 +55,9 @@ export interface Reply {
  * GET on a fresh connection (closed afterwards): node:cluster hands each new connection to the
  * next worker. Rejects after timeoutMs without an answer.
  */
-export function getOnce(url: string, timeoutMs = 30_000): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false, timeout: timeoutMs }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, workerPid: Number(res.headers['x-lab-worker-pid']) }));
-      })
-      .on('timeout', function (this: http.ClientRequest) {
-        this.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`));
-      })
-      .on('error', reject);
-  });
-}
-
-/** The value of one sample of the exposition, e.g. sample(m, 'lab_requests_total', 'protocol="http",outcome="ok"'). */
-export function sample(exposition: string, name: string, labelPart = ''): number | undefined {
-  for (const line of exposition.split('\n')) {
-    if (!line.startsWith(`${name}{`) || !line.includes(labelPart)) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
+export async function getOnce(url: string, timeoutMs = 30_000): Promise<Reply> {
+  const r = await get(url, timeoutMs);
+  return { status: r.status, body: r.body, workerPid: Number(r.headers['x-lab-worker-pid']) };
 }
 
 export async function metrics(row: Row): Promise<string> {
@@ -85,15 +67,8 @@ export async function metrics(row: Row): Promise<string> {
 }
 
 /** Polls until `ok` holds (bounded; throws saying what it waited for). */
-export async function waitFor<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+export function waitFor<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  return waitUntil(what, probe, ok, { ms });
 }
 
 /**

@@ -1,7 +1,8 @@
-import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { freePort, startService, type RunningService } from '@concurrency-lab/ts-common';
+import { freePort, getOnce as get, sample, startService, waitUntil, type RunningService } from '@concurrency-lab/ts-common';
+
+export { sample };
 
 // Real processes for the tests: the upstream and node-eventloop on free ports.
 
@@ -29,39 +30,16 @@ export async function startRow(upstreamUrl: string, env: Record<string, string> 
   return { svc, linePort };
 }
 
-/** GET on a fresh connection that closes afterwards, so it leaves no keep-alive socket behind. */
-export function getOnce(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
-}
-
-/** The value of one sample of the exposition, e.g. metric('lab_inflight_requests', 'protocol="http"'). */
-export function sample(exposition: string, name: string, labelPart = ''): number | undefined {
-  for (const line of exposition.split('\n')) {
-    if (!line.startsWith(`${name}{`) || !line.includes(labelPart)) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
+/** Status and body of a GET on a fresh connection (the tests compare the pair whole). */
+export async function getOnce(url: string): Promise<{ status: number; body: string }> {
+  const { status, body } = await get(url);
+  return { status, body };
 }
 
 /** Polls the row's /metrics until `ok` holds (bounded; throws with the last values otherwise). */
-export async function waitForMetrics(baseUrl: string, ok: (m: string) => boolean, what: string, ms = 10_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await getOnce(`${baseUrl}/metrics`)).body;
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const gauges = last.split('\n').filter((l) => /^lab_(inflight|open)/.test(l));
-  throw new Error(`timed out waiting for ${what}; last: ${gauges.join(' | ')}`);
+export function waitForMetrics(baseUrl: string, ok: (m: string) => boolean, what: string, ms = 10_000): Promise<string> {
+  const gauges = (m: string | undefined) => (m ?? '').split('\n').filter((l) => /^lab_(inflight|open)/.test(l)).join(' | ');
+  return waitUntil(what, async () => (await getOnce(`${baseUrl}/metrics`)).body, ok, { ms, intervalMs: 25, show: gauges });
 }
 
 /** Sends bytes on a new line-protocol connection, half-closes, and returns all it got until close. */

@@ -1,7 +1,7 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import client from 'prom-client';
-import { CONTRACT, metricSpec } from './contract.js';
-import { ProcessTreeReader, type ProcessTreeStats } from './proc-stats.js';
+import { CONTRACT, metricSpec } from '@concurrency-lab/contract-ts';
+import { ProcessTreeReader, type ProcessTreeStats } from '@concurrency-lab/proc-stats';
 import { readSelfStats } from './self-stats.js';
 
 // The metric vocabulary of contract/contract.json for a Node service, on its own registry, every

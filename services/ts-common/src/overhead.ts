@@ -1,4 +1,5 @@
-import type { OverheadMode, OverheadParams } from './validation.js';
+import type { OverheadResult } from '@concurrency-lab/contract-ts';
+import type { OverheadParams } from './validation.js';
 
 // The pool-overhead experiment's answer (contract/README.md, /overhead): ideal_s is the time a perfect pool would
 // take, S*N/C ms; overhead = elapsed_s / ideal_s (1.0 = no overhead). With sleep_ms = 0 the
@@ -13,19 +14,6 @@ export interface OverheadTiming {
   setupS: number;
 }
 
-export interface OverheadResult {
-  workers: number;
-  tasks: number;
-  sleep_ms: number;
-  /** Always set by the services; absent only in results written before modes existed
-   *  (those rows spawned a unit per task: read them as 'spawn'). */
-  mode?: OverheadMode;
-  elapsed_s: number;
-  /** Seconds to start the pool before the clock (0 in spawn mode); absent in results written before it existed. */
-  setup_s?: number;
-  ideal_s: number;
-  overhead: number | null;
-}
 
 export function overheadResult(p: OverheadParams, timing: OverheadTiming): OverheadResult {
   const idealSeconds = (p.sleepMs * p.tasks) / p.workers / 1000;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseStat, type ProcessTreeStats } from './proc-stats.js';
+import { parseStat, type ProcessTreeStats } from '@concurrency-lab/proc-stats';
 
 // The process_* series of a service that never starts child processes, from this process's
 // own counters: what a /proc tree walk reports for a one-process tree, for a fraction of its

@@ -1,7 +1,7 @@
 // Request validation shared by the Node rows (the Python rows implement the same rules in
 // python-common). Each parser returns the values or one line saying what is wrong, which the
 // caller sends as the body of a 400. Every limit comes from contract/contract.json.
-import { LIMITS } from './contract.js';
+import { DEFAULT_OVERHEAD_MODE, LIMITS, OVERHEAD_MODES, type OverheadMode } from '@concurrency-lab/contract-ts';
 
 export const MAX_TEXT_BYTES = LIMITS.text_max_bytes;
 export const MAX_DELAY_MS = LIMITS.echo.delay_ms.max;
@@ -24,12 +24,6 @@ export interface EchoParams {
   cpuMs: number;
 }
 
-/** /overhead's methods (contract/README.md, "HTTP contract"): 'pool' (the default) is the original
- *  experiment, C long-lived workers on a queue bounded to C entries; 'spawn' is a new unit per
- *  task, at most C alive. The type names both; the contract says which exist and the default. */
-export type OverheadMode = 'pool' | 'spawn';
-export const OVERHEAD_MODES = LIMITS.overhead.modes as readonly OverheadMode[];
-const DEFAULT_MODE = LIMITS.overhead.default_mode as OverheadMode;
 
 export interface OverheadParams {
   workers: number;
@@ -72,7 +66,7 @@ export function parseOverheadParams(query: Query): Parsed<OverheadParams> {
 
 /** Absent or empty -> the default ('pool'); one of OVERHEAD_MODES -> itself; anything else -> the 400 reason. */
 export function parseOverheadMode(raw: string | undefined): Parsed<OverheadMode> {
-  if (raw === undefined || raw === '') return { ok: true, value: DEFAULT_MODE };
+  if (raw === undefined || raw === '') return { ok: true, value: DEFAULT_OVERHEAD_MODE };
   if (!(OVERHEAD_MODES as readonly string[]).includes(raw)) return fail(`mode must be one of ${OVERHEAD_MODES.join(', ')}, got '${clip(raw)}'`);
   return { ok: true, value: raw as OverheadMode };
 }

@@ -2,18 +2,20 @@
 // on its own (not through the module) and compared with what validation and metrics really do.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTRACT_PATH, LIMITS, metricSpec, sampleNames } from '../src/contract.js';
+import { CONTRACT_PATH, LIMITS, metricSpec, OVERHEAD_MODES, sampleNames } from '@concurrency-lab/contract-ts';
 import { createLabMetrics, OUTCOMES, PROTOCOLS } from '../src/metrics.js';
 import {
-  MAX_CPU_ITERS, MAX_DELAY_MS, MAX_LINE_BYTES, MAX_SLEEP_MS, MAX_TASKS, MAX_TEXT_BYTES, MAX_WORKERS, OVERHEAD_MODES,
+  MAX_CPU_ITERS, MAX_DELAY_MS, MAX_LINE_BYTES, MAX_SLEEP_MS, MAX_TASKS, MAX_TEXT_BYTES, MAX_WORKERS,
   parseEchoParams, parseOverheadMode, parseOverheadParams,
 } from '../src/validation.js';
 
 // test/ -> dist/ -> ts-common/ -> services/ -> the repository.
+/** The contract package's compiled index, services/contract-ts/dist/src/index.js. */
+const CONTRACT_MODULE = fileURLToPath(import.meta.resolve('@concurrency-lab/contract-ts'));
 const REPO_CONTRACT = fileURLToPath(new URL('../../../../contract/contract.json', import.meta.url));
 const json = JSON.parse(readFileSync(REPO_CONTRACT, 'utf8'));
 
@@ -84,12 +86,19 @@ test('metricSpec knows every contract metric and refuses any other name', () => 
 });
 
 test('validation follows an edited contract: the limits are read from the file, not written in code', async () => {
-  // A copy of the compiled module beside a contract with other limits (same relative layout).
+  // A copy of the compiled modules (ts-common and the contract package it imports) beside a
+  // contract with other limits, in the same relative layout.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ts-common-contract-'));
   try {
     const src = fileURLToPath(new URL('../src/', import.meta.url));
     const copy = path.join(dir, 'services', 'ts-common', 'dist', 'src');
     cpSync(src, copy, { recursive: true });
+    const contractPackage = path.dirname(path.dirname(path.dirname(CONTRACT_MODULE)));
+    const contractCopy = path.join(dir, 'services', 'contract-ts');
+    cpSync(path.join(contractPackage, 'package.json'), path.join(contractCopy, 'package.json'));
+    cpSync(path.join(contractPackage, 'dist', 'src'), path.join(contractCopy, 'dist', 'src'), { recursive: true });
+    mkdirSync(path.join(dir, 'node_modules', '@concurrency-lab'), { recursive: true });
+    symlinkSync(contractCopy, path.join(dir, 'node_modules', '@concurrency-lab', 'contract-ts'));
     const edited = structuredClone(json);
     edited.limits.text_max_bytes = 10;
     edited.limits.echo.delay_ms.max = 7;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLabMetrics } from '../src/metrics.js';
-import { ProcessTreeReader } from '../src/proc-stats.js';
+import { ProcessTreeReader } from '@concurrency-lab/proc-stats';
 import { readSelfStats } from '../src/self-stats.js';
 
 function burn(seconds: number): void {

@@ -1,4 +1,4 @@
-import { OVERHEAD_MODES, type OverheadMode, type OverheadResult } from '@concurrency-lab/ts-common';
+import { OVERHEAD_MODES, type OverheadMode, type OverheadResult } from '@concurrency-lab/contract-ts';
 import type { RunResults, StepResult } from '../../model/results.js';
 
 // Every reader of overhead results (summary, CSV, charts, crossovers, findings: the overhead

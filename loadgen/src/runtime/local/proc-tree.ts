@@ -1,10 +1,10 @@
 import { readFile, readdir, readlink } from 'node:fs/promises';
-import { parseStat } from '@concurrency-lab/ts-common';
+import { parseStat } from '@concurrency-lab/proc-stats';
 
-// The lab's /proc helpers. Process-tree stats are ts-common's (one implementation for the
-// services' /metrics and the lab); re-exported here under the name the runtimes import. The
+// The lab's /proc helpers. Process-tree stats are the proc-stats package's (one implementation
+// for the Node rows' /metrics and the lab); re-exported here under the name the runtimes import. The
 // async reader keeps the lab's event loop free while load runs in the same process.
-export { readProcessTreeStatsAsync as readProcessTreeStats } from '@concurrency-lab/ts-common';
+export { readProcessTreeStatsAsync as readProcessTreeStats } from '@concurrency-lab/proc-stats';
 
 /**
  * The pid of the process listening on a TCP port (for services the lab attached to rather

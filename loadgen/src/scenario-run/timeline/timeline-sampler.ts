@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { processTreeAsync } from '@concurrency-lab/ts-common';
+import { processTreeAsync } from '@concurrency-lab/proc-stats';
 import { sampleServer } from '../../observe/server-sampler.js';
 import { pidListeningOn } from '../../runtime/local/proc-tree.js';
 import type { Endpoint, LabRuntime } from '../../runtime/types.js';

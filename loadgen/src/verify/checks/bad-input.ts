@@ -1,4 +1,4 @@
-import { LIMITS } from '@concurrency-lab/ts-common';
+import { LIMITS } from '@concurrency-lab/contract-ts';
 import type { CheckGroup } from '../types.js';
 import { httpGet, show } from '../http-client.js';
 

@@ -1,8 +1,10 @@
-import { CONTRACT, MAX_LINE_BYTES } from '@concurrency-lab/ts-common';
+import { CONTRACT, LIMITS } from '@concurrency-lab/contract-ts';
 import type { CheckGroup } from '../types.js';
 import { show } from '../http-client.js';
 import { LineConnection } from '../line-client.js';
 import { expectedEcho } from './expected.js';
+
+const MAX_LINE_BYTES = LIMITS.line_max_bytes;
 
 /** The contract's line limit (contract/contract.json): the probe sends one byte more. */
 export const TOO_LONG_LINE_BYTES = MAX_LINE_BYTES + 1;

@@ -1,4 +1,4 @@
-import { CONTRACT, sampleNames } from '@concurrency-lab/ts-common';
+import { CONTRACT, sampleNames } from '@concurrency-lab/contract-ts';
 import { parsePrometheusText, sumOf, type Sample } from '../../core/prom-text.js';
 import type { Endpoint } from '../../runtime/types.js';
 import type { CheckContext } from '../types.js';

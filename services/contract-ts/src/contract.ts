@@ -37,7 +37,7 @@ export interface Contract {
   };
 }
 
-/** From services/ts-common/dist/src/ (and the same layout under /app in the images). */
+/** From services/contract-ts/dist/src/ (and the same layout under /app in the images). */
 export const CONTRACT_PATH = fileURLToPath(new URL('../../../../contract/contract.json', import.meta.url));
 
 function load(): Contract {
