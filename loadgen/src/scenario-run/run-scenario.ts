@@ -272,7 +272,9 @@ async function runStep(
       ...(generators ? { generators } : {}),
     },
     ideal_rps: ideal,
-    warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
+    warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : []), ...(signal.aborted ? ['interrupted by a stop (SIGINT/SIGTERM): partial, not comparable with complete steps'] : [])],
+    // The lab stopped during this step: the steps before it are complete and valid, this one is not.
+    ...(signal.aborted ? { interrupted: true } : {}),
     ...m.fields,
     ...(measurement ? { window: { scheduled_s: scenario.durationS, real_s: round3(windowS) } } : {}),
   };
