@@ -16,6 +16,7 @@ import { ServerSampler } from '../observe/server-sampler.js';
 import { effectiveDelayMs, type Scenario } from '../scenario/types.js';
 import { generatorsFor } from './loadgens/launcher.js';
 import { startSplitRun, type SplitMeasurement } from './loadgens/split-run.js';
+import { generatorsForStep } from './loadgens/split.js';
 import { applyUpstreamConfig } from './upstream-config.js';
 import { StepStory } from './step-story.js';
 import { stepWarnings } from './warnings.js';
@@ -209,7 +210,10 @@ async function runStep(
       loadgenMetrics.live(target.name, figures);
     },
   };
-  const preWarnings = executor.preflight?.(ctx) ?? [];
+  // --loadgens K on a step of fewer than K connections: as many generators as connections, said.
+  const used = generatorsForStep(load, loadgens, executor.loadUnit === 'connections');
+  if (used.note) note(`${target.name} step ${load}: ${used.note}`);
+  const preWarnings = [...(executor.preflight?.(ctx) ?? []), ...(used.note ? [used.note] : [])];
   onProgress?.({ ...base, phase: 'starting', elapsed: 0, phaseSeconds: 0 });
 
   let run: StepRun | undefined;
@@ -225,7 +229,7 @@ async function runStep(
   let cpu0 = process.cpuUsage();
   let t0 = performance.now();
   try {
-    run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, loadgens)) : await executor.start(ctx);
+    run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, used.k)) : await executor.start(ctx);
     story.warmup();
     loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'warmup');
     await phaseWithProgress('warmup', scenario.warmupS, base, onProgress, () => undefined, run.warmup(scenario.warmupS));
