@@ -67,9 +67,9 @@ export const runCommand: Command = {
 
     // Ctrl-C / SIGTERM at any moment (starting, verifying, a step, rendering): the load stops, the
     // completed steps are written, every process the lab started stops (runtime/lab-stop.ts).
-    const stop = ownStop();
     const metrics = await serveLoadgenMetrics(LAB_WEB_PORT + portOffset());
     console.error(metrics.note);
+    const stop = ownStop();
     let runtime: LabRuntime | undefined;
     const code = await (async (): Promise<number> => {
       try {
