@@ -8,6 +8,7 @@ import { overheadChecks } from './checks/overhead.js';
 import { upstreamErrorChecks, upstreamTimeoutChecks } from './checks/upstream-failure.js';
 import { disconnectChecks } from './checks/disconnect.js';
 import { nagleChecks } from './checks/nagle.js';
+import { limitsChecks } from './checks/limits.js';
 import { metricsChecks, requestCounts, scrape, type RequestCounts } from './checks/metrics.js';
 
 export interface VerifyOptions {
@@ -49,6 +50,7 @@ async function verifyOne(target: Endpoint, upstream: Endpoint, onCheck: VerifyOp
   await runGroup('echo', echoChecks, ctx);
   await runGroup('line', lineChecks, ctx);
   await runGroup('bad-input', badInputChecks, ctx);
+  await runGroup('limits', limitsChecks, ctx);
   await runGroup('overhead', overheadChecks, ctx);
   await runGroup('upstream-error', upstreamErrorChecks, ctx);
   await timeout;

@@ -159,7 +159,7 @@ class LineConnection {
       // Invalid UTF-8 becomes U+FFFD: answered, never fatal.
       let text = raw.toString('utf8');
       if (text.endsWith('\r')) text = text.slice(0, -1);
-      if (text === '') return 'error: empty line\n';
+      if (text === '') return CONTRACT.line_protocol.empty_line; // bad_request, as over HTTP
       const parsed = parseEchoParams({ text });
       if (!parsed.ok) return `error: ${parsed.reason}\n`;
       const result = await this.job(parsed.value);

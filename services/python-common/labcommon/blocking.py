@@ -165,6 +165,7 @@ def serve_line_connection(sock, cfg: ServiceConfig, metrics: LabMetrics, fetch: 
                 try:
                     raw = reader.readline()
                 except LineTooLong:
+                    metrics.request_done("line", "bad_request", 0.0)  # an answered error line
                     sock.sendall(LINE_TOO_LONG)
                     return
                 if not raw:

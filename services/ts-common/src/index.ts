@@ -1,6 +1,7 @@
 export * from './contract.js';
 export * from './config.js';
 export * from './validation.js';
+export * from './request-limits.js';
 export * from './cpu-work.js';
 export * from './proc-stats.js';
 export * from './metrics.js';
