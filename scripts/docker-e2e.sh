@@ -3,7 +3,8 @@
 #   install docker.io docker-compose debootstrap -> start a private dockerd -> build the base
 #   images from Debian packages -> compose up the hostnet stack (no Grafana) -> wait healthy ->
 #   lab verify / lab run quick.yaml with the docker runtime (results must hold container
-#   stats) -> loadgen/test-docker -> every Prometheus target up -> tear down, stop dockerd.
+#   stats) -> kill / pause / restart / upstream slowdown (scripts/lib/e2e-faults.yaml) and
+#   every container back -> loadgen/test-docker -> every Prometheus target up -> tear down, stop dockerd.
 # Always tears down and stops the dockerd it started, even on failure (trap EXIT); prints the
 # failing containers' logs and the time of every stage. Traffic stays on 127.0.0.1 except
 # package downloads (Debian mirror, npm registry) during image builds.
@@ -36,6 +37,25 @@ dump_logs() {
       echo "----- $name ($status): last log lines"
       docker logs --tail 60 "$id" 2>&1 | sed 's/^/    | /'
     fi
+  done
+}
+
+# Every lab container running and healthy (after compose up, and after the fault run).
+wait_healthy() {
+  local deadline=$((SECONDS + HEALTH_TIMEOUT_S)) pending id name state health
+  while :; do
+    pending=()
+    for id in $(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter label=lab.service); do
+      read -r name state health < <(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id")
+      case "$state/$health" in
+        running/healthy) ;;
+        running/starting|created/*|restarting/*) pending+=("${name#/}:$state/$health") ;;
+        *) fail "${name#/} is $state/$health" ;;
+      esac
+    done
+    [ ${#pending[@]} -eq 0 ] && break
+    [ $SECONDS -lt $deadline ] || fail "not healthy within ${HEALTH_TIMEOUT_S}s: ${pending[*]}"
+    sleep 2
   done
 }
 
@@ -112,21 +132,7 @@ compose up -d --no-build "${stack[@]}"
 
 # ---------------------------------------------------------------------------------------------
 stage "wait healthy"
-deadline=$((SECONDS + HEALTH_TIMEOUT_S))
-while :; do
-  pending=()
-  for id in $(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter label=lab.service); do
-    read -r name state health < <(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id")
-    case "$state/$health" in
-      running/healthy) ;;
-      running/starting|created/*|restarting/*) pending+=("${name#/}:$state/$health") ;;
-      *) fail "${name#/} is $state/$health" ;;
-    esac
-  done
-  [ ${#pending[@]} -eq 0 ] && break
-  [ $SECONDS -lt $deadline ] || fail "not healthy within ${HEALTH_TIMEOUT_S}s: ${pending[*]}"
-  sleep 2
-done
+wait_healthy
 docker ps --filter "label=com.docker.compose.project=$PROJECT" --format '  {{.Names}}\t{{.Status}}'
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +212,19 @@ EOF
 restored="$(docker inspect -f '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}' "$(compose ps -q python-threads)")"
 case "$restored" in "500000000 "*|*" 268435456") fail "python-threads still limited after the run: $restored" ;; esac
 log "limits restored after the run (NanoCpus Memory: $restored)"
+
+# ---------------------------------------------------------------------------------------------
+stage "lab run faults"
+# The crash-recovery story against the real daemon: docker kill, pause/unpause and restart of
+# each row and an upstream slowdown, in one step; the events, downtimes, the runtime's own
+# restart after the kill, and a recovery per event must be in the results.
+node loadgen/bin/lab.mjs run scripts/lib/e2e-faults.yaml --runtime docker --skip-verify --out "$WORK/results-faults"
+node scripts/lib/check-fault-run.mjs "$(find "$WORK/results-faults" -name results.json | head -n1)" docker
+# Every container back: running and healthy, none left paused or stopped.
+wait_healthy
+paused="$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter status=paused)"
+[ -z "$paused" ] || fail "containers left paused after the fault run: $paused"
+log "every container is back after the fault run"
 
 # ---------------------------------------------------------------------------------------------
 stage "test-docker"
