@@ -227,6 +227,40 @@ paused="$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --fi
 log "every container is back after the fault run"
 
 # ---------------------------------------------------------------------------------------------
+stage "stop during a pause"
+# Ctrl-C while a row's container is paused: the lab unpauses it, keeps what it measured, says
+# "lab stopped." and exits 130; every container is back.
+cat >"$WORK/pause.yaml" <<'EOF'
+name: e2e-stop
+description: docker e2e, a long pause to be interrupted
+executor: connections-sweep
+targets: [node-eventloop]
+request: { text: "hello" }
+steps: [4]
+warmup: 1s
+duration: 30s
+cooldown: 0s
+events:
+  - { at: 3s, pause: target, for: 20s }
+EOF
+node loadgen/bin/lab.mjs run "$WORK/pause.yaml" --runtime docker --skip-verify --out "$WORK/results-stop" >"$WORK/stop.log" 2>&1 &
+lab_pid=$!
+deadline=$((SECONDS + 90))
+until [ -n "$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter status=paused)" ]; do
+  kill -0 "$lab_pid" 2>/dev/null || { cat "$WORK/stop.log"; fail "the run ended before its pause event"; }
+  [ $SECONDS -lt $deadline ] || { kill -KILL "$lab_pid"; fail "no container was paused within 90 s"; }
+  sleep 0.5
+done
+kill -INT "$lab_pid"
+set +e; wait "$lab_pid"; rc=$?; set -e
+[ "$rc" = 130 ] || { cat "$WORK/stop.log"; fail "lab run stopped by SIGINT exited $rc, expected 130"; }
+grep -q '^lab stopped\.$' "$WORK/stop.log" || { cat "$WORK/stop.log"; fail "no 'lab stopped.' after SIGINT"; }
+! grep -qiE 'crashed|relaunch' "$WORK/stop.log" || { cat "$WORK/stop.log"; fail "a stop was reported as a crash"; }
+[ -z "$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter status=paused)" ] || fail "a container was left paused by the stop"
+wait_healthy
+log "SIGINT during a pause: exit 130, container unpaused, every container healthy"
+
+# ---------------------------------------------------------------------------------------------
 stage "test-docker"
 node --test --test-concurrency=1 loadgen/dist/test-docker/
 
