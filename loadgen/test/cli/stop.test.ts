@@ -129,6 +129,20 @@ describe('lab run stops cleanly at any moment', () => {
     for (const s of rest) assert.equal(s.interrupted, true, `step ${s.load} was cut short and says so`);
   });
 
+  it('SIGINT while a pause event holds the row frozen (SIGSTOP): exit 130, the group thawed and stopped', async () => {
+    const { env, marker } = await labEnv();
+    const file = path.join(tmp, 'stop-pause.yaml');
+    writeFileSync(file, 'name: stop-pause\nexecutor: connections-sweep\nrequest: { text: "hello" }\nsteps: [2]\nduration: 20s\nwarmup: 0s\ncooldown: 0s\nevents:\n  - { at: 1s, pause: target, for: 15s }\n');
+    const lab = spawnLab(['run', file, '--targets', 'node-eventloop', '--out', path.join(tmp, 'run-pause'), '--skip-verify'], env);
+    const deadline = Date.now() + 60_000;
+    while (!(await processesWithEnv('LAB_STOP_TEST', marker)).some((p) => p.state === 'T')) {
+      assert.ok(Date.now() < deadline && lab.child.exitCode === null, `the row was never frozen:\n${lab.out()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    lab.child.kill('SIGINT');
+    await assertStopped(lab, marker, 130);
+  });
+
   it('SIGINT after the last step (rendering, or stopping the services): exit 130, every step kept', async (t) => {
     const { env, marker } = await labEnv();
     const out = path.join(tmp, 'run-render');

@@ -46,16 +46,17 @@ export function startLab(args: string[], env: NodeJS.ProcessEnv, marker: string,
  * Live processes whose environment holds `key=value`: everything a lab started inherits the
  * lab's environment (services, load generators, a go build), whatever its process group.
  */
-export async function processesWithEnv(key: string, value: string): Promise<{ pid: number; cmdline: string }[]> {
-  const found: { pid: number; cmdline: string }[] = [];
+export async function processesWithEnv(key: string, value: string): Promise<{ pid: number; cmdline: string; state: string }[]> {
+  const found: { pid: number; cmdline: string; state: string }[] = [];
   const needle = Buffer.from(`${key}=${value}\0`);
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state === 'Z') continue;
       const environ = await readFile(`/proc/${entry}/environ`);
-      if (environ.includes(needle)) found.push({ pid: Number(entry), cmdline: (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ').trim() });
+      if (environ.includes(needle)) found.push({ pid: Number(entry), state, cmdline: (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ').trim() });
     } catch { /* ended meanwhile, or not ours to read */ }
   }
   return found;
