@@ -49,7 +49,8 @@ wait_healthy() {
       read -r name state health < <(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id")
       case "$state/$health" in
         running/healthy) ;;
-        running/starting|created/*|restarting/*) pending+=("${name#/}:$state/$health") ;;
+        # unhealthy: a container just unpaused missed its checks; it must pass one again in time.
+        running/starting|running/unhealthy|created/*|restarting/*) pending+=("${name#/}:$state/$health") ;;
         *) fail "${name#/} is $state/$health" ;;
       esac
     done
