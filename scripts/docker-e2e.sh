@@ -3,7 +3,8 @@
 #   install docker.io docker-compose debootstrap -> start a private dockerd -> build the base
 #   images from Debian packages -> compose up the hostnet stack (no Grafana) -> wait healthy ->
 #   lab verify / lab run quick.yaml with the docker runtime (results must hold container
-#   stats) -> loadgen/test-docker -> every Prometheus target up -> tear down, stop dockerd.
+#   stats) -> kill / pause / restart / upstream slowdown (scripts/lib/e2e-faults.yaml) and
+#   every container back -> loadgen/test-docker -> every Prometheus target up -> tear down, stop dockerd.
 # Always tears down and stops the dockerd it started, even on failure (trap EXIT); prints the
 # failing containers' logs and the time of every stage. Traffic stays on 127.0.0.1 except
 # package downloads (Debian mirror, npm registry) during image builds.
@@ -36,6 +37,26 @@ dump_logs() {
       echo "----- $name ($status): last log lines"
       docker logs --tail 60 "$id" 2>&1 | sed 's/^/    | /'
     fi
+  done
+}
+
+# Every lab container running and healthy (after compose up, and after the fault run).
+wait_healthy() {
+  local deadline=$((SECONDS + HEALTH_TIMEOUT_S)) pending id name state health
+  while :; do
+    pending=()
+    for id in $(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter label=lab.service); do
+      read -r name state health < <(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id")
+      case "$state/$health" in
+        running/healthy) ;;
+        # unhealthy: a container just unpaused missed its checks; it must pass one again in time.
+        running/starting|running/unhealthy|created/*|restarting/*) pending+=("${name#/}:$state/$health") ;;
+        *) fail "${name#/} is $state/$health" ;;
+      esac
+    done
+    [ ${#pending[@]} -eq 0 ] && break
+    [ $SECONDS -lt $deadline ] || fail "not healthy within ${HEALTH_TIMEOUT_S}s: ${pending[*]}"
+    sleep 2
   done
 }
 
@@ -112,21 +133,7 @@ compose up -d --no-build "${stack[@]}"
 
 # ---------------------------------------------------------------------------------------------
 stage "wait healthy"
-deadline=$((SECONDS + HEALTH_TIMEOUT_S))
-while :; do
-  pending=()
-  for id in $(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter label=lab.service); do
-    read -r name state health < <(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id")
-    case "$state/$health" in
-      running/healthy) ;;
-      running/starting|created/*|restarting/*) pending+=("${name#/}:$state/$health") ;;
-      *) fail "${name#/} is $state/$health" ;;
-    esac
-  done
-  [ ${#pending[@]} -eq 0 ] && break
-  [ $SECONDS -lt $deadline ] || fail "not healthy within ${HEALTH_TIMEOUT_S}s: ${pending[*]}"
-  sleep 2
-done
+wait_healthy
 docker ps --filter "label=com.docker.compose.project=$PROJECT" --format '  {{.Names}}\t{{.Status}}'
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +213,53 @@ EOF
 restored="$(docker inspect -f '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}' "$(compose ps -q python-threads)")"
 case "$restored" in "500000000 "*|*" 268435456") fail "python-threads still limited after the run: $restored" ;; esac
 log "limits restored after the run (NanoCpus Memory: $restored)"
+
+# ---------------------------------------------------------------------------------------------
+stage "lab run faults"
+# The crash-recovery story against the real daemon: docker kill, pause/unpause and restart of
+# each row and an upstream slowdown, in one step; the events, downtimes, the runtime's own
+# restart after the kill, and a recovery per event must be in the results.
+node loadgen/bin/lab.mjs run scripts/lib/e2e-faults.yaml --runtime docker --skip-verify --out "$WORK/results-faults"
+node scripts/lib/check-fault-run.mjs "$(find "$WORK/results-faults" -name results.json | head -n1)" docker
+# Every container back: running and healthy, none left paused or stopped.
+wait_healthy
+paused="$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter status=paused)"
+[ -z "$paused" ] || fail "containers left paused after the fault run: $paused"
+log "every container is back after the fault run"
+
+# ---------------------------------------------------------------------------------------------
+stage "stop during a pause"
+# Ctrl-C while a row's container is paused: the lab unpauses it, keeps what it measured, says
+# "lab stopped." and exits 130; every container is back.
+cat >"$WORK/pause.yaml" <<'EOF'
+name: e2e-stop
+description: docker e2e, a long pause to be interrupted
+executor: connections-sweep
+targets: [node-eventloop]
+request: { text: "hello" }
+steps: [4]
+warmup: 1s
+duration: 30s
+cooldown: 0s
+events:
+  - { at: 3s, pause: target, for: 20s }
+EOF
+node loadgen/bin/lab.mjs run "$WORK/pause.yaml" --runtime docker --skip-verify --out "$WORK/results-stop" >"$WORK/stop.log" 2>&1 &
+lab_pid=$!
+deadline=$((SECONDS + 90))
+until [ -n "$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter status=paused)" ]; do
+  kill -0 "$lab_pid" 2>/dev/null || { cat "$WORK/stop.log"; fail "the run ended before its pause event"; }
+  [ $SECONDS -lt $deadline ] || { kill -KILL "$lab_pid"; fail "no container was paused within 90 s"; }
+  sleep 0.5
+done
+kill -INT "$lab_pid"
+set +e; wait "$lab_pid"; rc=$?; set -e
+[ "$rc" = 130 ] || { cat "$WORK/stop.log"; fail "lab run stopped by SIGINT exited $rc, expected 130"; }
+grep -q '^lab stopped\.$' "$WORK/stop.log" || { cat "$WORK/stop.log"; fail "no 'lab stopped.' after SIGINT"; }
+! grep -qiE 'crashed|relaunch' "$WORK/stop.log" || { cat "$WORK/stop.log"; fail "a stop was reported as a crash"; }
+[ -z "$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter status=paused)" ] || fail "a container was left paused by the stop"
+wait_healthy
+log "SIGINT during a pause: exit 130, container unpaused, every container healthy"
 
 # ---------------------------------------------------------------------------------------------
 stage "test-docker"

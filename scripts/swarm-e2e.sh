@@ -5,7 +5,8 @@
 #   (one node doing every job: lab.role=all) -> wait until every service runs healthy ->
 #   lab verify --runtime swarm -> a short scenario with a CPU/memory limit (a service update)
 #   -> results say runtime: swarm, with server stats -> one step split across two load generator
-#   tasks (--loadgens 2: counts add up, per-generator CPU) -> a restart by forced update ->
+#   tasks (--loadgens 2: counts add up, per-generator CPU) -> kill / pause / restart / upstream
+#   slowdown (scripts/lib/e2e-faults.yaml), every service back -> a restart by forced update ->
 #   remove the stack, leave the swarm, stop the dockerd it started. Always, also on failure.
 # The stack binds the lab's fixed ports on 127.0.0.1 (LAB_BIND): nothing else may use them.
 # It refuses to run on a daemon already in a swarm: leaving it would break someone else's.
@@ -85,6 +86,22 @@ finish() {
   exit "$code"
 }
 trap finish EXIT
+
+# Every service at its replica count (a task with a health check counts once healthy).
+wait_healthy() {
+  local deadline=$((SECONDS + HEALTH_TIMEOUT_S)) pending name replicas running wanted failed
+  while :; do
+    pending=()
+    while read -r name replicas; do
+      running="${replicas%%/*}"; wanted="${replicas#*/}"; wanted="${wanted%% *}"
+      [ "$running" = "$wanted" ] || pending+=("$name:$replicas")
+    done < <(docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}')
+    [ ${#pending[@]} -eq 0 ] && break
+    failed="$(docker stack ps "$STACK" --filter desired-state=shutdown --format '{{.Name}} {{.Error}}' | grep -v ' $' | head -3 || true)"
+    [ $SECONDS -lt $deadline ] || fail "not running healthy within ${HEALTH_TIMEOUT_S}s: ${pending[*]} ${failed:+(failed tasks: $failed)}"
+    sleep 2
+  done
+}
 
 # ---------------------------------------------------------------------------------------------
 stage "docker daemon"
@@ -167,19 +184,7 @@ docker stack deploy --resolve-image never -c docker-stack.yml "$STACK"
 
 # ---------------------------------------------------------------------------------------------
 stage "wait healthy"
-# A task with a health check counts as running only once healthy.
-deadline=$((SECONDS + HEALTH_TIMEOUT_S))
-while :; do
-  pending=()
-  while read -r name replicas; do
-    running="${replicas%%/*}"; wanted="${replicas#*/}"; wanted="${wanted%% *}"
-    [ "$running" = "$wanted" ] || pending+=("$name:$replicas")
-  done < <(docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}')
-  [ ${#pending[@]} -eq 0 ] && break
-  failed="$(docker stack ps "$STACK" --filter desired-state=shutdown --format '{{.Name}} {{.Error}}' | grep -v ' $' | head -3 || true)"
-  [ $SECONDS -lt $deadline ] || fail "not running healthy within ${HEALTH_TIMEOUT_S}s: ${pending[*]} ${failed:+(failed tasks: $failed)}"
-  sleep 2
-done
+wait_healthy
 docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '  {{.Name}}\t{{.Replicas}}'
 # The lab service serves its dashboard before its own start-up verify (which reconfigures the
 # shared upstream): wait until that verify is over, so that it cannot overlap ours.
@@ -272,6 +277,17 @@ if (problems.length) { console.error(`results.json (--loadgens 2): ${problems.jo
 console.log(`results.json: 2 generators (${gens.map((g) => `${g.requests} req, ${g.cpu_seconds} CPU s on ${g.host}`).join('; ')}), step ${step.requests} req, p99 ${step.latency_ms.p99} ms`);
 EOF
 [ "$(docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "${STACK}_loadgen")" = 0 ] || fail "the loadgen service was not scaled back to 0"
+
+# ---------------------------------------------------------------------------------------------
+stage "lab run faults"
+# The crash-recovery story on the swarm: kill (the swarm starts a new task), pause/unpause of
+# the task's container, restart (a forced update) and an upstream slowdown, in one step.
+lab run scripts/lib/e2e-faults.yaml --runtime swarm --skip-verify --out "$WORK/results-faults"
+node scripts/lib/check-fault-run.mjs "$(find "$WORK/results-faults" -name results.json | head -n1)" swarm
+wait_healthy
+paused="$(docker ps -q --filter "label=com.docker.stack.namespace=$STACK" --filter status=paused)"
+[ -z "$paused" ] || fail "containers left paused after the fault run: $paused"
+log "every service is back after the fault run"
 
 # ---------------------------------------------------------------------------------------------
 stage "restart"

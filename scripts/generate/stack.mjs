@@ -156,6 +156,9 @@ function controlServices(dashboards) {
     `    ${BIND}`,
     // The dashboard's own default scenario would load the rows from the control node.
     '    LAB_AUTORUN: ${LAB_AUTORUN:-0}',
+    '    # The dashboard answers only names it knows (DNS rebinding) besides IP addresses: add the',
+    "    # manager's DNS name for a browser (Prometheus scrapes the node's address).",
+    '    LAB_ALLOWED_HOSTS: lab,${LAB_ALLOWED_HOSTS:-}',
     '  volumes:',
     '    - /var/run/docker.sock:/var/run/docker.sock',
     '    - lab-results:/app/results',

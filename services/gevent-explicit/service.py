@@ -14,7 +14,7 @@ from gevent.server import StreamServer
 
 from labcommon.blocking import Answer, standard_route
 from labcommon.config import read_config_or_exit
-from labcommon.httpwire import Request, set_nodelay
+from labcommon.httpwire import REASONS, TEXT, Request, limit_refusal, set_nodelay, text_body, wsgi_fields
 from labcommon.lineproto import echo_answer
 from labcommon.linesession import LineSession
 from labcommon.metrics import LabMetrics, python_runtime
@@ -86,6 +86,12 @@ def overhead_route(req):
 
 def wsgi_app(environ, start_response):
     """Every route through labcommon's router; pywsgi only parses and writes."""
+    refused = limit_refusal(wsgi_fields(environ), environ.get("CONTENT_LENGTH"))
+    if refused:  # the contract's 431/413, not counted (contract/README.md, "Limits")
+        body = text_body(refused[1])
+        start_response("%d %s" % (refused[0], REASONS[refused[0]]),
+                       [("Content-Type", TEXT), ("Content-Length", str(len(body))), ("Connection", "close")])
+        return [body]
     req = Request(environ["REQUEST_METHOD"], environ.get("RAW_URI", ""), environ.get("PATH_INFO", ""),
                   environ.get("QUERY_STRING", ""), environ.get("SERVER_PROTOCOL", "HTTP/1.1"))
     started = time.monotonic()

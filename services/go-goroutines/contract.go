@@ -29,7 +29,10 @@ type contract struct {
 	Limits  struct {
 		TextMaxBytes int `json:"text_max_bytes"`
 		LineMaxBytes int `json:"line_max_bytes"`
-		Echo         struct {
+		// Header field lines (request line excluded) above this -> 431; a Content-Length above BodyMaxBytes -> 413.
+		HeaderFieldsMaxBytes int `json:"header_fields_max_bytes"`
+		BodyMaxBytes         int `json:"body_max_bytes"`
+		Echo                 struct {
 			DelayMs  intRange `json:"delay_ms"`
 			CPUIters intRange `json:"cpu_iters"`
 			CPUMs    intRange `json:"cpu_ms"`

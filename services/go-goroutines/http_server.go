@@ -55,6 +55,11 @@ func text(w http.ResponseWriter, status int, body string) {
 func oneLine(reason string) string { return strings.Join(strings.Fields(reason), " ") + "\n" }
 
 func (h *httpRow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if status, body := limitRefusal(r, h.validate.c); status != 0 {
+		w.Header().Set("Connection", "close") // the rest of an oversize request is not read
+		text(w, status, body)
+		return
+	}
 	if r.Method != http.MethodGet {
 		text(w, http.StatusMethodNotAllowed, oneLine("method "+clip(r.Method)+" not allowed, use GET"))
 		return

@@ -10,6 +10,7 @@ import time
 import aiohttp
 from aiohttp import web
 
+from labcommon.aiohttp_limits import PARSER_LIMITS, refuse_over_limits
 from labcommon.config import read_config_or_exit
 from labcommon.cpuwork import cpu_job
 from labcommon.httpwire import JSON, TEXT, text_body
@@ -43,6 +44,7 @@ async def serve_line(reader, writer):
                 try:
                     raw = await reader.readuntil(b"\n")
                 except asyncio.LimitOverrunError:
+                    metrics.request_done("line", "bad_request", 0.0)  # an answered error line (contract)
                     writer.write(LINE_TOO_LONG)
                     await writer.drain()
                     return
@@ -212,7 +214,7 @@ async def main(impl, model):
     metrics = LabMetrics(impl=impl, model=model, unit="coroutines",
                          runtime=python_runtime("aiohttp %s%s" % (aiohttp.__version__, loop_runtime(loop))))
     metrics.set_units_function(lambda: len(asyncio.all_tasks(loop)))
-    app = web.Application()
+    app = web.Application(middlewares=[refuse_over_limits])  # 431/413 (labcommon.aiohttp_limits)
     app["upstream"] = app_state["upstream"] = Upstream()
     app["experiment_guard"] = ExperimentGuard()  # only ever tried, never waited on
     app.router.add_get("/echo", echo)
@@ -220,7 +222,7 @@ async def main(impl, model):
     app.router.add_get("/metrics", metrics_page)
     app.router.add_get("/overhead", overhead)
     app.router.add_route("*", "/{tail:.*}", not_found)
-    runner = CountingAppRunner(app, handle_signals=False, access_log=None)
+    runner = CountingAppRunner(app, handle_signals=False, access_log=None, **PARSER_LIMITS)
     await runner.setup()
     try:
         site = web.TCPSite(runner, cfg.bind, cfg.port, backlog=1024, shutdown_timeout=1.0)

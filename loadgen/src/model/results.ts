@@ -102,6 +102,8 @@ export interface StepResult {
   /** Little's law for closed models (connections / upstream delay), the rate for open ones; null where meaningless. */
   ideal_rps: number | null;
   warnings: string[];
+  /** The lab was stopped (SIGINT/SIGTERM) during this step: partial figures. Absent on complete steps. */
+  interrupted?: boolean;
   /** The time the counters cover; rates per second of server and loadgen CPU use real_s. */
   window?: StepWindow;
   /** Schema 2 (model/story.ts): one entry per second of warmup, measure and cooldown. */

@@ -13,6 +13,7 @@ import type { Scenario } from '../model/scenario.js';
 import { effectiveDelayMs } from '../model/upstream-delay.js';
 import { generatorsFor } from './loadgens/launcher.js';
 import { startSplitRun, type SplitMeasurement } from './loadgens/split-run.js';
+import { generatorsForStep } from './loadgens/split.js';
 import { StepStory } from './step-story.js';
 import { stepWarnings } from './warnings.js';
 import type { RunPhase, RunProgress } from './progress.js';
@@ -65,7 +66,10 @@ export async function runStep(
       publishLive(figures);
     },
   };
-  const preWarnings = executor.preflight?.(ctx) ?? [];
+  // --loadgens K on a step of fewer than K connections: as many generators as connections, said.
+  const used = generatorsForStep(load, loadgens, executor.loadUnit === 'connections');
+  if (used.note) note(`${target.name} step ${load}: ${used.note}`);
+  const preWarnings = [...(executor.preflight?.(ctx) ?? []), ...(used.note ? [used.note] : [])];
   onProgress?.({ ...base, phase: 'starting', elapsed: 0, phaseSeconds: 0 });
 
   let run: StepRun | undefined;
@@ -86,7 +90,7 @@ export async function runStep(
   let cpu0 = process.cpuUsage();
   let t0 = performance.now();
   try {
-    run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, loadgens)) : await executor.start(ctx);
+    run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, used.k)) : await executor.start(ctx);
     story.warmup();
     loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'warmup');
     await phaseWithProgress('warmup', scenario.warmupS, base, onProgress, () => undefined, run.warmup(scenario.warmupS));
@@ -142,7 +146,9 @@ export async function runStep(
       ...(byPurpose ? { cpu_by_purpose: Object.fromEntries(Object.entries(byPurpose).map(([k, v]) => [k, round3(v)])) } : {}),
     },
     ideal_rps: ideal,
-    warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : [])],
+    warnings: [...preWarnings, ...m.warnings, ...(error ? [`step failed: ${error}`] : []), ...(signal.aborted ? ['interrupted by a stop (SIGINT/SIGTERM): partial, not comparable with complete steps'] : [])],
+    // The lab stopped during this step: the steps before it are complete and valid, this one is not.
+    ...(signal.aborted ? { interrupted: true } : {}),
     ...m.fields,
     ...(measurement ? { window: { scheduled_s: scenario.durationS, real_s: round3(windowS) } } : {}),
     ...(machine ? { noise: machine } : {}),

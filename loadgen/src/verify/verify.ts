@@ -9,6 +9,7 @@ import { upstreamErrorChecks, upstreamTimeoutChecks } from './checks/upstream-fa
 import { disconnectChecks } from './checks/disconnect.js';
 import { nagleChecks } from './checks/nagle.js';
 import { cpuMsChecks } from './checks/cpu-ms.js';
+import { limitsChecks } from './checks/limits.js';
 import { metricsChecks, requestCounts, scrape, type RequestCounts } from './checks/metrics.js';
 
 export interface VerifyOptions {
@@ -50,6 +51,7 @@ async function verifyOne(target: Endpoint, upstream: Endpoint, onCheck: VerifyOp
   await runGroup('echo', echoChecks, ctx);
   await runGroup('line', lineChecks, ctx);
   await runGroup('bad-input', badInputChecks, ctx);
+  await runGroup('limits', limitsChecks, ctx);
   await runGroup('overhead', overheadChecks, ctx);
   await runGroup('cpu-ms', cpuMsChecks, ctx);
   await runGroup('upstream-error', upstreamErrorChecks, ctx);

@@ -18,6 +18,7 @@ import { listRunnables } from '../scenario/tour.js';
 import type { LabStartup } from './lab-startup.js';
 import { renderRegistries, webRegistry } from './lab-metrics.js';
 import { BadRequest, ResultsStore } from './results-store.js';
+import { allowedHostsFromEnv, originGuard } from './origin-guard.js';
 import { RunController, type StartRun } from './run-controller.js';
 import { scenarioRunnerFor } from './scenario-runner.js';
 
@@ -43,6 +44,8 @@ export interface WebServerOptions {
   registries?: Registry[];
   /** Live scrape period (default 1000 ms). */
   scrapeIntervalMs?: number;
+  /** Host names served besides loopback, IP literals and the bind address; default LAB_ALLOWED_HOSTS (origin-guard.ts). */
+  allowedHosts?: string[];
 }
 
 export interface WebServer {
@@ -78,6 +81,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const status = err instanceof BadRequest ? err.statusCode : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     void reply.code(status).send({ error: err.message });
   });
+  const bind = opts.bind ?? process.env.BIND ?? '127.0.0.1';
+  // Before any route, static files included: another origin (DNS rebinding, a cross-site POST) gets 403.
+  app.addHook('onRequest', originGuard({ bind, allowedHosts: opts.allowedHosts ?? allowedHostsFromEnv() }));
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ error: `no such page or API: ${req.method} ${req.url}` });
   });
@@ -168,7 +174,6 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     return store.compare(q.a, q.b);
   });
 
-  const bind = opts.bind ?? process.env.BIND ?? '127.0.0.1';
   const port = opts.port ?? LAB_WEB_PORT + portOffset();
   await app.listen({ host: bind, port });
   live.start();

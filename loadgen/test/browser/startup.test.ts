@@ -99,7 +99,7 @@ test('lab up: the page answers while the rows are still starting or verifying, s
   } finally {
     const exited = new Promise<number | null>((resolve) => lab.child.once('exit', (code) => resolve(code)));
     lab.child.kill('SIGINT');
-    assert.equal(await exited, 0, lab.err());
+    assert.equal(await exited, 130, lab.err());
   }
 });
 

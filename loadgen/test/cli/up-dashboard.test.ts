@@ -58,7 +58,7 @@ test('lab up shows each row starting, verifying, then ready, failed (check + URL
   } finally {
     const exited = new Promise<number | null>((resolve) => lab.child.once('exit', (code) => resolve(code)));
     lab.child.kill('SIGTERM');
-    assert.equal(await exited, 0, lab.err());
+    assert.equal(await exited, 143, lab.err());
     rmSync(scratch, { recursive: true, force: true });
   }
 });

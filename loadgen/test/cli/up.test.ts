@@ -34,7 +34,7 @@ test('lab up --no-run starts the rows on the offset ports, prints the table, and
   } finally {
     const exited = new Promise<number | null>((resolve) => lab.child.once('exit', (code) => resolve(code)));
     lab.child.kill('SIGINT');
-    assert.equal(await exited, 0, lab.err());
+    assert.equal(await exited, 130, lab.err()); // 128 + SIGINT: the shell's convention
   }
   for (const pgid of groups) await assertGroupGone(pgid);
   assert.match(lab.err(), /lab stopped/);
@@ -49,7 +49,7 @@ test('lab up lists an unavailable row with its install hint and keeps the others
   } finally {
     const exited = new Promise<number | null>((resolve) => lab.child.once('exit', (code) => resolve(code)));
     lab.child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await exited, 143);
   }
 });
 

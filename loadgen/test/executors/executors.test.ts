@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { getEventListeners } from 'node:events';
 import { autocannonWorkers } from '../../src/executors/connections-sweep/executor.js';
+import { rateSweep } from '../../src/executors/rate-sweep/executor.js';
 import { loadgenRegistry } from '../../src/observe/loadgen-metrics.js';
 import { runScenario } from '../../src/scenario-run/run-scenario.js';
 import type { LabRuntime } from '../../src/runtime/types.js';
@@ -91,6 +93,22 @@ describe('executors against real services', () => {
     for (const s of t.steps) {
       assert.equal(s.ideal_rps, s.load);
       assert.ok(s.requests <= s.load * s.duration_s + 1, `${s.requests} requests at ${s.load}/s for ${s.duration_s}s`);
+    }
+  });
+
+  it('rate-sweep leaves no abort listener on the run\'s signal, window after window', async () => {
+    // The run's signal lives for every step: a listener per window was MaxListenersExceeded in a 2-minute soak.
+    const controller = new AbortController();
+    const target = runtime.targets.find((t) => t.name === 'node-eventloop')!;
+    const run = await rateSweep.start({ scenario: scenario('rate-sweep', [20]), runtime, target, load: 20, signal: controller.signal, onLive: () => {} });
+    try {
+      for (let i = 1; i <= 12; i++) {
+        const m = await run.measure(0.1);
+        assert.ok(m.requests >= 1, `window ${i}: ${m.requests} requests`);
+        assert.equal(getEventListeners(controller.signal, 'abort').length, 0, `abort listeners left after window ${i}`);
+      }
+    } finally {
+      await run.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { groupMembers } from '../../src/runtime/local/process-group.js';
 import { LAB_BIN } from './paths.js';
 
@@ -55,4 +56,41 @@ export function runCommand(command: string, args: string[], opts: { cwd: string;
     child.on('error', reject);
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
   });
+}
+
+/**
+ * Live processes whose environment holds `key=value`: everything a lab started inherits the
+ * lab's environment (services, load generators, a go build), whatever its process group.
+ */
+export async function processesWithEnv(key: string, value: string): Promise<{ pid: number; cmdline: string; state: string }[]> {
+  const found: { pid: number; cmdline: string; state: string }[] = [];
+  const needle = Buffer.from(`${key}=${value}\0`);
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state === 'Z') continue;
+      const environ = await readFile(`/proc/${entry}/environ`);
+      if (environ.includes(needle)) found.push({ pid: Number(entry), state, cmdline: (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ').trim() });
+    } catch { /* ended meanwhile, or not ours to read */ }
+  }
+  return found;
+}
+
+/** Starts the CLI and keeps its output; resolves its exit code and signal. */
+export function spawnLab(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; out: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<void> } {
+  const child = spawn(process.execPath, [LAB_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const waitFor = async (pattern: RegExp, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(out)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${pattern} in the lab's output (${child.exitCode === null ? 'timeout' : `exited ${child.exitCode}`}):\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, out: () => out, exited, waitFor };
 }

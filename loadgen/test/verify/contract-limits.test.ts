@@ -71,3 +71,11 @@ test('every lab_* / process_* name in the sources is a contract metric (or one o
   assert.ok(files.length > 50, `only ${files.length} source files found`);
   assert.deepEqual(unknown, []);
 });
+
+test('the limits the rows enforce are named in contract.json, with the 502/504 and empty-line answers', () => {
+  assert.equal(json.limits.header_fields_max_bytes, 8192);
+  assert.equal(json.limits.body_max_bytes, 1048576);
+  assert.equal(json.line_protocol.empty_line, 'error: text is required\n');
+  assert.equal(json.upstream_failure.error_status.replace('{status}', '500'), 'error: upstream answered HTTP 500\n');
+  assert.equal(json.upstream_failure.timeout.replace('{timeout_ms}', '3000'), 'error: upstream did not answer within 3000 ms\n');
+});

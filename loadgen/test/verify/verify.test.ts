@@ -54,8 +54,10 @@ test('the contract-complete fixture passes and the broken one fails exactly wher
   assert.deepEqual(good.checks.filter((c) => c.status === 'fail'), [], formatVerifyReport(report));
   const broken = report.targets.find((t) => t.name === 'broken-echo')!;
   const failed = new Set(broken.checks.filter((c) => c.status === 'fail').map((c) => c.check));
-  for (const check of ['echo.body', 'echo.unicode', 'line.in-order', 'metrics.names', 'cpu-ms']) assert.ok(failed.has(check), `${check} should fail\n${formatVerifyReport(report)}`);
-  for (const check of ['healthz', 'bad-input.missing-text', 'upstream-error.http', 'disconnect.no-leak']) assert.ok(!failed.has(check), `${check} should pass`);
+  for (const check of ['echo.body', 'echo.unicode', 'line.in-order', 'metrics.names', 'cpu-ms', 'limits.header-field-over', 'limits.header-fields-over', 'limits.body-over', 'limits.line-empty', 'limits.refusals-not-counted']) assert.ok(failed.has(check), `${check} should fail\n${formatVerifyReport(report)}`);
+  for (const check of ['healthz', 'bad-input.missing-text', 'upstream-error.http', 'disconnect.no-leak', 'limits.header-fields-under', 'limits.line-counted']) assert.ok(!failed.has(check), `${check} should pass`);
+  const over = broken.checks.find((c) => c.check === 'limits.header-field-over')!;
+  assert.match(over.message, /one header field of 9216 bytes \(limit 8192 bytes of header fields\): expected 431, got HTTP\/1\.1 200/);
   const names = broken.checks.find((c) => c.check === 'metrics.names')!;
   assert.match(names.message, /lab_os_threads/);
   assert.match(names.url ?? '', /\/metrics$/);

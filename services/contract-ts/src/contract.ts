@@ -14,6 +14,10 @@ export interface Contract {
   limits: {
     text_max_bytes: number;
     line_max_bytes: number;
+    /** Request header field lines (request line excluded) above this -> 431. */
+    header_fields_max_bytes: number;
+    /** A Content-Length above this -> 413. */
+    body_max_bytes: number;
     echo: { delay_ms: Range; cpu_iters: Range; cpu_ms: Range };
     overhead: { workers: Range; tasks: Range; sleep_ms: Range; modes: string[]; default_mode: string };
   };
@@ -27,7 +31,9 @@ export interface Contract {
     load_generator: MetricSpec[];
     label_values: Record<string, string[]>;
   };
-  line_protocol: { answer_prefix: string; error_prefix: string; line_too_long: string };
+  line_protocol: { answer_prefix: string; error_prefix: string; line_too_long: string; empty_line: string };
+  /** The 502/504 answers (HTTP body and line), with {status} / {timeout_ms} filled in. */
+  upstream_failure: { error_status: string; timeout: string };
   ports: {
     registry: string;
     scheme: string;

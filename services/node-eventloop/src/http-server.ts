@@ -3,6 +3,7 @@ import {
   ExperimentGuard,
   parseEchoParams,
   parseOverheadParams,
+  requestLimitRefusal,
   type LabMetrics,
   type OverheadParams,
   type Query,
@@ -43,6 +44,12 @@ export function buildHttpServer(job: EchoJob, metrics: LabMetrics, experiments: 
     socket.once('close', () => open.dec());
   });
 
+  // Over the contract's header or body limit: refused before any route, not counted (ts-common).
+  app.addHook('onRequest', async (req, reply) => {
+    const refused = requestLimitRefusal(req.raw.rawHeaders);
+    if (refused) await reply.code(refused.status).header('connection', 'close').type(TEXT).send(refused.body);
+  });
+
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
     void reply.code(status).type(TEXT).send(`${err.message.replace(/\s+/g, ' ').trim()}\n`);
@@ -67,7 +74,7 @@ export function buildHttpServer(job: EchoJob, metrics: LabMetrics, experiments: 
         return text(reply, 200, `echo: ${result.body}\n`);
       }
       metrics.recordRequest('http', result.kind, seconds(t0));
-      return text(reply, result.kind === 'timeout' ? 504 : 502, `${result.reason}\n`);
+      return text(reply, result.kind === 'timeout' ? 504 : 502, `error: ${result.reason}\n`);
     } finally {
       inflight.dec();
     }

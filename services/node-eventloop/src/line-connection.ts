@@ -180,7 +180,7 @@ class LineConnection {
       // Invalid UTF-8 becomes U+FFFD: answered, never fatal.
       let text = raw.toString('utf8');
       if (text.endsWith('\r')) text = text.slice(0, -1);
-      if (text === '') return reply('error: empty line\n', 'bad_request');
+      if (text === '') return reply(CONTRACT.line_protocol.empty_line, 'bad_request'); // as over HTTP
       const parsed = parseEchoParams({ text });
       if (!parsed.ok) return reply(`error: ${parsed.reason}\n`, 'bad_request');
       await this.onLine(parsed.value, reply);

@@ -42,7 +42,7 @@ export function createUpstreamClient(upstreamUrl: string, timeoutMs: number): Up
       const res = await pool.request({ method: 'GET', path, signal: abort });
       const body = await res.body.text();
       if (res.statusCode < 200 || res.statusCode > 299) {
-        return { ok: false, kind: 'upstream_error', reason: `upstream answered ${res.statusCode}: ${firstLine(body)}` };
+        return { ok: false, kind: 'upstream_error', reason: `upstream answered HTTP ${res.statusCode}` }; // contract.json upstream_failure
       }
       return { ok: true, body };
     } catch (err) {
@@ -61,11 +61,6 @@ export function createUpstreamClient(upstreamUrl: string, timeoutMs: number): Up
 function describe(err: unknown): string {
   const e = err as { code?: string; message?: string };
   return [e.code, e.message].filter(Boolean).join(' ') || String(err);
-}
-
-function firstLine(s: string): string {
-  const line = s.split('\n', 1)[0] ?? '';
-  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
 
 /** The per-request timeout signal handed to undici: emits 'abort' once. */

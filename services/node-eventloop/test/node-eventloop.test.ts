@@ -81,7 +81,7 @@ describe('HTTP', () => {
     try {
       const r = await getOnce(`${row.svc.baseUrl}/echo?text=hi`);
       assert.equal(r.status, 502);
-      assert.match(r.body, /upstream answered 500/);
+      assert.equal(r.body, 'error: upstream answered HTTP 500\n', 'contract.json upstream_failure.error_status');
     } finally {
       await setUpstream({ error_rate: 0 });
     }
@@ -111,7 +111,7 @@ describe('line protocol', () => {
       Buffer.from('my\n\nfriend'),
     ]);
     const got = await lineExchange(row.linePort, payload);
-    assert.equal(got, 'echo: Ahoy\necho: \uFFFD\uFFFD me\nerror: empty line\necho: matey\n');
+    assert.equal(got, 'echo: Ahoy\necho: \uFFFD\uFFFD me\nerror: text is required\necho: matey\n');
   });
 
   test('a line over 64 KiB gets the error and the connection is closed', async () => {

@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 from urllib.parse import unquote
 
+from .contract import LIMITS
+
 MAX_REQUEST_LINE = 64 * 1024  # a 4096-byte text percent-encoded is ~12 KiB; leave room
-MAX_HEADER_BYTES = 64 * 1024
+# The contract's limits (contract/README.md, "Limits"): header field lines (request line
+# excluded) -> 431, a Content-Length -> 413; answered with a reason and a close, not counted.
+MAX_HEADER_BYTES = LIMITS["header_fields_max_bytes"]
 MAX_HEADERS = 100
-MAX_BODY = 1024 * 1024  # bodies are read and ignored (every route is GET)
+MAX_BODY = LIMITS["body_max_bytes"]  # bodies are read and ignored (every route is GET)
 
 REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
            409: "Conflict", 413: "Payload Too Large", 414: "URI Too Long",
@@ -61,20 +65,20 @@ class BufferedSocket:
         self.buf += data
         return True
 
-    def readline(self, limit: int) -> Optional[bytes]:
-        """A line with its '\\n'; None at EOF before any byte; HttpError past limit or on a
-        connection cut mid-line."""
+    def readline(self, limit: int, status: int = 414) -> Optional[bytes]:
+        """A line with its '\\n'; None at EOF before any byte; HttpError(status) past limit or
+        on a connection cut mid-line."""
         scanned = 0
         while True:
             nl = self.buf.find(b"\n", scanned)
             if nl > limit:
-                raise HttpError(414, f"request line or header over {limit} bytes")
+                raise HttpError(status, _over(status, limit))
             if nl >= 0:
                 line = bytes(self.buf[:nl + 1])
                 del self.buf[:nl + 1]
                 return line
             if len(self.buf) > limit:
-                raise HttpError(414, f"request line or header over {limit} bytes")
+                raise HttpError(status, _over(status, limit))
             scanned = len(self.buf)
             if not self._fill():
                 if not self.buf:
@@ -88,6 +92,12 @@ class BufferedSocket:
         out = bytes(self.buf[:n])
         del self.buf[:n]
         return out
+
+
+def _over(status: int, limit: int) -> str:
+    if status == 431:
+        return f"error: request header fields over {limit} bytes"
+    return f"request line over {limit} bytes"
 
 
 def read_request(reader: BufferedSocket) -> Optional[Request]:
@@ -107,14 +117,15 @@ def read_request(reader: BufferedSocket) -> Optional[Request]:
     headers: Dict[str, str] = {}
     total = 0
     while True:
-        h = reader.readline(MAX_HEADER_BYTES)
+        h = reader.readline(MAX_HEADER_BYTES, 431)
         if h is None:
             raise ConnectionResetError("connection closed in headers")
         total += len(h)
         if h in (b"\r\n", b"\n"):
             break
         if total > MAX_HEADER_BYTES or len(headers) >= MAX_HEADERS:
-            raise HttpError(431, "too many or too large headers")
+            raise HttpError(431, _over(431, MAX_HEADER_BYTES) if total > MAX_HEADER_BYTES
+                            else f"error: more than {MAX_HEADERS} request header fields")
         name, sep, value = h.decode("latin-1").partition(":")
         if not sep or not name or name != name.strip():
             raise HttpError(400, "malformed header line")
@@ -126,10 +137,33 @@ def read_request(reader: BufferedSocket) -> Optional[Request]:
         if not length.isdigit():
             raise HttpError(400, "bad content-length")
         if int(length) > MAX_BODY:
-            raise HttpError(413, f"request body over {MAX_BODY} bytes")
+            raise HttpError(413, f"error: request body is {int(length)} bytes, at most {MAX_BODY} allowed")
         reader.read_exact(int(length))
     path, _, query = target.partition("?")
     return Request(method, target, unquote(path), query, version, headers)
+
+
+def limit_refusal(fields, content_length=None) -> Optional[Tuple[int, str]]:
+    """(431 or 413, reason) for a request over the contract's limits, else None: for rows whose
+    HTTP server parses for them (pywsgi, aiohttp, Twisted). `fields`: (name, value) pairs as sent
+    (str or bytes); each counts as the line `name: value\\r\\n`, like read_request's total."""
+    size = sum(len(n) + len(v) + 4 for n, v in fields)
+    if size > MAX_HEADER_BYTES:
+        return 431, f"error: request header fields are {size} bytes, at most {MAX_HEADER_BYTES} allowed"
+    if isinstance(content_length, bytes):
+        content_length = content_length.decode("latin-1")
+    if content_length and content_length.strip().isdigit() and int(content_length) > MAX_BODY:
+        return 413, f"error: request body is {int(content_length)} bytes, at most {MAX_BODY} allowed"
+    return None
+
+
+def wsgi_fields(environ):
+    """The header fields of a WSGI environ: HTTP_X_BIG is `X-Big` (same length)."""
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            yield key[5:], value
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            yield key, value
 
 
 def response_bytes(status: int, body: bytes, content_type: str = TEXT, keep_alive: bool = True,

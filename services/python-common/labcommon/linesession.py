@@ -54,6 +54,7 @@ class LineSession:
             try:
                 raw = self.reader.readline()
             except LineTooLong:
+                self.metrics.request_done("line", "bad_request", 0.0)  # an answered error line (contract)
                 self.sock.sendall(LINE_TOO_LONG)
                 return
             if not raw:

@@ -2,7 +2,8 @@ import socket
 import threading
 import unittest
 
-from labcommon.httpwire import BufferedSocket, HttpError, read_request, response_bytes
+from labcommon.httpwire import (MAX_BODY, MAX_HEADER_BYTES, BufferedSocket, HttpError, limit_refusal, read_request,
+                                response_bytes, wsgi_fields)
 from labcommon.lineproto import MAX_LINE_BYTES, LineReader, LineTooLong, decode_line, echo_answer, error_answer
 
 
@@ -41,6 +42,27 @@ class HttpWireTest(unittest.TestCase):
             with self.assertRaises(HttpError) as cm:
                 read_request(BufferedSocket(pair_with(data)))
             self.assertEqual(cm.exception.status, status, data[:30])
+
+    def test_header_fields_and_body_over_the_contract_limits(self):
+        # One field of 8 KiB + 1 KiB: 431 (not the 414 of a long request line); a Content-Length over: 413.
+        big = b"X-Big: " + b"a" * (MAX_HEADER_BYTES + 1024) + b"\r\n"
+        with self.assertRaises(HttpError) as cm:
+            read_request(BufferedSocket(pair_with(b"GET / HTTP/1.1\r\n" + big + b"\r\n")))
+        self.assertEqual(cm.exception.status, 431)
+        many = b"".join(b"X-H%d: %s\r\n" % (i, b"a" * 1000) for i in range(9))
+        with self.assertRaises(HttpError) as cm:
+            read_request(BufferedSocket(pair_with(b"GET / HTTP/1.1\r\n" + many + b"\r\n")))
+        self.assertEqual(cm.exception.status, 431)
+        with self.assertRaises(HttpError) as cm:
+            read_request(BufferedSocket(pair_with(b"GET / HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1))))
+        self.assertEqual(cm.exception.status, 413)
+        # The same rule for servers that parse for the row (pywsgi, aiohttp, Twisted).
+        self.assertEqual(limit_refusal([("X-Big", "a" * (MAX_HEADER_BYTES - 1024))]), None)
+        self.assertEqual(limit_refusal([(b"X-Big", b"a" * (MAX_HEADER_BYTES + 1024))])[0], 431)
+        self.assertEqual(limit_refusal([], str(MAX_BODY + 1))[0], 413)
+        self.assertEqual(limit_refusal([], b"12"), None)
+        self.assertEqual(sorted(wsgi_fields({"HTTP_X_BIG": "v", "CONTENT_LENGTH": "3", "PATH_INFO": "/"})),
+                         [("CONTENT_LENGTH", "3"), ("X_BIG", "v")])
 
     def test_cut_mid_request_is_a_connection_error(self):
         with self.assertRaises(ConnectionError):

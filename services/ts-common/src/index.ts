@@ -1,6 +1,7 @@
 export * from '@concurrency-lab/contract-ts';
 export * from './config.js';
 export * from './validation.js';
+export * from './request-limits.js';
 export * from './cpu-work.js';
 export * from '@concurrency-lab/proc-stats';
 export * from './metrics.js';

@@ -4,13 +4,17 @@ import time
 
 from twisted.web import http, resource, server
 
-from labcommon.httpwire import TEXT, text_body
+from labcommon.httpwire import TEXT, limit_refusal, text_body
 from labcommon.metrics import CONTENT_TYPE
 
 
 def query_of(request):
     """The raw query (bytes) -- labcommon parses it (request.args would be bytes-keyed)."""
     return request.uri.partition(b"?")[2]
+
+
+# Twisted has no reason phrase for 431 ("Unknown Status").
+http.RESPONSES.setdefault(431, b"Request Header Fields Too Large")
 
 
 def write_response(request, status, body, content_type=TEXT):
@@ -65,6 +69,11 @@ class GetResource(resource.Resource):
     isLeaf = True
 
     def render(self, request):
+        fields = ((name, value) for name, values in request.requestHeaders.getAllRawHeaders() for value in values)
+        refused = limit_refusal(fields, request.getHeader(b"content-length"))
+        if refused:  # the contract's 431/413, not counted (contract/README.md, "Limits")
+            write_response(request, refused[0], text_body(refused[1]))
+            return server.NOT_DONE_YET
         if request.method not in (b"GET", b"HEAD"):
             method = request.method.decode("latin-1")[:20]
             write_response(request, 405, text_body("method %s not allowed, use GET" % method))
@@ -116,6 +125,10 @@ def make_counting_channel(metrics):
     """An HTTPChannel class that counts lab_open_connections{protocol="http"}."""
 
     class CountingChannel(http.HTTPChannel):
+        # Twisted drops a connection whose head passes 16 KiB without an answer; the
+        # contract's 431 (GetResource.render) must come first.
+        totalHeadersSize = 64 * 1024
+
         def connectionMade(self):
             http.HTTPChannel.connectionMade(self)
             self.transport.setTcpNoDelay(True)

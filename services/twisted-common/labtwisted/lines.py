@@ -43,6 +43,7 @@ class OrderedLineProtocol(LineReceiver):
             self._current.cancel()  # the answer has nowhere to go; free the upstream fetch
 
     def lineLengthExceeded(self, line):
+        self.metrics.request_done("line", "bad_request", 0.0)  # an answered error line
         self.transport.write(LINE_TOO_LONG)
         self.transport.loseConnection()
 

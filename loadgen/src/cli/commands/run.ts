@@ -9,7 +9,7 @@ import type { StepPlugin } from '../../executors/common/executor.js';
 import { consoleHeader, type ConsoleTable } from '../../draw/console-table.js';
 import { stepConsoleLine, trialSuffix } from '../../results/step-console.js';
 import { formatLabEvent, openRuntime } from '../../runtime/index.js';
-import { claimSignals } from '../../runtime/local/process-group.js';
+import { exitCodeFor, ownStop, stopAll, stopRequested, StopRequested } from '../../runtime/lab-stop.js';
 import { LAB_WEB_PORT, portOffset } from '../../runtime/ports.js';
 import type { LabRuntime } from '../../runtime/types.js';
 import { runScenario, type RunProgress } from '../../scenario-run/run-scenario.js';
@@ -21,8 +21,6 @@ import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
 import { parseRuntimeKind } from './verify.js';
 
 import { parsePrecision, parseTrials } from '../../model/trials.js';
-
-export const EXIT_INTERRUPTED = 130;
 
 export const runCommand: Command = {
   name: 'run',
@@ -44,7 +42,7 @@ export const runCommand: Command = {
     '  --precision    stop a step early once its figures\' 95% intervals are within this of the median (5% or 0.05)',
     '  --allow-busy   findings keep steps measured while other programs used more than 0.05 of a core',
     ...STEP_PLUGINS.flatMap((p) => p.flag.help),
-    'Exit codes: 0 ok, 1 a threshold failed or a target died, 2 bad input, 3 verify failed, 130 interrupted.',
+    'Exit codes: 0 ok, 1 a threshold failed or a target died, 2 bad input, 3 verify failed, 130 stopped by SIGINT (Ctrl-C), 143 by SIGTERM.',
   ].join('\n'),
   options: {
     runtime: { type: 'string' },
@@ -77,79 +75,74 @@ export const runCommand: Command = {
     }
     const targets = override ?? (scenario.targets === 'all' ? undefined : scenario.targets);
 
-    const abort = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        console.error('\nInterrupted: stopping load, writing what was measured, stopping services (Ctrl-C again to quit at once).');
-        abort.abort();
-      } else process.exit(EXIT_INTERRUPTED);
-    };
-    // The run stops its own load and services on Ctrl-C (and writes what it has) instead of
-    // the runtime's emergency stop, which exits at once.
-    const releaseSignals = claimSignals();
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
-
+    // Ctrl-C / SIGTERM at any moment (starting, verifying, a step, rendering): the load stops, the
+    // completed steps are written, every process the lab started stops (runtime/lab-stop.ts).
     const metrics = await serveLoadgenMetrics(LAB_WEB_PORT + portOffset());
     console.error(metrics.note);
+    const stop = ownStop();
     let runtime: LabRuntime | undefined;
-    try {
-      runtime = await openRuntime({ kind, targets, supervise: true, onEvent: (e) => console.error(formatLabEvent(e)) });
-      for (const u of runtime.unavailable) console.error(`unavailable: ${u.name}: ${u.reason}${u.hint ? `\n  fix: ${u.hint}` : ''}`);
-      if (runtime.targets.length === 0) throw new LabError('no target is running: nothing to measure', EXIT.verifyFailed);
-      if (abort.signal.aborted) return EXIT_INTERRUPTED;
-
-      if (values['skip-verify'] === true) console.error('verify skipped (--skip-verify): the results are not checked against the contract');
-      else {
-        console.error(`verifying ${runtime.targets.map((t) => t.name).join(', ')} ...`);
-        const report = await verifyTargets(runtime, { targets: runtime.targets.map((t) => t.name) });
-        if (!report.ok) {
-          console.log(formatVerifyReport(report, { colour: process.stdout.isTTY === true }));
-          throw new LabError('verify failed: fix the target (or leave it out with --targets) before measuring it', EXIT.verifyFailed);
+    const code = await (async (): Promise<number> => {
+      try {
+        runtime = await stop.race(openRuntime({ kind, targets, supervise: true, onEvent: (e) => console.error(formatLabEvent(e)) }));
+        for (const u of runtime.unavailable) console.error(`unavailable: ${u.name}: ${u.reason}${u.hint ? `\n  fix: ${u.hint}` : ''}`);
+        if (runtime.targets.length === 0) throw new LabError('no target is running: nothing to measure', EXIT.verifyFailed);
+        if (values['skip-verify'] === true) console.error('verify skipped (--skip-verify): the results are not checked against the contract');
+        else {
+          console.error(`verifying ${runtime.targets.map((t) => t.name).join(', ')} ...`);
+          const report = await stop.race(verifyTargets(runtime, { targets: runtime.targets.map((t) => t.name) }));
+          if (!report.ok) {
+            console.log(formatVerifyReport(report, { colour: process.stdout.isTTY === true }));
+            throw new LabError('verify failed: fix the target (or leave it out with --targets) before measuring it', EXIT.verifyFailed);
+          }
+          console.error('verify: ok');
         }
-        console.error('verify: ok');
-      }
-      if (abort.signal.aborted) return EXIT_INTERRUPTED;
 
-      // The executor's view says the columns; every view may add to a step's line. A tour announces each part.
-      let display: ProgressDisplay | undefined;
-      const announce = (s: Scenario) => {
+        // The executor's view says the columns; every view may add to a step's line. A tour announces each part.
+        let display: ProgressDisplay | undefined;
+        const announce = (s: Scenario) => {
+          display?.stop();
+          const table = executorFor(s.executor).view.console!;
+          display = new ProgressDisplay(table);
+          console.log(`\n${s.name}: ${s.executor}, steps ${s.steps.join(', ')}, ${s.durationS}s each (+${s.warmupS}s warmup, ${s.cooldownS}s cooldown)`);
+          console.log(consoleHeader(table));
+        };
+        const runOpts = {
+          outDir: stringFlag(values, 'out'),
+          targets,
+          signal: stop.signal,
+          onProgress: (p: RunProgress) => display?.update(p),
+          onNote: (m: string) => console.error(`note: ${m}`),
+          loadgens,
+          ...trials,
+        };
+        if (!tour) announce(scenario as Scenario);
+        const outcome = tour ? await runTour(runtime, tour, { ...runOpts, onPart: announce }) : await runScenario(runtime, scenario as Scenario, runOpts);
         display?.stop();
-        const table = executorFor(s.executor).view.console!;
-        display = new ProgressDisplay(table);
-        console.log(`\n${s.name}: ${s.executor}, steps ${s.steps.join(', ')}, ${s.durationS}s each (+${s.warmupS}s warmup, ${s.cooldownS}s cooldown)`);
-        console.log(consoleHeader(table));
-      };
-      const runOpts = {
-        outDir: stringFlag(values, 'out'),
-        targets,
-        signal: abort.signal,
-        onProgress: (p: RunProgress) => display?.update(p),
-        onNote: (m: string) => console.error(`note: ${m}`),
-        loadgens,
-        ...trials,
-      };
-      if (!tour) announce(scenario as Scenario);
-      const outcome = tour ? await runTour(runtime, tour, { ...runOpts, onPart: announce }) : await runScenario(runtime, scenario as Scenario, runOpts);
-      display?.stop();
 
-      console.log(`\nresults: ${outcome.dir}`);
-      for (const c of outcome.checks) {
-        console.log(`threshold ${c.passed ? 'PASS' : 'FAIL'} ${c.threshold}${c.failures.length ? `: ${c.failures.slice(0, 5).join('; ')}${c.failures.length > 5 ? ` (+${c.failures.length - 5} more)` : ''}` : ''}`);
+        console.log(`\nresults: ${outcome.dir}`);
+        for (const c of outcome.checks) {
+          console.log(`threshold ${c.passed ? 'PASS' : 'FAIL'} ${c.threshold}${c.failures.length ? `: ${c.failures.slice(0, 5).join('; ')}${c.failures.length > 5 ? ` (+${c.failures.length - 5} more)` : ''}` : ''}`);
+        }
+        for (const f of outcome.failedTargets) console.error(`Error: target ${f.name} failed: ${f.reason}`);
+        const signal = stopRequested();
+        if (signal) return exitCodeFor(signal);
+        if (outcome.failedTargets.length) return EXIT.threshold;
+        return outcome.checks.every((c) => c.passed) ? EXIT.ok : EXIT.threshold;
+      } catch (err) {
+        if (err instanceof StopRequested) return exitCodeFor(err.signal);
+        throw err;
+      } finally {
+        // On a stop, also a runtime still starting its rows (the race above left it behind).
+        if (stopRequested()) await stopAll();
+        else await runtime?.stop().catch((err: Error) => console.error(`could not stop every service: ${err.message}`));
+        await metrics.close();
+        stop.release();
+        if (stopRequested()) console.error('lab stopped.');
       }
-      for (const f of outcome.failedTargets) console.error(`Error: target ${f.name} failed: ${f.reason}`);
-      if (outcome.aborted) return EXIT_INTERRUPTED;
-      if (outcome.failedTargets.length) return EXIT.threshold;
-      return outcome.checks.every((c) => c.passed) ? EXIT.ok : EXIT.threshold;
-    } finally {
-      await runtime?.stop().catch((err: Error) => console.error(`could not stop every service: ${err.message}`));
-      await metrics.close();
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-      releaseSignals();
-    }
+    })();
+    // A signal that came while the services stopped (after the run wrote everything) is still a stop.
+    const late = stopRequested();
+    return late ? exitCodeFor(late) : code;
   },
 };
 

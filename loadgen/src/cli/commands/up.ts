@@ -10,9 +10,9 @@ import type { RunProgress } from '../../scenario-run/run-scenario.js';
 import type { StartRun } from '../../web-server/run-controller.js';
 import { scenarioRunnerFor } from '../../web-server/scenario-runner.js';
 import { StepConsole, trialSuffix } from '../../results/step-console.js';
-import { startWebServer } from '../../web-server/server.js';
+import { startWebServer, type WebServer } from '../../web-server/server.js';
 import { formatVerifyReport, verifyTargets } from '../../verify/index.js';
-import { claimSignals } from '../../runtime/local/process-group.js';
+import { exitCodeFor, ownStop, stopAll, stopRequested, StopRequested, type OwnedStop } from '../../runtime/lab-stop.js';
 import { parseRuntimeKind } from './verify.js';
 
 function pad(rows: string[][]): string {
@@ -38,38 +38,27 @@ export function formatLabTable(runtime: LabRuntime): string {
 }
 
 /**
- * Resolves once SIGINT or SIGTERM arrived and every process the lab started is stopped.
- * `beforeStop` runs first (the web dashboard closes before the services it shows go away).
+ * Runs `start` (rows, verify, the default run), says the lab is up, and stays up until SIGINT or
+ * SIGTERM. Whatever moment the signal comes, `close` runs first (the dashboard's run writes what
+ * it has, then the page goes), then every process the lab started stops; resolves the exit code
+ * (130 SIGINT, 143 SIGTERM). Bad input and failures still throw, after the same clean-up.
  */
-export function stayUpUntilSignal(
-  runtime: LabRuntime,
-  log: (line: string) => void = (l) => console.error(l),
-  beforeStop: () => Promise<void> = async () => {},
-): Promise<NodeJS.Signals> {
-  const release = claimSignals();
-  return new Promise((resolve, reject) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        log(`${signal} again: still stopping (services get up to 10 s to finish in-flight work)`);
-        return;
-      }
-      stopping = true;
-      log(`${signal}: stopping the lab...`);
-      beforeStop()
-        .catch((err: unknown) => log(`while stopping the dashboard: ${(err as Error).message}`))
-        .then(() => runtime.stop())
-        .then(() => {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          release();
-          log('lab stopped.');
-          resolve(signal);
-        }, reject);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+async function upUntilStopped(start: (stop: OwnedStop) => Promise<void>, close: () => Promise<void>): Promise<number> {
+  const stop = ownStop();
+  try {
+    await start(stop);
+    console.log('\nlab is up. Ctrl-C (or SIGTERM) stops every service it started.');
+    return exitCodeFor(await stop.requested);
+  } catch (err) {
+    if (err instanceof StopRequested) return exitCodeFor(err.signal);
+    throw err;
+  } finally {
+    await close().catch((err: Error) => console.error(`while stopping: ${err.message}`));
+    // A runtime still starting its rows when the signal came is stopped here too.
+    if (stopRequested()) await stopAll();
+    stop.release();
+    if (stopRequested()) console.error('lab stopped.');
+  }
 }
 
 /** The default scenario `lab up` runs once (contract/README.md, "The lab CLI"): the three-minute tour. */
@@ -129,7 +118,7 @@ function plannedServices(values: CommandValues) {
 }
 
 /** `lab up` without --no-run: the dashboard first, then the rows, verify, and the default run, each shown on the page as it happens. */
-async function upWithDashboard(values: CommandValues, scenarioName: string, resultsDir: string): Promise<void> {
+async function upWithDashboard(values: CommandValues, scenarioName: string, resultsDir: string): Promise<number> {
   runtimeKind(values);
   const autorun = autorunWanted(values);
   // Bad input stops the lab before anything starts, with what would have been right.
@@ -137,18 +126,31 @@ async function upWithDashboard(values: CommandValues, scenarioName: string, resu
     throw new LabError(`no scenario named '${scenarioName}' (--scenario or LAB_DEFAULT_SCENARIO); known: ${listScenarios().map((s) => s.name).join(', ')}`);
   }
   const startup = new LabStartup(plannedServices(values), autorun ? scenarioName : null);
-  const web = await startWebServer({ startup, resultsDir, startRun: consoleReportingRunner(() => startup.runtime!) });
-  // The URL first: the page shows the rows starting and being verified from this second on.
-  console.log(`Web dashboard: ${web.url}/  (lab metrics: ${web.url}/metrics)`);
+  let web: WebServer | undefined;
   let runtime: LabRuntime | undefined;
-  try {
-    runtime = await openForUp(values, (e) => startup.onLabEvent(e));
+  return upUntilStopped(async (stop) => {
+    web = await startWebServer({ startup, resultsDir, startRun: consoleReportingRunner(() => startup.runtime!) });
+    // The URL first: the page shows the rows starting and being verified from this second on.
+    console.log(`Web dashboard: ${web.url}/  (lab metrics: ${web.url}/metrics)`);
+    try {
+      await startAndVerify(stop);
+    } catch (err) {
+      if (!(err instanceof StopRequested)) startup.failed((err as Error).message);
+      throw err;
+    }
+  }, async () => {
+    await web?.close();
+    await runtime?.stop();
+  });
+
+  async function startAndVerify(stop: OwnedStop): Promise<void> {
+    runtime = await stop.race(openForUp(values, (e) => startup.onLabEvent(e)));
     startup.attach(runtime);
     console.log(formatLabTable(runtime));
-    const report = await verifyTargets(runtime, {
+    const report = await stop.race(verifyTargets(runtime, {
       onCheck: (c) => startup.onCheck(c),
       onTarget: (name, phase, checks) => startup.onVerifyTarget(name, phase, checks),
-    });
+    }));
     startup.verified();
     console.log(`\n${formatVerifyReport(report, { colour: process.stdout.isTTY === true })}`);
     const passed = report.targets.filter((t) => t.checks.every((c) => c.status !== 'fail')).map((t) => t.name);
@@ -158,19 +160,12 @@ async function upWithDashboard(values: CommandValues, scenarioName: string, resu
         console.log('Default scenario not started: no target passed verify.');
       } else {
         if (passed.length < report.targets.length) console.log(`Targets that failed verify are left out of the default scenario.`);
-        const state = web.runs.start({ scenario: scenarioName, targets: passed });
+        const state = web!.runs.start({ scenario: scenarioName, targets: passed });
         startup.autorunStarted(state.id);
-        console.log(`Running scenario '${state.scenario}' once on ${passed.join(', ')} (watch it on ${web.url}/).`);
+        console.log(`Running scenario '${state.scenario}' once on ${passed.join(', ')} (watch it on ${web!.url}/).`);
       }
     }
-  } catch (err) {
-    startup.failed((err as Error).message);
-    await web.close();
-    await runtime?.stop();
-    throw err;
   }
-  console.log('\nlab is up. Ctrl-C (or SIGTERM) stops every service it started.');
-  await stayUpUntilSignal(runtime, undefined, async () => web.close());
 }
 
 export const upCommand: Command = {
@@ -202,15 +197,12 @@ export const upCommand: Command = {
   async run(values) {
     const scenarioName = stringFlag(values, 'scenario') ?? process.env.LAB_DEFAULT_SCENARIO ?? DEFAULT_SCENARIO;
     const resultsDir = path.resolve(stringFlag(values, 'out') ?? 'results');
-    if (values['no-run'] !== true) {
-      await upWithDashboard(values, scenarioName, resultsDir);
-      return EXIT.ok;
-    }
+    if (values['no-run'] !== true) return upWithDashboard(values, scenarioName, resultsDir);
     runtimeKind(values);
-    const runtime = await openForUp(values);
-    console.log(formatLabTable(runtime));
-    console.log('\nlab is up. Ctrl-C (or SIGTERM) stops every service it started.');
-    await stayUpUntilSignal(runtime);
-    return EXIT.ok;
+    let runtime: LabRuntime | undefined;
+    return upUntilStopped(async (stop) => {
+      runtime = await stop.race(openForUp(values));
+      console.log(formatLabTable(runtime));
+    }, async () => runtime?.stop());
   },
 };

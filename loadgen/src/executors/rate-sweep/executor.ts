@@ -112,7 +112,7 @@ async function schedule(ctx: StepContext, pool: Pool, path: string, expectBody: 
   if (!live) return { requests, ok, durationS: sendWindowS, latencyMs: latencyOf(all), errors, loadgenThreads: 1, warnings: [] };
   // Answers to requests scheduled inside the window still count; a SIGINT stops waiting.
   const drainFrom = performance.now();
-  await Promise.race([Promise.allSettled([...inflight]), new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }))]);
+  await untilSettledOrAborted([...inflight], ctx.signal);
   clearInterval(ticker);
   const drainS = (performance.now() - drainFrom) / 1000;
   // The server's counters (CPU, context switches) cover the drain too: the step's window says so.
@@ -129,6 +129,23 @@ async function schedule(ctx: StepContext, pool: Pool, path: string, expectBody: 
     loadgenThreads: 1,
     warnings,
   };
+}
+
+/**
+ * Waits for every promise, or for the signal. The listener goes when the wait ends: the signal
+ * lives for the whole run, and one listener left per window was Node's MaxListenersExceeded
+ * warning after a few minutes of steps.
+ */
+async function untilSettledOrAborted(pending: Promise<void>[], signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  let onAbort = () => {};
+  const aborted = new Promise<void>((resolve) => { onAbort = resolve; });
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([Promise.allSettled(pending), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 type Outcome = 'ok' | 'mismatch' | 'timeout' | 'connection' | `status ${number}`;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../core/manifest/repo-root.js';
+import { labStopSignal } from '../lab-stop.js';
 import type { ServiceManifest } from '../types.js';
 import { mtimeOrZero, newestSource } from './source-times.js';
 
@@ -43,7 +44,7 @@ export async function ensureGoBinary(manifest: ServiceManifest, env: NodeJS.Proc
   mkdirSync(cache, { recursive: true });
   const go = goCommand(env);
   return new Promise((resolve) => {
-    execFile(go, goBuildArgs(binary), { cwd: pkg, env: { ...env, ...GO_BUILD_ENV, GOCACHE: cache }, timeout: 600_000, maxBuffer: 4 << 20 }, (err, _stdout, stderr) => {
+    execFile(go, goBuildArgs(binary), { cwd: pkg, env: { ...env, ...GO_BUILD_ENV, GOCACHE: cache }, timeout: 600_000, maxBuffer: 4 << 20, signal: labStopSignal() }, (err, _stdout, stderr) => {
       if (!err) return resolve({ ok: true, binary, built: true });
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       const output = String(stderr).trim().split('\n').slice(-6).join(' | ');

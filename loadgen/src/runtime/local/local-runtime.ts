@@ -14,6 +14,7 @@ import { logTail } from './log-tail.js';
 import { pidListeningOn, readProcessTreeStats } from './proc-tree.js';
 import { groupMembers, signalGroup, spawnInGroup, stopGroup, type SpawnedService } from './process-group.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
+import { registerStoppable } from '../lab-stop.js';
 
 export interface LocalRuntimeOptions {
   /** Implementations to run; all discovered ones when absent. */
@@ -79,10 +80,16 @@ class LocalRuntime implements LabRuntime {
   private upstreamState!: ServiceState;
   private readonly supervisor?: Supervisor;
   private readonly paused = new Set<string>();
+  /** Set synchronously when the lab stops (lab-stop.ts): a death is then a stop, and nothing starts. */
+  private halting = false;
+  private stopping_?: Promise<void>;
+  private readonly forget: () => void;
 
   constructor(private readonly opts: Required<Pick<LocalRuntimeOptions, 'upstreamTimeoutMs' | 'healthTimeoutMs' | 'stopGraceMs'>> & {
     offset: number; logDir: string; env: NodeJS.ProcessEnv; onEvent: LabEventHandler; supervise?: boolean | SupervisorOptions;
   }) {
+    // Known to lab-stop from before its first service starts: a Ctrl-C while starting is a stop too.
+    this.forget = registerStoppable(this);
     if (opts.supervise) {
       this.supervisor = new Supervisor((name) => this.relaunch(name), opts.supervise === true ? {} : opts.supervise, (e) => {
         if (e.kind !== 'crashed') this.emit({ kind: e.kind, service: e.service, message: e.message });
@@ -131,6 +138,7 @@ class LocalRuntime implements LabRuntime {
     };
     this.states.push(state);
     if (isUpstream) this.upstreamState = state;
+    if (this.halting) return state;
     if (await isHealthy(state.endpoint.httpUrl)) {
       state.attached = true;
       state.status = 'running';
@@ -184,9 +192,10 @@ class LocalRuntime implements LabRuntime {
     const { command, args, entryPoint } = this.commandOf(manifest);
     const availability = await checkAvailability(manifest, entryPoint ?? command, this.opts.env);
     if (!availability.ok) {
-      this.markUnavailable(state, availability.reason ?? 'unavailable', availability.hint);
+      if (!this.halting) this.markUnavailable(state, availability.reason ?? 'unavailable', availability.hint);
       return;
     }
+    if (this.halting) return; // the lab is stopping: start nothing more
     this.emit({ kind: 'starting', service: manifest.name, message: `${[command, ...args].join(' ')} (log: ${state.logFile})` });
     const spawned = spawnInGroup(command, args, { cwd: manifest.dir, env: this.childEnv(state), logFile: state.logFile });
     state.spawned = spawned;
@@ -195,6 +204,7 @@ class LocalRuntime implements LabRuntime {
     spawned.child.once('error', (err) => { exitInfo ??= `could not start: ${err.message}`; });
     spawned.child.once('exit', (code, signal) => {
       exitInfo ??= signal ? `killed by ${signal}` : `exited with code ${code}`;
+      if (state.status === 'running' && (state.stopping || this.halting)) state.status = 'stopped';
       if (state.status === 'running' && !state.stopping) {
         state.status = 'crashed';
         state.unavailable = { name: manifest.name, reason: `crashed (${exitInfo})` };
@@ -202,7 +212,14 @@ class LocalRuntime implements LabRuntime {
         this.supervisor?.died(manifest.name, `crashed (${exitInfo})`);
       }
     });
-    const outcome = await waitHealthy(state.endpoint.httpUrl, { timeoutMs: this.opts.healthTimeoutMs, exited: () => exitInfo !== undefined });
+    const outcome = await waitHealthy(state.endpoint.httpUrl, { timeoutMs: this.opts.healthTimeoutMs, exited: () => exitInfo !== undefined || this.halting });
+    if (this.halting) {
+      // Stopped while starting: stop() (or this) ends the group; nothing crashed.
+      state.stopping = true;
+      await stopGroup(spawned, this.opts.stopGraceMs);
+      state.status = 'stopped';
+      return;
+    }
     if (outcome === 'healthy') {
       state.status = 'running';
       state.unavailable = undefined;
@@ -277,7 +294,21 @@ class LocalRuntime implements LabRuntime {
     return this.supervisor?.events(sinceMs) ?? [];
   }
 
-  async stop(): Promise<void> {
+  /** lab-stop.ts calls this synchronously on SIGINT/SIGTERM, before any service can die of the stop. */
+  beginStop(): void {
+    this.halting = true;
+    this.supervisor?.halt();
+    for (const s of this.states) s.stopping = true;
+  }
+
+  /** Stops every service this runtime started; a second call waits for the same stop. */
+  stop(): Promise<void> {
+    this.stopping_ ??= this.stopAllServices();
+    return this.stopping_;
+  }
+
+  private async stopAllServices(): Promise<void> {
+    this.beginStop();
     await this.supervisor?.stop();
     // A frozen group would not see its SIGTERM.
     for (const name of [...this.paused]) await this.resume(name).catch(() => {});
@@ -296,6 +327,7 @@ class LocalRuntime implements LabRuntime {
     };
     await Promise.all(mine.filter((s) => s !== this.upstreamState).map(stopOne));
     if (mine.includes(this.upstreamState)) await stopOne(this.upstreamState);
+    this.forget();
   }
 }
 

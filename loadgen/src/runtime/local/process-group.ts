@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
+import { installStopSignals } from '../lab-stop.js';
 
 // Each service runs in its own process group (detached), so that stopping it reaches every
 // process it forked, and the lab's own Ctrl-C does not hit the services before the lab
@@ -18,38 +19,8 @@ function installExitHook(): void {
     for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
   });
   // Node's default on SIGINT/SIGTERM is to die at once without 'exit' handlers: the services
-  // would be orphaned by a Ctrl-C during `lab verify` or a lab start. Unless a caller handles
-  // signals itself (claimSignals, e.g. `lab up` staying up), stop the groups, then exit.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      if (signalsClaimed > 0) return;
-      void emergencyStop(signal);
-    });
-  }
-}
-
-let signalsClaimed = 0;
-let emergencyStopping = false;
-
-/** The caller stops the services itself on SIGINT/SIGTERM; call the returned function to release. */
-export function claimSignals(): () => void {
-  signalsClaimed++;
-  let released = false;
-  return () => { if (!released) { released = true; signalsClaimed--; } };
-}
-
-async function emergencyStop(signal: NodeJS.Signals): Promise<void> {
-  if (emergencyStopping) return;
-  emergencyStopping = true;
-  const groups = [...liveGroups];
-  for (const pgid of groups) signalGroup(pgid, 'SIGTERM');
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    const left = await Promise.all(groups.map(groupMembers));
-    if (left.every((m) => m.length === 0)) break;
-    await sleep(100);
-  }
-  process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129); // 'exit' SIGKILLs the rest
+  // would be orphaned. lab-stop.ts owns those signals and stops the groups in order.
+  installStopSignals();
 }
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {

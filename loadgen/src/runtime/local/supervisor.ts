@@ -81,10 +81,15 @@ export class Supervisor {
     return !!w && (w.timer !== undefined || w.relaunching !== undefined);
   }
 
-  /** Cancels pending relaunches and waits for one in progress (the runtime stops everything next). */
-  async stop(): Promise<void> {
+  /** Synchronous: no relaunch from now on, and no death is a crash (the lab is stopping). */
+  halt(): void {
     this.stopped = true;
     for (const w of this.watched.values()) { clearTimeout(w.timer); w.timer = undefined; }
+  }
+
+  /** Cancels pending relaunches and waits for one in progress (the runtime stops everything next). */
+  async stop(): Promise<void> {
+    this.halt();
     await Promise.all([...this.watched.values()].map((w) => w.relaunching));
   }
 

@@ -35,6 +35,8 @@ interface Attached {
   service: FoundService;
   task: RunningTask;
   endpoint: Endpoint;
+  /** After a kill: the swarm's new task, until it is attached. */
+  replacing?: Promise<void>;
   /** The service's Resources.Limits before the first applyLimits (null: it had none). */
   saved?: { NanoCPUs?: number; MemoryBytes?: number } | null;
 }
@@ -131,9 +133,26 @@ class SwarmRuntime implements LabRuntime {
     const t0 = Date.now();
     await this.localContainer(a, 'kill').kill({ signal: 'SIGKILL' });
     this.life.push({ service: name, kind: 'crashed', at_ms: t0, message: `docker kill (SIGKILL) of ${whereOf(a)}; the swarm's restart policy starts a new task` });
+    // The swarm replaces the task: attach to the new one (a later pause or stats must not reach
+    // the dead container: the swarm e2e's pause after a kill got 409 "is not running") and
+    // record the restart with its downtime, as the docker runtime does.
+    a.replacing = waitNewTask(this.docker, a.service, a.task.id, (t) => endpointOf(a.manifest, t).httpUrl, UPDATE_TIMEOUT_MS).then((task) => {
+      a.task = task;
+      a.endpoint = endpointOf(a.manifest, task);
+      const downtime = (Date.now() - t0) / 1000;
+      this.life.push({ service: name, kind: 'restarted', at_ms: Date.now(), message: `new task on node ${task.node.hostname}, healthy after ${downtime.toFixed(2)} s`, downtime_s: Math.round(downtime * 1000) / 1000, attempt: 1 });
+      this.emit({ kind: 'restarted', service: name, message: `healthy again after ${downtime.toFixed(2)} s` });
+    }, (err: Error) => {
+      this.life.push({ service: name, kind: 'gave-up', at_ms: Date.now(), message: `no new task after the kill: ${err.message}` });
+    }).finally(() => { a.replacing = undefined; });
   }
 
-  async pause(name: string): Promise<void> { await this.localContainer(this.get(name), 'pause').pause(); }
+  /** A pause soon after a kill waits for the swarm's new task (it takes seconds), then freezes that one. */
+  async pause(name: string): Promise<void> {
+    const a = this.get(name);
+    await a.replacing;
+    await this.localContainer(a, 'pause').pause();
+  }
 
   async resume(name: string): Promise<void> { await this.localContainer(this.get(name), 'resume').unpause(); }
 

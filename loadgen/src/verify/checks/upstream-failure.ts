@@ -1,3 +1,4 @@
+import { CONTRACT } from '@concurrency-lab/ts-common';
 import type { CheckContext, CheckGroup } from '../types.js';
 import { httpGet, httpRequest, show } from '../http-client.js';
 import { LineConnection } from '../line-client.js';
@@ -15,6 +16,9 @@ async function setUpstreamConfig(ctx: CheckContext, config: Record<string, unkno
   if (res.status < 200 || res.status >= 300) throw new Error(`POST ${url} answered ${res.status} ${show(res.body)}`);
 }
 
+/** The upstream's injected error is a 500 (contract/README.md): every row says the same words. */
+const BODY_502 = CONTRACT.upstream_failure.error_status.replace('{status}', '500');
+
 /** error_rate=1 on the upstream: 502 over HTTP, an `error:` line that leaves the connection usable. */
 export const upstreamErrorChecks: CheckGroup = async (ctx) => {
   const { target, upstream, record } = ctx;
@@ -26,12 +30,12 @@ export const upstreamErrorChecks: CheckGroup = async (ctx) => {
     await setUpstreamConfig(ctx, { ...(previous ?? {}), error_rate: 1 });
     const url = echoUrl(target, { text: 'doomed', delay_ms: '0' });
     const res = await httpGet(url);
-    if (res.status === 502) record('upstream-error.http', 'pass', `502 ${show(res.body.trim(), 80)}`, url);
-    else record('upstream-error.http', 'fail', `upstream erroring: expected 502, got ${res.status} ${show(res.body)}`, url);
+    if (res.status === 502 && res.body === BODY_502) record('upstream-error.http', 'pass', `502 ${show(res.body.trim(), 80)}`, url);
+    else record('upstream-error.http', 'fail', `upstream erroring: expected 502 ${show(BODY_502)} (contract.json upstream_failure), got ${res.status} ${show(res.body)}`, url);
     if (conn) {
       conn.write('doomed\n');
       const line = await conn.readLine().catch((err: Error) => `(${err.message})`);
-      if (!line.startsWith('error: ')) record('upstream-error.line', 'fail', `upstream erroring: expected an "error: ..." line, got ${show(line)}`, conn.address);
+      if (line !== BODY_502) record('upstream-error.line', 'fail', `upstream erroring: expected ${show(BODY_502)}, got ${show(line)}`, conn.address);
       else record('upstream-error.line', 'pass', show(line.trim(), 80), conn.address);
     }
   } finally {
@@ -63,6 +67,7 @@ export const upstreamTimeoutChecks: CheckGroup = async ({ target, record }) => {
   const delay = timeoutMs + 500;
   const url = echoUrl(target, { text: 'slow', delay_ms: String(delay) });
   const res = await httpRequest(url, { timeoutMs: delay + 5000 }).catch((err: Error) => ({ status: 0, body: err.message, headers: {} }));
-  if (res.status === 504) record('upstream-timeout.http', 'pass', `504 after UPSTREAM_TIMEOUT_MS=${timeoutMs}`, url);
-  else record('upstream-timeout.http', 'fail', `delay_ms ${delay} > UPSTREAM_TIMEOUT_MS ${timeoutMs}: expected 504, got ${res.status} ${show(res.body)}`, url);
+  const body = CONTRACT.upstream_failure.timeout.replace('{timeout_ms}', String(timeoutMs));
+  if (res.status === 504 && res.body === body) record('upstream-timeout.http', 'pass', `504 after UPSTREAM_TIMEOUT_MS=${timeoutMs}`, url);
+  else record('upstream-timeout.http', 'fail', `delay_ms ${delay} > UPSTREAM_TIMEOUT_MS ${timeoutMs}: expected 504 ${show(body)} (contract.json upstream_failure), got ${res.status} ${show(res.body)}`, url);
 };

@@ -16,6 +16,8 @@ import { decodeHistogram, PROTOCOL_VERSION, type WorkerJob } from '../../../src/
 import { runScenario } from '../../../src/scenario-run/run-scenario.js';
 import { parseScenarioText } from '../../../src/scenario/load.js';
 import { FIXTURE_SERVICES } from '../../helpers/paths.js';
+import { findFreePortOffset } from '../../../src/runtime/ports.js';
+import type { StepResult } from '../../../src/model/results.js';
 
 const OFFSET = 6520;
 const SCENARIO = 'name: two-loadgens\nexecutor: connections-sweep\ntargets: [good-echo]\nrequest: { text: "hello", delay_ms: 5 }\nsteps: [5]\nduration: 2s\nwarmup: 1s\ncooldown: 0s\n';
@@ -73,4 +75,26 @@ test('a generator that cannot reach its target fails the step with a message nam
   const [report] = await runLocalGenerators(jobs, new AbortController().signal);
   assert.match(report!.error ?? '', /ECONNREFUSED|connect/i);
   assert.throws(() => mergeReports([report!], [1]), /load generator failed: #0 on \S+: /);
+});
+
+test('--loadgens 3 on a step of 1 connection runs it on one generator and says so; the next step uses all three', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lab-loadgens-few-'));
+  const runtime = await openLocalRuntime({ servicesDir: FIXTURE_SERVICES, portOffset: await findFreePortOffset(), logDir: dir, targets: ['good-echo'] });
+  try {
+    const scenario = parseScenarioText('name: few-connections\nexecutor: connections-sweep\ntargets: [good-echo]\nrequest: { text: "hello", delay_ms: 5 }\nsteps: [1, 4]\nduration: 1s\nwarmup: 0s\ncooldown: 0s\n');
+    const notes: string[] = [];
+    const outcome = await runScenario(runtime, scenario, { outDir: dir, loadgens: 3, onNote: (m) => notes.push(m) });
+    const [one, four] = outcome.results.targets[0]!.steps as [StepResult, StepResult];
+    assert.deepEqual(one.loadgen.generators!.map((g) => g.load), [1]);
+    assert.ok(one.requests > 0 && one.errors.connection === 0 && one.errors.non2xx === 0, JSON.stringify(one.errors));
+    const said = /--loadgens 3: a step of 1 connection runs on 1 load generator \(a connection cannot be split\)/;
+    assert.ok(one.warnings.some((w) => said.test(w)), JSON.stringify(one.warnings));
+    assert.ok(notes.some((n) => said.test(n)), 'the console hears it too');
+    assert.deepEqual(four.loadgen.generators!.map((g) => g.load), [2, 1, 1]);
+    assert.ok(!four.warnings.some((w) => /--loadgens/.test(w)));
+    assert.ok(outcome.checks.every((c) => c.passed) && outcome.failedTargets.length === 0);
+  } finally {
+    await runtime.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

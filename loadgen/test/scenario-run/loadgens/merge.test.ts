@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { latencyHistogram, latencyOf, recordMs } from '../../../src/executors/load-common/histogram.js';
 import { mergeReports } from '../../../src/scenario-run/loadgens/merge.js';
 import { decodeHistogram, encodeHistogram, formatReport, parseJob, reportsIn, PROTOCOL_VERSION, type WorkerReport } from '../../../src/scenario-run/loadgens/protocol.js';
-import { splitLoad } from '../../../src/scenario-run/loadgens/split.js';
+import { generatorsForStep, splitLoad } from '../../../src/scenario-run/loadgens/split.js';
 
 function report(index: number, latenciesMs: number[], extra: Partial<WorkerReport['measurement']> = {}, startMs = 1000): WorkerReport {
   const h = latencyHistogram();
@@ -70,5 +70,11 @@ test('connections split into whole shares that add up; a rate into equal shares'
   assert.deepEqual(splitLoad(10, 3, true), [4, 3, 3]);
   assert.deepEqual(splitLoad(300, 4, false), [75, 75, 75, 75]);
   assert.throws(() => splitLoad(1, 2, true), /1 connections cannot be split across 2 load generators/);
+  // The run loop asks first how many generators a step can use (never fewer connections than generators).
+  assert.deepEqual(generatorsForStep(1, 2, true), { k: 1, note: '--loadgens 2: a step of 1 connection runs on 1 load generator (a connection cannot be split)' });
+  assert.deepEqual(generatorsForStep(0, 4, true).k, 1);
+  assert.deepEqual(generatorsForStep(5, 4, true), { k: 4 });
+  assert.deepEqual(generatorsForStep(1, 4, false), { k: 4 }, 'a rate of 1/s splits into four shares');
+  assert.deepEqual(splitLoad(0, 1, true), [0]);
   assert.throws(() => splitLoad(10, 0, true), /positive integer/);
 });

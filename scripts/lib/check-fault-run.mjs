@@ -1,0 +1,45 @@
+// Reads the results of scripts/lib/e2e-faults.yaml (node check-fault-run.mjs results.json RUNTIME)
+// and fails, naming what is missing, unless every step of every row recorded its four events
+// as applied and ended, a downtime for the kill and the restart, the runtime's crash and
+// restart (supervision), and a recovery per event measured against a baseline.
+import { readFileSync } from 'node:fs';
+
+const [file, runtime] = process.argv.slice(2);
+const results = JSON.parse(readFileSync(file, 'utf8'));
+const problems = [];
+if (results.environment?.runtime !== runtime) problems.push(`environment.runtime is ${results.environment?.runtime}, expected ${runtime}`);
+if (results.status !== 'complete') problems.push(`status ${results.status}`);
+const lines = [];
+const notes = [];
+for (const target of results.targets) {
+  const step = target.steps[0];
+  const say = (m) => problems.push(`${target.name}: ${m}`);
+  if (target.failed) say(`failed: ${target.failed}`);
+  if (!step) { say('no step'); continue; }
+  const events = step.events ?? [];
+  const kinds = events.map((e) => e.kind).join(',');
+  if (kinds !== 'kill,pause,restart,upstream') say(`events ${kinds || 'none'}, expected kill,pause,restart,upstream`);
+  for (const e of events) {
+    if (e.outcome !== 'ok') say(`${e.kind}: ${e.outcome} (${e.message})`);
+    if (e.end_s === null || e.end_s === undefined) say(`${e.kind}: never ended (${e.message})`);
+    if ((e.kind === 'kill' || e.kind === 'restart') && !(e.downtime_s > 0)) say(`${e.kind}: downtime_s ${e.downtime_s}`);
+  }
+  const life = (step.supervision ?? []).map((l) => l.kind);
+  if (!life.includes('crashed') || !life.includes('restarted')) say(`supervision ${life.join(',') || 'empty'}: the kill's crash and restart are not recorded`);
+  const recovery = step.recovery ?? [];
+  if (recovery.length !== events.length) say(`${recovery.length} recoveries for ${events.length} events`);
+  for (const r of recovery) {
+    if (!(r.baseline_rps > 0)) say(`${r.kind} at ${r.t_s} s: no baseline req/s to recover to`);
+    // Back within 10% of the baseline is a figure, not a condition: on a busy machine the
+    // reconnect storm while a row is down (issue 20, item 6) can keep req/s low for the rest of
+    // the step. That the row itself came back is end_s above.
+    if (!r.recovered) notes.push(`${target.name}: ${r.kind} at ${r.t_s} s: req/s not back within 10% by the end of the step (${r.failed_requests} failed requests, ${r.connection_errors} connection errors meanwhile)`);
+  }
+  if (!(step.requests > 0)) say(`${step.requests} requests`);
+  lines.push(`${target.name}: ${events.map((e) => `${e.kind} ${e.downtime_s !== undefined && e.downtime_s !== null ? `down ${e.downtime_s} s` : `${e.t_s}-${e.end_s} s`}`).join(', ')}; recovered in ${recovery.map((r) => `${r.recovery_s} s`).join(', ')}`);
+}
+if (problems.length) {
+  console.error(`results.json (e2e-faults): ${problems.join('; ')}`);
+  process.exit(1);
+}
+console.log([...lines, ...notes.map((n) => `note: ${n}`)].join('\n'));
