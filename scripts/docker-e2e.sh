@@ -22,6 +22,8 @@ HEALTH_TIMEOUT_S=240
 STAGES_NAME=docker-e2e
 # shellcheck source=scripts/lib/stages.sh
 . "$REPO/scripts/lib/stages.sh"
+# shellcheck source=scripts/lib/prometheus-targets.sh
+. "$REPO/scripts/lib/prometheus-targets.sh"
 compose() { docker-compose -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"; }
 # shellcheck source=scripts/lib/private-dockerd.sh
 . "$REPO/scripts/lib/private-dockerd.sh"
@@ -280,20 +282,7 @@ log "lab container serves http://127.0.0.1:8080"
 
 # ---------------------------------------------------------------------------------------------
 stage "prometheus targets"
-# Scrapes run every second: give every target a few intervals to report up.
-deadline=$((SECONDS + 60))
-while :; do
-  summary="$(node -e '
-    fetch("http://127.0.0.1:9090/api/v1/targets?state=active").then((r) => r.json()).then((j) => {
-      const t = j.data.activeTargets;
-      const down = t.filter((x) => x.health !== "up").map((x) => `${x.labels.job}(${x.health}${x.lastError ? ": " + x.lastError : ""})`);
-      console.log(`${t.length} ${down.length} ${down.join(" ")}`);
-    }, (e) => console.log(`0 -1 ${e.message}`));')"
-  read -r total down rest <<<"$summary"
-  if [ "$total" -gt 0 ] && [ "$down" = 0 ]; then log "prometheus: all $total targets up"; break; fi
-  [ $SECONDS -lt $deadline ] || fail "prometheus targets not all up: $total targets, down: $rest"
-  sleep 2
-done
+wait_prometheus_targets
 
 # ---------------------------------------------------------------------------------------------
 stage "image sizes"

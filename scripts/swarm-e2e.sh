@@ -39,6 +39,8 @@ stage() {
   echo; log "== $STAGE"
 }
 lab() { node loadgen/bin/lab.mjs "$@"; }
+# shellcheck source=scripts/lib/prometheus-targets.sh
+. scripts/lib/prometheus-targets.sh
 stack_services() { docker service ls -q --filter "label=com.docker.stack.namespace=$STACK"; }
 
 finish() {
@@ -313,19 +315,7 @@ EOF
 
 # ---------------------------------------------------------------------------------------------
 stage "prometheus targets"
-deadline=$((SECONDS + 60))
-while :; do
-  summary="$(node -e '
-    fetch("http://127.0.0.1:9090/api/v1/targets?state=active").then((r) => r.json()).then((j) => {
-      const t = j.data.activeTargets;
-      const down = t.filter((x) => x.health !== "up").map((x) => `${x.labels.job}(${x.health})`);
-      console.log(`${t.length} ${down.length} ${down.join(" ")}`);
-    }, (e) => console.log(`0 -1 ${e.message}`));')"
-  read -r total down rest <<<"$summary"
-  if [ "$total" -gt 0 ] && [ "$down" = 0 ]; then log "prometheus: all $total targets up (dockerswarm_sd)"; break; fi
-  [ $SECONDS -lt $deadline ] || fail "prometheus targets not all up: $total targets, down: $rest"
-  sleep 2
-done
+wait_prometheus_targets dockerswarm_sd
 
 stage "done"
 log "Swarm e2e passed"
