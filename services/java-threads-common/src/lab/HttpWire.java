@@ -80,11 +80,15 @@ final class HttpWire {
       // A head far past the limit is cut without reading on (the socket's timeout bounds a slow one).
       if (fields > 8 * limits.fieldsMax()) throw fieldsTooLarge(fields, limits);
       if (n >= MAX_HEADERS) throw new Malformed(431, "error: more than " + MAX_HEADERS + " header fields");
+      if (h.length() > limits.fieldsMax()) { // over the limit alone, and only partly kept: counted, not parsed
+        fields += h.length() + 2;
+        continue;
+      }
       int colon = h.text().indexOf(':');
       if (colon <= 0) throw new Malformed(400, "bad header line");
       String name = h.text().substring(0, colon).trim().toLowerCase(Locale.ROOT);
       String value = h.text().substring(colon + 1).trim();
-      fields += name.length() + h.length() - h.text().length() + value.length() + 4;
+      fields += name.length() + value.length() + 4;
       if (refused != null) continue;
       switch (name) {
         case "connection" -> connection = value.toLowerCase(Locale.ROOT);
