@@ -2,9 +2,12 @@
 %% socket's {packet, http_bin} mode parses the request line and headers in the VM's driver).
 %% The connection process loops: read a request, handle it (blocking calls: the process waits
 %% in a receive, the scheduler runs others), write the answer in one send, keep the connection
-%% unless the client asked to close. GET only; requests have no body.
+%% unless the client asked to close. GET only; a body is never read (lab_limits refuses one over
+%% the contract's limit).
 -module(lab_http).
 -export([start/2, stop_accepting/0, connection/1]).
+
+-define(TEXT, <<"text/plain; charset=utf-8">>).
 
 start(Ip, Port) ->
     %% A request line carries up to 4096 bytes of text, %-encoded: three times that, and headers.
@@ -22,9 +25,14 @@ connection(S) ->
 loop(S) ->
     case gen_tcp:recv(S, 0, 72000) of
         {ok, {http_request, Method, Target, Version}} ->
-            case headers(S, Version =:= {1, 0}) of
-                {ok, Close} ->
-                    {Status, Type, Body} = respond(Method, Target),
+            case headers(S, #{close => Version =:= {1, 0}, bytes => 0, length => undefined}) of
+                {ok, #{close := Close0, bytes := Bytes, length := Length}} ->
+                    %% A refusal is not counted (no request was served) and closes the
+                    %% connection: the rest of an oversize request is not read.
+                    {Status, Type, Body, Close} = case lab_limits:refusal(Bytes, Length) of
+                        ok -> erlang:append_element(respond(Method, Target), Close0);
+                        {St, Reason} -> {St, ?TEXT, Reason, true}
+                    end,
                     Sent = gen_tcp:send(S, [<<"HTTP/1.1 ">>, integer_to_binary(Status), " ", reason(Status),
                                             "\r\nContent-Type: ", Type, "\r\nContent-Length: ", integer_to_binary(iolist_size(Body)),
                                             case Close of true -> "\r\nConnection: close"; false -> "" end, "\r\n\r\n", Body]),
@@ -39,19 +47,24 @@ loop(S) ->
         _ -> ok % closed, timed out, or the drain
     end.
 
-%% {ok, Close}: whether the connection ends after this answer.
-headers(S, Close) ->
+%% {ok, #{close, bytes, length}}: whether the connection ends after this answer, the header
+%% fields' bytes as sent (lab_limits) and the Content-Length.
+headers(S, #{close := Close, bytes := Bytes} = H) ->
     case gen_tcp:recv(S, 0, 30000) of
-        {ok, {http_header, _, 'Connection', _, V}} -> headers(S, string:lowercase(V) =:= <<"close">> orelse (Close andalso string:lowercase(V) =/= <<"keep-alive">>));
-        {ok, {http_header, _, _, _, _}} -> headers(S, Close);
-        {ok, http_eoh} -> {ok, Close};
+        {ok, {http_header, _, Field, Name, V}} ->
+            H1 = H#{bytes := Bytes + lab_limits:field_bytes(Name, V)},
+            headers(S, case Field of
+                'Connection' -> H1#{close := string:lowercase(V) =:= <<"close">> orelse (Close andalso string:lowercase(V) =/= <<"keep-alive">>)};
+                'Content-Length' -> H1#{length := V};
+                _ -> H1
+            end);
+        {ok, http_eoh} -> {ok, H};
         _ -> closed
     end.
 
 reason(200) -> "OK"; reason(400) -> "Bad Request"; reason(404) -> "Not Found"; reason(405) -> "Method Not Allowed";
-reason(409) -> "Conflict"; reason(502) -> "Bad Gateway"; reason(504) -> "Gateway Timeout"; reason(_) -> "Status".
-
--define(TEXT, <<"text/plain; charset=utf-8">>).
+reason(409) -> "Conflict"; reason(413) -> "Content Too Large";
+reason(431) -> "Request Header Fields Too Large"; reason(502) -> "Bad Gateway"; reason(504) -> "Gateway Timeout"; reason(_) -> "Status".
 
 respond('GET', {abs_path, Target}) ->
     {Path, Query} = case binary:split(Target, <<"?">>) of [P, Q] -> {P, Q}; [P] -> {P, <<>>} end,

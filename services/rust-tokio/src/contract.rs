@@ -22,6 +22,8 @@ pub struct MetricSpec {
 pub struct Contract {
     pub text_max_bytes: usize,
     pub line_max_bytes: usize,
+    pub header_fields_max_bytes: usize,
+    pub body_max_bytes: usize,
     pub delay_ms: IntRange,
     pub cpu_iters: IntRange,
     pub cpu_ms: IntRange,
@@ -91,6 +93,8 @@ impl Contract {
         Ok(Contract {
             text_max_bytes: usize_of(&lim["text_max_bytes"], "text_max_bytes")?,
             line_max_bytes: usize_of(&lim["line_max_bytes"], "line_max_bytes")?,
+            header_fields_max_bytes: usize_of(&lim["header_fields_max_bytes"], "header_fields_max_bytes")?,
+            body_max_bytes: usize_of(&lim["body_max_bytes"], "body_max_bytes")?,
             delay_ms: range(&lim["echo"]["delay_ms"], "delay_ms")?,
             cpu_iters: range(&lim["echo"]["cpu_iters"], "cpu_iters")?,
             cpu_ms: range(&lim["echo"]["cpu_ms"], "cpu_ms")?,

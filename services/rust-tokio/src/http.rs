@@ -6,7 +6,7 @@ use crate::metrics::{GaugeGuard, LabMetrics};
 use crate::overhead::{self, ExperimentGuard};
 use crate::validation::{self, parse_query};
 use crate::contract::Contract;
-use hyper::header::CONTENT_TYPE;
+use hyper::header::{CONNECTION, CONTENT_TYPE};
 use hyper::server::conn::AddrStream;
 use hyper::service::{make_service_fn, service_fn};
 use hyper::{Body, Method, Request, Response, StatusCode};
@@ -34,6 +34,13 @@ pub fn one_line(reason: &str) -> String {
 
 impl HttpRow {
     pub async fn handle(self: Arc<Self>, req: Request<Body>) -> Response<Body> {
+        if let Some((status, body)) = crate::limits::refusal(req.headers(), &self.contract) {
+            // Not counted: no request was served. The rest of an oversize request is not read,
+            // so the connection ends with this answer (hyper closes it after writing).
+            let mut res = text(status, body);
+            res.headers_mut().insert(CONNECTION, hyper::header::HeaderValue::from_static("close"));
+            return res;
+        }
         if req.method() != Method::GET {
             let method: String = req.method().as_str().chars().take(40).collect();
             return text(StatusCode::METHOD_NOT_ALLOWED, one_line(&format!("method {method} not allowed, use GET")));

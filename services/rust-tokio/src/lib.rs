@@ -6,6 +6,7 @@ pub mod contract;
 pub mod cpu;
 pub mod echo;
 pub mod http;
+pub mod limits;
 pub mod line;
 pub mod metrics;
 pub mod overhead;

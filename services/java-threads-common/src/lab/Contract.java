@@ -22,6 +22,8 @@ final class Contract {
 
   final int textMaxBytes;
   final int lineMaxBytes;
+  final int headerFieldsMaxBytes;
+  final long bodyMaxBytes;
   final Range delayMs, cpuIters, cpuMs, workers, tasks, sleepMs;
   final List<String> modes;
   final String defaultMode;
@@ -53,6 +55,8 @@ final class Contract {
     Map<String, Object> limits = obj(c.get("limits"), "limits");
     textMaxBytes = ((Double) limits.get("text_max_bytes")).intValue();
     lineMaxBytes = ((Double) limits.get("line_max_bytes")).intValue();
+    headerFieldsMaxBytes = ((Double) limits.get("header_fields_max_bytes")).intValue();
+    bodyMaxBytes = ((Double) limits.get("body_max_bytes")).longValue();
     Map<String, Object> echo = obj(limits.get("echo"), "limits.echo");
     delayMs = range(echo, "delay_ms");
     cpuIters = range(echo, "cpu_iters");

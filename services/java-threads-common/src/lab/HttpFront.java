@@ -25,10 +25,12 @@ final class HttpFront {
   private final Metrics metrics;
   private final Validation validate;
   private final EchoJob job;
+  private final HttpWire.Limits limits;
   private final Overhead.Guard experiments = new Overhead.Guard();
   final Connections connections = new Connections();
 
-  HttpFront(Units units, Metrics metrics, Validation validate, EchoJob job) {
+  HttpFront(Units units, Metrics metrics, Validation validate, EchoJob job, Contract contract) {
+    this.limits = new HttpWire.Limits(contract.headerFieldsMaxBytes, contract.bodyMaxBytes);
     this.units = units;
     this.metrics = metrics;
     this.validate = validate;
@@ -62,8 +64,9 @@ final class HttpFront {
       while (true) {
         HttpWire.Request req;
         try {
-          req = HttpWire.read(in);
+          req = HttpWire.read(in, limits);
         } catch (HttpWire.Malformed m) {
+          // Not counted in lab_requests_total: no request was served.
           out.write(HttpWire.response(m.status, TEXT, oneLine(m.getMessage()), false));
           return;
         }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * HTTP/1.1 on a blocking socket, the part this row needs: read one request's head (and skip a
@@ -15,9 +14,17 @@ import java.util.Map;
  * thread does it all, as in threadecho2.py, and the row can count its open connections.
  */
 final class HttpWire {
-  private static final int MAX_LINE = 8192;
+  /** A request line carries up to 4096 bytes of text, %-encoded (~12 KiB), and the other parameters. */
+  private static final int MAX_REQUEST_LINE = 65536;
   private static final int MAX_HEADERS = 100;
-  private static final long MAX_BODY = 1 << 20;
+
+  /**
+   * The contract's request limits (contract/README.md, "Limits"): header fields over
+   * fieldsMax bytes (`name: value\r\n` each, the request line excluded) -> 431, a
+   * Content-Length over bodyMax -> 413. The head is read to its end first, so that closing
+   * after the answer leaves nothing unread (a reset could drop the answer).
+   */
+  record Limits(int fieldsMax, long bodyMax) {}
 
   /** A request head; path and query are raw (not decoded), their bytes as ISO-8859-1 chars. */
   record Request(String method, String path, String query, boolean keepAlive) {}
@@ -32,55 +39,75 @@ final class HttpWire {
     }
   }
 
-  /** One line without its CRLF; null at EOF before any byte. */
-  private static String line(InputStream in) throws IOException, Malformed {
+  /** A line without its CRLF, at most `max` bytes of it kept; `length` is its whole length. */
+  private record Line(String text, int length) {}
+
+  /** The next line; null at EOF before any byte. */
+  private static Line line(InputStream in, int max) throws IOException, Malformed {
     ByteArrayOutputStream b = new ByteArrayOutputStream(128);
+    int length = 0;
     while (true) {
       int c = in.read();
       if (c < 0) {
-        if (b.size() == 0) return null;
+        if (length == 0) return null;
         throw new Malformed(400, "request ended inside a line");
       }
       if (c == '\n') break;
-      if (b.size() >= MAX_LINE) throw new Malformed(431, "request line or header over " + MAX_LINE + " bytes");
-      b.write(c);
+      if (length++ < max) b.write(c);
     }
     String s = b.toString(StandardCharsets.ISO_8859_1);
-    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    if (s.endsWith("\r") && length <= max) return new Line(s.substring(0, s.length() - 1), length - 1);
+    return new Line(s, length);
   }
 
   /** The next request on the connection, null when the client closed it between requests. */
-  static Request read(InputStream in) throws IOException, Malformed {
-    String start = line(in);
-    while (start != null && start.isEmpty()) start = line(in); // tolerated CRLF between requests
-    if (start == null) return null;
-    String[] parts = start.split(" ");
+  static Request read(InputStream in, Limits limits) throws IOException, Malformed {
+    Line first = line(in, MAX_REQUEST_LINE);
+    while (first != null && first.length() == 0) first = line(in, MAX_REQUEST_LINE); // tolerated CRLF between requests
+    if (first == null) return null;
+    if (first.length() > MAX_REQUEST_LINE) throw new Malformed(414, "request line over " + MAX_REQUEST_LINE + " bytes");
+    String[] parts = first.text().split(" ");
     if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) throw new Malformed(400, "bad request line");
     boolean http11 = !parts[2].equals("HTTP/1.0");
     String connection = "";
     long length = 0;
+    int fields = 0; // bytes of the header fields as sent
+    Malformed refused = null; // the first problem; the head is still read to its end
     for (int n = 0; ; n++) {
-      String h = line(in);
+      Line h = line(in, limits.fieldsMax() + 1);
       if (h == null) throw new Malformed(400, "request ended inside its headers");
-      if (h.isEmpty()) break;
-      if (n >= MAX_HEADERS) throw new Malformed(431, "more than " + MAX_HEADERS + " headers");
-      int colon = h.indexOf(':');
+      if (h.length() == 0) break;
+      // A head far past the limit is cut without reading on (the socket's timeout bounds a slow one).
+      if (fields > 8 * limits.fieldsMax()) throw fieldsTooLarge(fields, limits);
+      if (n >= MAX_HEADERS) throw new Malformed(431, "error: more than " + MAX_HEADERS + " header fields");
+      if (h.length() > limits.fieldsMax()) { // over the limit alone, and only partly kept: counted, not parsed
+        fields += h.length() + 2;
+        continue;
+      }
+      int colon = h.text().indexOf(':');
       if (colon <= 0) throw new Malformed(400, "bad header line");
-      String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = h.substring(colon + 1).trim();
+      String name = h.text().substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String value = h.text().substring(colon + 1).trim();
+      fields += name.length() + value.length() + 4;
+      if (refused != null) continue;
       switch (name) {
         case "connection" -> connection = value.toLowerCase(Locale.ROOT);
-        case "transfer-encoding" -> throw new Malformed(400, "chunked request bodies are not supported");
+        case "transfer-encoding" -> refused = new Malformed(400, "chunked request bodies are not supported");
         case "content-length" -> {
           try {
             length = Long.parseLong(value);
           } catch (NumberFormatException e) {
-            throw new Malformed(400, "bad Content-Length");
+            refused = new Malformed(400, "bad Content-Length");
           }
-          if (length < 0 || length > MAX_BODY) throw new Malformed(413, "request body over " + MAX_BODY + " bytes");
+          if (length < 0) refused = new Malformed(400, "bad Content-Length");
         }
         default -> { }
       }
+    }
+    if (fields > limits.fieldsMax()) throw fieldsTooLarge(fields, limits);
+    if (refused != null) throw refused;
+    if (length > limits.bodyMax()) {
+      throw new Malformed(413, "error: request body is " + length + " bytes, at most " + limits.bodyMax() + " allowed");
     }
     // Every route is a GET: a body is read past so that the next request starts where it should.
     if (length > 0) in.skipNBytes(length);
@@ -90,14 +117,31 @@ final class HttpWire {
     return new Request(parts[0], q < 0 ? target : target.substring(0, q), q < 0 ? "" : target.substring(q + 1), keepAlive);
   }
 
-  private static final Map<Integer, String> REASONS = Map.of(200, "OK", 400, "Bad Request", 404, "Not Found", 405, "Method Not Allowed",
-      409, "Conflict", 413, "Content Too Large", 431, "Request Header Fields Too Large", 502, "Bad Gateway", 503, "Service Unavailable",
-      504, "Gateway Timeout");
+  private static Malformed fieldsTooLarge(int fields, Limits limits) {
+    return new Malformed(431, "error: request header fields are " + fields + " bytes, at most " + limits.fieldsMax() + " allowed");
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 400 -> "Bad Request";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 414 -> "URI Too Long";
+      case 431 -> "Request Header Fields Too Large";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> "Status";
+    };
+  }
 
   /** A whole response as one byte array: status line, headers, body. */
   static byte[] response(int status, String contentType, String body, boolean keepAlive) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 " + status + " " + REASONS.getOrDefault(status, "Status") + "\r\n"
+    String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
         + "Content-Type: " + contentType + "\r\n"
         + "Content-Length: " + b.length + "\r\n"
         + (keepAlive ? "" : "Connection: close\r\n")

@@ -65,7 +65,7 @@ public final class Main {
     Metrics metrics = new Metrics(contract, new Metrics.RowInfo(impl, model(kind), "java", runtime(kind)), kind.unitLabel, units::live);
     Validation validate = new Validation(contract);
     EchoJob job = new EchoJob(new Upstream(cfg.upstreamUrl(), cfg.upstreamTimeoutMs()), metrics);
-    HttpFront http = new HttpFront(units, metrics, validate, job);
+    HttpFront http = new HttpFront(units, metrics, validate, job, contract);
     LineServer line = new LineServer(units, metrics, validate, job, contract);
 
     ServerSocket httpSocket = null;
