@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import { EXIT, LabError } from '../../core/errors.js';
-import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
 import type { LabEvent, LabEventHandler } from '../local/events.js';
 import type { Endpoint, LabRuntime, ResourceLimits, ServiceLifeEvent, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
 import { addressModeFromEnv, endpointOf, type AddressMode } from './address.js';
@@ -9,23 +8,13 @@ import { findLabContainers, type FoundContainer } from './discover.js';
 import { containerLogTail, waitContainerReady } from './health.js';
 import { restoreUpdate, savedLimitsOf, updateContainer, updateFor, type SavedLimits } from './limits.js';
 import { readContainerStats } from './stats.js';
+import { AttachedRuntime, attachRows, DEFAULT_HEALTH_TIMEOUT_MS, rowsToAttach, type AttachOptions } from '../attached-runtime.js';
 
 // The Docker runtime attaches to a lab that docker compose started: it never creates or
 // removes containers, so stop() leaves them running (it only undoes limits it applied).
 
-export interface DockerRuntimeOptions {
-  /** Implementations to use; all discovered manifests when absent. */
-  targets?: string[];
-  /** Default: LAB_SERVICES_DIR or <repo>/services. */
-  servicesDir?: string;
-  /** Environment read for DOCKER_HOST, LAB_DOCKER_PROJECT, LAB_DOCKER_ADDRESS; default process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** How long a container that is still starting may take to become healthy. */
-  healthTimeoutMs?: number;
-  onEvent?: LabEventHandler;
-}
-
-const DEFAULT_HEALTH_TIMEOUT_MS = 60_000;
+/** env: read for DOCKER_HOST, LAB_DOCKER_PROJECT, LAB_DOCKER_ADDRESS; default process.env. */
+export type DockerRuntimeOptions = AttachOptions;
 
 interface Attached {
   manifest: ServiceManifest;
@@ -40,28 +29,16 @@ function upHint(names: string[]): string {
   return `docker compose up -d ${names.join(' ')}   (docker-compose 1.x: docker-compose up -d ${names.join(' ')})`;
 }
 
-class DockerRuntime implements LabRuntime {
+class DockerRuntime extends AttachedRuntime<Attached> implements LabRuntime {
   readonly kind = 'docker' as const;
-  readonly unavailable: Unavailable[] = [];
-  private readonly attached = new Map<string, Attached>();
-  private upstreamName = 'upstream';
-  private readonly life: ServiceLifeEvent[] = [];
 
   constructor(
     private readonly docker: Docker,
     private readonly mode: AddressMode,
     private readonly healthTimeoutMs: number,
-    private readonly onEvent: LabEventHandler,
-  ) {}
-
-  get upstream(): Endpoint { return this.attached.get(this.upstreamName)!.endpoint; }
-
-  get targets(): Endpoint[] {
-    return [...this.attached.values()].filter((a) => a.manifest.role === 'implementation').map((a) => a.endpoint);
-  }
-
-  emit(event: LabEvent): void {
-    try { this.onEvent(event); } catch { /* a broken listener must not break the lab */ }
+    onEvent: LabEventHandler,
+  ) {
+    super(onEvent, 'Docker lab');
   }
 
   /** Attaches to one container: waits (bounded) until it answers, or says why it cannot. */
@@ -85,19 +62,9 @@ class DockerRuntime implements LabRuntime {
     return attached;
   }
 
-  setUpstream(name: string): void { this.upstreamName = name; }
-
   /** Each container's main process (as last inspected): its tree is the row's, when the lab shares the host's pid namespace. */
   noiseParts(): { name: string; pids: number[] }[] {
     return [...this.attached.entries()].filter(([, a]) => a.info.State?.Running && a.info.State.Pid > 0).map(([name, a]) => ({ name, pids: [a.info.State.Pid] }));
-  }
-
-  private get(name: string): Attached {
-    const a = this.attached.get(name);
-    if (!a) {
-      throw new LabError(`${name} is not a service of this Docker lab (attached: ${[...this.attached.keys()].join(', ')})`, EXIT.badInput);
-    }
-    return a;
   }
 
   async stats(name: string): Promise<ServiceStats | undefined> {
@@ -154,8 +121,6 @@ class DockerRuntime implements LabRuntime {
 
   async resume(name: string): Promise<void> { await this.get(name).container.unpause(); }
 
-  lifeEvents(sinceMs = 0): ServiceLifeEvent[] { return this.life.filter((e) => e.at_ms >= sinceMs); }
-
   async applyLimits(name: string, limits: ResourceLimits): Promise<void> {
     const a = this.get(name);
     const update = updateFor(name, limits);
@@ -171,13 +136,6 @@ class DockerRuntime implements LabRuntime {
     await updateContainer(a.container, name, restoreUpdate(a.saved));
     a.saved = undefined;
   }
-
-  async stop(): Promise<void> {
-    // Containers belong to compose; only our limits are ours to undo.
-    for (const name of this.attached.keys()) {
-      try { await this.restoreLimits(name); } catch { /* best effort on the way out */ }
-    }
-  }
 }
 
 /**
@@ -188,9 +146,7 @@ class DockerRuntime implements LabRuntime {
  */
 export async function openDockerRuntime(options: DockerRuntimeOptions = {}): Promise<LabRuntime> {
   const env = options.env ?? process.env;
-  const manifests = discoverServices(options.servicesDir);
-  const upstreamManifest = upstreamOf(manifests);
-  const wanted = selectTargets(manifests, options.targets);
+  const { upstreamManifest, wanted, explicit } = rowsToAttach(options.servicesDir, options.targets);
   const mode = addressModeFromEnv(env);
   const { docker } = await connectDocker(env);
   const project = env.LAB_DOCKER_PROJECT || undefined;
@@ -201,7 +157,6 @@ export async function openDockerRuntime(options: DockerRuntimeOptions = {}): Pro
   if (!upstreamFound) {
     throw new LabError(`no upstream container (label lab.role=upstream)${where} on this Docker daemon. Start the lab: ${upHint([])}`, EXIT.badInput);
   }
-  const explicit = options.targets !== undefined && options.targets.length > 0;
   const missing = wanted.filter((m) => !containers.has(m.name)).map((m) => m.name);
   if (missing.length > 0 && (explicit || missing.length === wanted.length)) {
     throw new LabError(
@@ -211,21 +166,12 @@ export async function openDockerRuntime(options: DockerRuntimeOptions = {}): Pro
   }
 
   const runtime = new DockerRuntime(docker, mode, options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, options.onEvent ?? (() => {}));
-  runtime.setUpstream(upstreamManifest.name);
+  runtime.upstreamName = upstreamManifest.name;
   const upstream = await runtime.attach(upstreamManifest, upstreamFound);
   if ('reason' in upstream && !('endpoint' in upstream)) {
     throw new LabError(`the upstream container is not usable: ${upstream.reason}. ${upstream.hint ?? ''}`, EXIT.badInput);
   }
-  for (const name of missing) {
-    const u = { name, reason: 'no container with this lab.impl label is running', hint: upHint([name]) };
-    runtime.unavailable.push(u);
-    runtime.emit({ kind: 'unavailable', service: name, message: `${u.reason} (fix: ${u.hint})` });
-  }
-  // In parallel: a row still starting should not hold up the others.
-  const results = await Promise.all(wanted.filter((m) => containers.has(m.name)).map((m) => runtime.attach(m, containers.get(m.name)!)));
-  for (const r of results) if (!('endpoint' in r)) runtime.unavailable.push(r);
-  if (explicit && runtime.unavailable.length > 0) {
-    throw new LabError(`asked-for target${runtime.unavailable.length === 1 ? '' : 's'} not usable:\n  ${runtime.unavailable.map((u) => `${u.name}: ${u.reason} (fix: ${u.hint})`).join('\n  ')}`, EXIT.badInput);
-  }
+  const absent = missing.map((name) => ({ name, reason: 'no container with this lab.impl label is running', hint: upHint([name]) }));
+  await attachRows(runtime, wanted, containers, absent, explicit);
   return runtime;
 }

@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import { EXIT, LabError } from '../../core/errors.js';
-import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
 import { containerPorts, upstreamTimeoutOf } from '../docker/address.js';
 import { connectDocker } from '../docker/client.js';
 import { updateFor } from '../docker/limits.js';
@@ -10,6 +9,7 @@ import type { LabEvent, LabEventHandler } from '../local/events.js';
 import type { Endpoint, LabRuntime, ResourceLimits, ServiceLifeEvent, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
 import { findLabServices, managerNodeId, runningTask, type FoundService, type RunningTask } from './discover.js';
 import { statsFromMetrics } from './metrics-stats.js';
+import { AttachedRuntime, attachRows, DEFAULT_HEALTH_TIMEOUT_MS, rowsToAttach, type AttachOptions } from '../attached-runtime.js';
 import { forced, inspectService, updateService, waitNewTask, withLimits, type ServiceSpecJson } from './service-update.js';
 
 // The swarm runtime attaches to a stack deployed with `docker stack deploy` (docker-stack.yml),
@@ -17,16 +17,8 @@ import { forced, inspectService, updateService, waitNewTask, withLimits, type Se
 // node's address at its manifest's port. It never creates or removes services: stop() only
 // undoes the limits it applied.
 
-export interface SwarmRuntimeOptions {
-  targets?: string[];
-  servicesDir?: string;
-  /** DOCKER_HOST (a manager), LAB_SWARM_STACK; default process.env. */
-  env?: NodeJS.ProcessEnv;
-  healthTimeoutMs?: number;
-  onEvent?: LabEventHandler;
-}
-
-const DEFAULT_HEALTH_TIMEOUT_MS = 60_000;
+/** env: DOCKER_HOST (a manager), LAB_SWARM_STACK; default process.env. */
+export type SwarmRuntimeOptions = AttachOptions;
 /** A limit or a restart replaces the task: image start plus the rows' start-up. */
 const UPDATE_TIMEOUT_MS = 120_000;
 
@@ -63,29 +55,17 @@ function endpointOf(manifest: ServiceManifest, task: RunningTask): Endpoint {
 
 const whereOf = (a: Pick<Attached, 'service' | 'task'>) => `service ${a.service.name} on node ${a.task.node.hostname} (${a.task.node.address})`;
 
-class SwarmRuntime implements LabRuntime {
+class SwarmRuntime extends AttachedRuntime<Attached> implements LabRuntime {
   readonly kind = 'swarm' as const;
-  readonly unavailable: Unavailable[] = [];
-  private readonly attached = new Map<string, Attached>();
-  private readonly life: ServiceLifeEvent[] = [];
-  upstreamName = 'upstream';
 
   constructor(
     private readonly docker: Docker,
     /** This daemon's node: its tasks' containers (cgroups, /proc) are readable from here. */
     private readonly localNodeId: string,
     private readonly healthTimeoutMs: number,
-    private readonly onEvent: LabEventHandler,
-  ) {}
-
-  get upstream(): Endpoint { return this.attached.get(this.upstreamName)!.endpoint; }
-
-  get targets(): Endpoint[] {
-    return [...this.attached.values()].filter((a) => a.manifest.role === 'implementation').map((a) => a.endpoint);
-  }
-
-  emit(event: LabEvent): void {
-    try { this.onEvent(event); } catch { /* a broken listener must not break the lab */ }
+    onEvent: LabEventHandler,
+  ) {
+    super(onEvent, 'swarm lab');
   }
 
   /** Finds the service's running task and waits (bounded) until it answers /healthz. */
@@ -114,11 +94,6 @@ class SwarmRuntime implements LabRuntime {
     return { name: manifest.name, reason, hint: `docker service ps --no-trunc ${service.name}; docker service logs ${service.name}` };
   }
 
-  private get(name: string): Attached {
-    const a = this.attached.get(name);
-    if (!a) throw new LabError(`${name} is not a service of this swarm lab (attached: ${[...this.attached.keys()].join(', ')})`, EXIT.badInput);
-    return a;
-  }
 
   /** The task's container, when it runs on this node: the manager's API cannot reach another node's. */
   private localContainer(a: Attached, what: string): Docker.Container {
@@ -155,8 +130,6 @@ class SwarmRuntime implements LabRuntime {
   }
 
   async resume(name: string): Promise<void> { await this.localContainer(this.get(name), 'resume').unpause(); }
-
-  lifeEvents(sinceMs = 0): ServiceLifeEvent[] { return this.life.filter((e) => e.at_ms >= sinceMs); }
 
   async stats(name: string): Promise<ServiceStats | undefined> {
     const a = this.get(name);
@@ -209,12 +182,6 @@ class SwarmRuntime implements LabRuntime {
     await this.rollTask(a, `restoring the limits of ${name}`, (spec) => withLimits(spec, saved));
     a.saved = undefined;
   }
-
-  async stop(): Promise<void> {
-    for (const name of this.attached.keys()) {
-      try { await this.restoreLimits(name); } catch { /* best effort on the way out */ }
-    }
-  }
 }
 
 /**
@@ -224,9 +191,7 @@ class SwarmRuntime implements LabRuntime {
  */
 export async function openSwarmRuntime(options: SwarmRuntimeOptions = {}): Promise<LabRuntime> {
   const env = options.env ?? process.env;
-  const manifests = discoverServices(options.servicesDir);
-  const upstreamManifest = upstreamOf(manifests);
-  const wanted = selectTargets(manifests, options.targets);
+  const { upstreamManifest, wanted, explicit } = rowsToAttach(options.servicesDir, options.targets);
   const { docker, where } = await connectDocker(env);
   const localNodeId = await managerNodeId(docker, where);
   const stack = env.LAB_SWARM_STACK || undefined;
@@ -235,7 +200,6 @@ export async function openSwarmRuntime(options: SwarmRuntimeOptions = {}): Promi
 
   const upstreamService = services.get('upstream');
   if (!upstreamService) throw new LabError(`no swarm service with label lab.role=upstream${inStack} on ${where}. Deploy the stack: ${deployHint}`, EXIT.badInput);
-  const explicit = options.targets !== undefined && options.targets.length > 0;
   const missing = wanted.filter((m) => !services.has(m.name)).map((m) => m.name);
   if (missing.length > 0 && (explicit || missing.length === wanted.length)) {
     throw new LabError(`no swarm service with label lab.impl=<name>${inStack} for: ${missing.join(', ')}. Deploy the stack: ${deployHint}`, EXIT.badInput);
@@ -245,15 +209,7 @@ export async function openSwarmRuntime(options: SwarmRuntimeOptions = {}): Promi
   runtime.upstreamName = upstreamManifest.name;
   const upstream = await runtime.attach(upstreamManifest, upstreamService);
   if (!('endpoint' in upstream)) throw new LabError(`the upstream is not usable: ${upstream.reason}. ${upstream.hint ?? ''}`, EXIT.badInput);
-  for (const name of missing) {
-    const u = { name, reason: `no swarm service with label lab.impl=${name}${inStack}`, hint: deployHint };
-    runtime.unavailable.push(u);
-    runtime.emit({ kind: 'unavailable', service: name, message: `${u.reason} (fix: ${u.hint})` });
-  }
-  const results = await Promise.all(wanted.filter((m) => services.has(m.name)).map((m) => runtime.attach(m, services.get(m.name)!)));
-  for (const r of results) if (!('endpoint' in r)) runtime.unavailable.push(r);
-  if (explicit && runtime.unavailable.length > 0) {
-    throw new LabError(`asked-for target${runtime.unavailable.length === 1 ? '' : 's'} not usable:\n  ${runtime.unavailable.map((u) => `${u.name}: ${u.reason} (fix: ${u.hint})`).join('\n  ')}`, EXIT.badInput);
-  }
+  const absent = missing.map((name) => ({ name, reason: `no swarm service with label lab.impl=${name}${inStack}`, hint: deployHint }));
+  await attachRows(runtime, wanted, services, absent, explicit);
   return runtime;
 }

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { CONTRACT, LIMITS } from '@concurrency-lab/ts-common';
+import { CONTRACT, LIMITS } from '@concurrency-lab/contract-ts';
 import { sumOf } from '../../core/prom-text.js';
 import type { Endpoint } from '../../runtime/types.js';
 import type { CheckContext, CheckGroup } from '../types.js';

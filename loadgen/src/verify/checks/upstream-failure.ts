@@ -1,4 +1,4 @@
-import { CONTRACT } from '@concurrency-lab/ts-common';
+import { CONTRACT } from '@concurrency-lab/contract-ts';
 import type { CheckContext, CheckGroup } from '../types.js';
 import { httpGet, httpRequest, show } from '../http-client.js';
 import { LineConnection } from '../line-client.js';
