@@ -26,9 +26,8 @@ async function checkResult(ctx: CheckContext, check: string, mode: 'pool' | 'spa
   else if (data.workers !== 4 || data.tasks !== 20 || data.sleep_ms !== 5) record(check, 'fail', `parameters not echoed back: ${show(res.body)}`, url);
   else if (data.mode !== expected) record(check, 'fail', `mode should be '${expected}'${mode ? '' : ' (the default)'}, got ${JSON.stringify(data.mode)}`, url);
   else if (Math.abs(ideal - 0.025) > 1e-6) record(check, 'fail', `ideal_s should be 5 ms * 20 / 4 = 0.025, got ${ideal}`, url);
-  // setup_s (issue 18 item 7, the seed's clock): a warning, not a failure, while rows that
-  // predate it are brought up to date.
-  else if (setup) record(check, 'warn', `${expected}: ${setup} (contract/README.md, /overhead)`, url);
+  // setup_s (issue 18 item 7, the seed's clock): every row reports it, so a row without it fails.
+  else if (setup) record(check, 'fail', `${expected}: ${setup} (contract/README.md, /overhead)`, url);
   // Elapsed can never beat the ideal; a little under 1 is timer rounding, more is a wrong clock.
   else if (overhead >= 1) record(check, 'pass', `${expected}: overhead ${overhead.toFixed(2)} (elapsed ${(data.elapsed_s as number).toFixed(3)} s)`, url);
   else if (overhead >= 0.95) record(check, 'warn', `${expected}: overhead ${overhead.toFixed(3)} is below 1 (timer rounding?)`, url);
