@@ -46,7 +46,9 @@ test('the cost of a scrape is the row\'s CPU while scraped above its idle rate',
   });
   await withServer(0, async (port, pid) => {
     const cost = await measureScrapeCost(probeOf(port, pid));
-    assert.ok(cost.perScrapeCpuS < 0.005, `a cheap scrape: ${cost.perScrapeCpuS}`);
+    // A fresh Node process still compiles its HTTP path on the first scrapes, and /proc counts
+    // 10 ms ticks: a few ms a scrape, far below the 30 ms one above.
+    assert.ok(cost.perScrapeCpuS < 0.01, `a cheap scrape: ${cost.perScrapeCpuS}`);
   });
 });
 
