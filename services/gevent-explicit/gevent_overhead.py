@@ -9,6 +9,16 @@ import gevent.queue
 
 from labcommon.overhead import Timing, put_all_and_join, seed_clock
 
+# The running experiment's greenlets, for the row's lab_concurrency_units (live_greenlets):
+# kept here so a scrape counts them without walking the heap.
+_running = {"workers": (), "pool": None}
+
+
+def live_greenlets() -> int:
+    """Greenlets of the experiment in progress that have not finished (0 between runs)."""
+    pool = _running["pool"]
+    return sum(1 for g in _running["workers"] if not g.dead) + (len(pool) if pool is not None else 0)
+
 def run_overhead(params) -> Timing:
     """The timing of N tasks of S ms on C greenlets, by params.mode."""
     return run_greenlet_pool(params) if params.mode == "pool" else run_greenlet_spawn(params)
@@ -30,13 +40,17 @@ def run_greenlet_pool(params) -> Timing:
 
     def start_pool():
         workers = []
+        _running["workers"] = workers
         for _ in range(params.workers):
             workers.append(gevent.spawn(worker))
             gevent.sleep(0)  # as the seed's start_thread: the greenlet runs up to its get()
         return workers
 
-    timing, workers = seed_clock(start_pool, put_all_and_join(tasks, params.tasks))
-    gevent.killall(workers)
+    try:
+        timing, workers = seed_clock(start_pool, put_all_and_join(tasks, params.tasks))
+        gevent.killall(workers)
+    finally:
+        _running["workers"] = ()
     return timing
 
 
@@ -46,7 +60,11 @@ def run_greenlet_spawn(params) -> Timing:
     seconds = params.sleep_ms / 1000.0
     started = time.monotonic()
     pool = gevent.pool.Pool(params.workers)
-    for _ in range(params.tasks):
-        pool.spawn(gevent.sleep, seconds)
-    pool.join()
+    _running["pool"] = pool
+    try:
+        for _ in range(params.tasks):
+            pool.spawn(gevent.sleep, seconds)
+        pool.join()
+    finally:
+        _running["pool"] = None
     return Timing(time.monotonic() - started)

@@ -154,7 +154,7 @@ export interface FigureInterval {
 export interface SamplerRecord {
   /** Milliseconds between /metrics scrapes. */
   interval_ms: number;
-  /** The row's CPU seconds per scrape, measured once per row at the start of the run; null: not measured. */
+  /** The row's CPU seconds per scrape, measured once per row at the start of the run (an upper estimate: plus /proc's tick); null: not measured. */
   scrape_cpu_s: number | null;
   /** The share of one core the row spent on being scraped at that cadence. */
   cost_cores: number | null;

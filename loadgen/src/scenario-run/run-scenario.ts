@@ -143,7 +143,7 @@ async function runRounds(runtime: LabRuntime, scenario: Scenario, targets: Endpo
         tr = { name: target.name, model: target.manifest.model, steps: [] };
         trs.set(targetIndex, tr);
         st.results.targets.push(tr);
-        sampling.set(targetIndex, await samplingFor(runtime, target));
+        sampling.set(targetIndex, await samplingFor(runtime, target, { everySecond: scenario.events.length > 0 }));
       }
       const limited = scenario.resources && runtime.applyLimits
         ? await runtime.applyLimits(target.name, { cpus: scenario.resources.cpus, memory: scenario.resources.memoryBytes }).then(() => true, (err: Error) => { st.note(`could not apply limits to ${target.name}: ${err.message}`); return false; })

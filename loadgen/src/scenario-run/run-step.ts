@@ -58,7 +58,7 @@ export async function runStep(
     live = { figures, at: Date.now() };
     loadgenMetrics.live(target.name, figures);
   };
-  const story = new StepStory(runtime, target, executor.protocol, scenario.events, note);
+  const story = new StepStory(runtime, target, executor.protocol, scenario.events, note, sampling?.intervalMs);
   const ctx: StepContext = {
     scenario, runtime, target, load, signal, timeline: story.recorder,
     onLive: (figures) => {
@@ -78,6 +78,8 @@ export async function runStep(
   let measurement: Measurement | undefined;
   let error: string | undefined;
   const sampler = new ServerSampler(runtime, target, executor.protocol, (s, prev) => {
+    // The timeline's server side during the measure (StepStory.measure): the row is scraped once for both.
+    story.recorder.server(s);
     // When the executor has no per-second view (autocannon workers), the server's counter gives the live rate.
     if (!prev || s.requests === undefined || prev.requests === undefined) return;
     // (Not its own earlier figures: a first rate of 0, before the load's workers started, must not stick.)

@@ -34,8 +34,10 @@ export class StepStory {
     protocol: 'http' | 'line',
     private readonly stepEvents: StepEvent[],
     private readonly note: (message: string) => void = () => {},
+    /** The row's sampling cadence (trials/sampling.ts); the timeline samples no more often. */
+    intervalMs?: number,
   ) {
-    this.sampler = new TimelineSampler(runtime, target, protocol, this.recorder);
+    this.sampler = new TimelineSampler(runtime, target, protocol, this.recorder, { intervalMs: Math.max(1000, intervalMs ?? 1000) });
   }
 
   warmup(): void {
@@ -43,9 +45,13 @@ export class StepStory {
     this.sampler.start();
   }
 
-  /** The measure phase starts now: the origin of the timeline's seconds and of every event offset. */
+  /**
+   * The measure phase starts now: the origin of the timeline's seconds and of every event offset.
+   * From here to the cooldown the step's sampler feeds `recorder.server` (one scrape for both).
+   */
   measure(): void {
     this.recorder.phase('measure');
+    this.sampler.scrapes(false);
     if (this.stepEvents.length) this.events = startEvents(this.stepEvents, { runtime: this.runtime, target: this.target, t0: performance.now(), note: this.note });
   }
 
@@ -56,6 +62,7 @@ export class StepStory {
 
   cooldown(): void {
     this.recorder.phase('cooldown');
+    this.sampler.scrapes(true);
   }
 
   async end(): Promise<StepStoryResult> {

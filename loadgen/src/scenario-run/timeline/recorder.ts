@@ -82,6 +82,14 @@ export class TimelineRecorder {
   }
 
   /** A server sample (answered or not: `requests` undefined means /metrics did not answer). */
+  /** Open fds counted apart from a scrape: a gauge only, it says nothing of whether the server answered. */
+  openFds(n: number): void {
+    const now = this.clock();
+    this.roll(now);
+    const b = this.bucketAt(now);
+    if (b) b.gauges.open_fds = max(b.gauges.open_fds, n);
+  }
+
   server(s: TimelineSample): void {
     const at = s.at ?? this.clock();
     this.roll(this.clock());

@@ -5,10 +5,12 @@ import { pidListeningOn } from '../../runtime/local/proc-tree.js';
 import type { Endpoint, LabRuntime } from '../../runtime/types.js';
 import type { TimelineRecorder } from './recorder.js';
 
-// The server's side of a step's timeline: its own /metrics once a second (threads, RSS, CPU,
-// in-flight, open connections: one cheap scrape, the same source every second), and the open
-// file descriptors of its process tree from /proc every few seconds (a soak's leak witness).
-// A scrape that gets no answer is recorded too: that second shows the server down.
+// The server's side of a step's timeline: its own /metrics at the row's cadence (threads, RSS,
+// CPU, in-flight, open connections: the same source every time; 1 s unless the run loop gives
+// the row's budgeted cadence), and the open file descriptors of its process tree from /proc
+// every few samples (a soak's leak witness). A scrape that gets no answer is recorded too: that
+// second shows the server down. While the step's own sampler runs (the measure), it feeds the
+// recorder and this one only counts fds: one scrape serves both, so the row pays for one.
 
 export interface TimelineSamplerOptions {
   intervalMs?: number;
@@ -21,6 +23,7 @@ export class TimelineSampler {
   private inFlight: Promise<void> | undefined;
   private ticks = 0;
   private rootPid: number | undefined;
+  private scraping = true;
 
   constructor(
     private readonly runtime: LabRuntime,
@@ -42,6 +45,11 @@ export class TimelineSampler {
     this.timer = setInterval(tick, interval);
   }
 
+  /** Whether this sampler scrapes /metrics itself (false while the step's sampler feeds the recorder). */
+  scrapes(on: boolean): void {
+    this.scraping = on;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -49,6 +57,11 @@ export class TimelineSampler {
   }
 
   private async take(withFds: boolean, timeoutMs: number): Promise<void> {
+    if (!this.scraping) {
+      const openFds = withFds ? await this.countFds() : undefined;
+      if (openFds !== undefined) this.recorder.openFds(openFds);
+      return;
+    }
     const [s, openFds] = await Promise.all([
       sampleServer(this.runtime, this.target, this.protocol, false, timeoutMs),
       withFds ? this.countFds() : undefined,

@@ -67,12 +67,19 @@ describe('connections-sweep: no start-of-measure dip', () => {
     const { first, others } = seconds(s);
     const fidelity = s.rps / ideal;
     const firstShare = first / others;
-    const figures = `${s.rps.toFixed(1)} req/s = ${fidelity.toFixed(3)} of Little's law (${ideal.toFixed(1)} at mean ${s.latency_ms.mean} ms); first second ${first.toFixed(1)}, others ${others.toFixed(1)} (${firstShare.toFixed(3)})`;
-    if ((fidelity < 0.98 || Math.abs(firstShare - 1) > 0.05) && noise.busy_machine) {
+    // The 50 connections move in lock-step through the fixed 100 ms upstream, so answers arrive
+    // in waves of 50 and a 1 s bin holds 9 or 10 of them (450 or 500 at ~105 ms): a bin cannot
+    // resolve a difference finer than one wave, which here is ~11%. The allowance is therefore
+    // 5% or one wave, whichever is larger. The dip this guards against was 14% (407 against a
+    // mean of ~475), and the whole-window fidelity above is not quantised this way.
+    const wave = s.load / others;
+    const allowance = Math.max(0.05, wave);
+    const figures = `${s.rps.toFixed(1)} req/s = ${fidelity.toFixed(3)} of Little's law (${ideal.toFixed(1)} at mean ${s.latency_ms.mean} ms); first second ${first.toFixed(1)}, others ${others.toFixed(1)} (${firstShare.toFixed(3)}, allowed ±${allowance.toFixed(3)}: one wave of ${s.load})`;
+    if ((fidelity < 0.98 || Math.abs(firstShare - 1) > allowance) && noise.busy_machine) {
       return t.skip(`busy machine (${busy(noise)}): ${figures}`);
     }
     assert.ok(fidelity >= 0.98, figures);
-    assert.ok(Math.abs(firstShare - 1) <= 0.05, figures);
+    assert.ok(Math.abs(firstShare - 1) <= allowance, figures);
   });
 });
 
