@@ -45,6 +45,6 @@ export function publishedTable(r: RunResults, key: string): string[] {
       return step && figure ? figureCell(step, figure) : '-';
     }),
   ]);
-  const caption = `${any.label} (${any.unit}), a column per step (${r.load_unit}): median [95% interval] (trials)`;
+  const caption = `${any.label} (${any.unit}), a column per step (${r.load_unit}): median [interval] (trials); below 6 trials the interval is min..max (75% coverage at 3)`;
   return [`_${caption}_`, '', ...table(['row', ...loads.map(String)], rows)];
 }

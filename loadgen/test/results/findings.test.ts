@@ -182,4 +182,25 @@ describe('findings', () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /not a results folder/);
   });
+  it('head-of-line with trials: rows whose light p99 intervals overlap the best of their group share its rank (the published run)', () => {
+    const r = readResults(path.join(REPO_ROOT, 'docs', 'results', 'trials', 'head-of-line'));
+    const k = computeFindings([r]).rankings.find((x) => x.question.startsWith('Light requests least delayed'))!;
+    const p99 = (row: string) => r.targets.find((t) => t.name === row)!.steps[0]!.intervals!['head_of_line.light.p99_ms']!;
+    // Read off the file: order by median, a row ties the best of its group when their intervals overlap.
+    const rows = r.targets.map((t) => t.name).sort((a, b) => p99(a).median - p99(b).median);
+    const want: { row: string; rank: number }[] = [];
+    let best = rows[0]!;
+    for (const [i, row] of rows.entries()) {
+      if (p99(row).lo > p99(best).hi) best = row;
+      want.push({ row, rank: row === best ? i + 1 : want.find((w) => w.row === best)!.rank });
+    }
+    assert.deepEqual(k.entries.map((e) => ({ row: e.row, rank: e.rank })), want);
+    for (const e of k.entries) {
+      assert.equal(e.tied, want.filter((w) => w.rank === e.rank).length > 1, `${e.row}: tied only when it shares its rank`);
+      const i = p99(e.row);
+      assert.deepEqual(e.interval, { median: i.median, lo: i.lo, hi: i.hi, n: i.n });
+      assert.match(e.text, / ms with heavy \[[\d.]+, [\d.]+\] \(3\), /);
+    }
+    assert.match(k.basis, /over the trials, rows whose intervals overlap tied/);
+  });
 });

@@ -1,13 +1,12 @@
-import { tieGroups } from '../../core/stats/summary.js';
-import { basisOf, firstOf, fmt, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
+import { basisOf, firstOf, fmt, intervalSuffix, type FindingSource, type Ranking, type RowFinding } from '../../model/findings.js';
 import type { RunResults, StepResult } from '../../model/results.js';
 import type { FindingsPart } from '../common/view.js';
 import { p99Ratio } from './measurement.js';
 
 // What head-of-line runs tell: per row, the light requests' p99 with heavy requests beside
 // against the same light load alone (the step's own baseline), and whether the light ones kept
-// their latency. Rows are ranked by that ratio; where trials give intervals (step.intervals,
-// issue 18) rows whose intervals overlap share a place, and with one trial the ranking says so.
+// their latency. With trials (step.intervals, issue 18) rows are ranked by the light p99 with
+// heavy beside, rows whose intervals overlap tied; with one trial by the ratio, and it says so.
 
 /** Light p99 with heavy beside at most this many times the alone p99 counts as unaffected (one trial's noise on a busy machine). */
 export const UNAFFECTED_RATIO = 1.2;
@@ -17,7 +16,7 @@ export type HeadOfLineFinding = {
   kind: 'head-of-line'; run: string; connections: number;
   light_p99_ms: number; alone_p99_ms: number; ratio: number; heavy_p99_ms: number | null; unaffected: boolean;
   /** The light p99's interval over trials, when the run took trials. */
-  interval?: { median: number; lo: number; hi: number };
+  interval?: { median: number; lo: number; hi: number; n: number };
   text: string;
 };
 
@@ -46,25 +45,28 @@ function rowFinding(s: FindingSource, steps: StepResult[]): RowFinding | undefin
   };
 }
 
+// Ordered and tied by results/findings.ts (rankWithinNoise) from each entry's interval, as every
+// ranking is: rows whose light p99 intervals overlap share a rank.
 function ranking(rows: Map<string, RowFinding[]>): Ranking {
   const list = firstOf(rows, 'head-of-line');
   const withIntervals = list.length > 1 && list.every((x) => x.f.interval);
-  const groups = withIntervals ? tieGroups(list, (x) => x.f.interval!, 'lower') : list.sort((a, b) => a.f.ratio - b.f.ratio).map((x) => [x]);
   return {
-    question: 'Light requests least delayed by heavy requests beside them', unit: 'light p99 with heavy / light p99 alone', order: 'lowest first',
+    question: 'Light requests least delayed by heavy requests beside them', unit: withIntervals ? 'light p99 with heavy beside, ms' : 'light p99 with heavy / light p99 alone', order: 'lowest first',
     basis: basisOf(list.map((x) => x.f.run), withIntervals
-      ? 'light p99 with heavy beside, rows whose trial intervals overlap share a place'
+      ? 'light p99 with heavy beside over the trials, rows whose intervals overlap tied'
       : 'one trial per row: single measurements, no intervals to separate them (take trials before reading close places as an order)'),
-    entries: groups.flatMap((g, place) => g.map(({ row, f }) => ({ row, value: withIntervals ? f.interval!.median : f.ratio, run: f.run,
-      text: `${g.length > 1 ? `place ${place + 1} (tied), ` : ''}x${fmt(f.ratio, 2)}: ${fmt(f.light_p99_ms, 1)} ms with heavy, ${fmt(f.alone_p99_ms, 1)} ms alone${f.unaffected ? ' (unaffected)' : ''}` }))),
+    entries: list.map(({ row, f }) => ({
+      row, value: withIntervals ? f.interval!.median : f.ratio, run: f.run, ...(withIntervals ? { interval: f.interval! } : {}),
+      text: `x${fmt(f.ratio, 2)}: ${fmt(f.light_p99_ms, 1)} ms with heavy${intervalSuffix(f.interval, (v) => fmt(v, 1))}, ${fmt(f.alone_p99_ms, 1)} ms alone${f.unaffected ? ' (unaffected)' : ''}`,
+    })),
   };
 }
 
 /** The light p99's summary over two trials or more, when the step carries one (trials write step.intervals, n = 1 for one trial). */
-function intervalOf(s: StepResult): { median: number; lo: number; hi: number } | undefined {
+function intervalOf(s: StepResult): { median: number; lo: number; hi: number; n: number } | undefined {
   const i = (s as { intervals?: Record<string, { median?: unknown; lo?: unknown; hi?: unknown; n?: unknown }> }).intervals?.[KEY];
   const trials = typeof i?.n === 'number' && i.n >= 2;
-  return trials && typeof i.median === 'number' && typeof i.lo === 'number' && typeof i.hi === 'number' ? { median: i.median, lo: i.lo, hi: i.hi } : undefined;
+  return trials && typeof i.median === 'number' && typeof i.lo === 'number' && typeof i.hi === 'number' ? { median: i.median, lo: i.lo, hi: i.hi, n: i.n as number } : undefined;
 }
 
 function isHeadOfLineRun(r: RunResults): boolean {
