@@ -149,7 +149,10 @@ func TestCPUWorkIsTheLabsIteratedSHA256(t *testing.T) {
 
 func TestBurnCPUUsesTheAskedCPUTimeOfItsThread(t *testing.T) {
 	used := burnCPU(30)
-	if used < 30*time.Millisecond || used > 33*time.Millisecond {
+	// At least what was asked; at most 20% over, the contract's tolerance for cpu_ms (lab verify):
+	// RUSAGE_THREAD's utime+stime is tick-based time scaled to the precise runtime, and one
+	// reading can jump by a few ms (33.3 ms was seen on a CI machine under the test suite's load).
+	if used < 30*time.Millisecond || used > 36*time.Millisecond {
 		t.Fatalf("burnCPU(30) used %v", used)
 	}
 }
