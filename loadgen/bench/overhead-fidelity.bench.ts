@@ -2,7 +2,7 @@
 // the server around it? For every row, both modes (pool, spawn) and C = 1, 100, 500, 1000
 // (10,000 tasks of 5 ms), the row's /overhead and its witness, the same method run outside any
 // server (the command its manifest declares as overheadWitness, e.g.
-// services/python-common/labtesting/standalone_overhead.py --module thread_overhead; --warmup: three
+// services/labtesting/labtesting/standalone_overhead.py --module thread_overhead; --warmup: three
 // unmeasured runs first, since the server is warm) back to back in the same minute; prints the
 // ratio server/standalone per cell and marks the cells outside 20%. Goal: every cell within 20%.
 // The rows are the manifests' implementations; one without a witness is listed as such.

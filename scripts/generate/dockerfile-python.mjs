@@ -36,6 +36,8 @@ function dockerfileFor(repo, m, manifests) {
   for (const p of pythonPath) {
     const f = servicesFolderOf(repo, m.dir, p);
     if (!f) throw new Error(`${name}: local.pythonPath entry '${p}' is outside services/`);
+    // Checked here, not at `docker build`: the image would COPY a folder that is not there.
+    if (!existsSync(path.resolve(repo, m.dir, p))) throw new Error(`${name}: local.pythonPath entry '${p}' does not exist (${path.posix.join(m.dir, p)})`);
     folders.add(f);
   }
   for (const arg of local.args) {

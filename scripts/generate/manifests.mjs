@@ -31,7 +31,7 @@ export async function readManifests(repo = REPO) {
   const manifests = [];
   for (const folder of readdirSync(servicesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
     const file = path.join(servicesDir, folder, 'service.json');
-    if (!existsSync(file)) continue; // shared code (python-common, ts-common), not a service
+    if (!existsSync(file)) continue; // shared code (labcommon, ts-common), not a service
     const rel = `services/${folder}/service.json`;
     let m;
     try {

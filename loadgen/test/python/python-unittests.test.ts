@@ -13,6 +13,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const servicesDir = path.join(repoRoot, 'services');
 const python = process.env.LAB_PYTHON || '/usr/bin/python3';
 const FOLDER_TIMEOUT_MS = 300_000;
+/** The shared Python packages' folders (services/<package>/<package>/): every suite may import them. */
+const SHARED_PYTHON = ['labcommon', 'labtesting'];
 
 function testFolders(): string[] {
   return readdirSync(servicesDir, { withFileTypes: true })
@@ -22,10 +24,10 @@ function testFolders(): string[] {
     .sort();
 }
 
-/** The folders a row's manifest puts on PYTHONPATH, plus python-common and the row itself. */
+/** The folders a row's manifest puts on PYTHONPATH, plus the shared packages' folders and the row itself. */
 function pythonPathFor(service: string): string {
   const dir = path.join(servicesDir, service);
-  const entries = [dir, path.join(servicesDir, 'python-common')];
+  const entries = [dir, ...SHARED_PYTHON.map((folder) => path.join(servicesDir, folder))];
   const manifestPath = path.join(dir, 'service.json');
   if (existsSync(manifestPath)) {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { local?: { pythonPath?: string[] } };

@@ -76,7 +76,7 @@ test('a new row reaches every docs table; its base image is read from the Docker
   assert.match(text('contract/README.md'), /\| python-docs-row \| asyncio coroutines \(aiohttp\) \| .* \| 8191 \| 8291 \|/);
   assert.match(text('docs/docker.md'), /\| python-docs-row \| `concurrency-lab\/python-docs-row` \| python \| `debian:test-image` \|/);
   assert.match(text('docs/adding-a-row.md'), /\| python \| python \| `debian:test-image`, `debian:bookworm-slim` \| python-docs-row, python-threads/);
-  assert.match(text('docs/adding-a-row.md'), /\| python-docs-row \| python \| `\.\.\/python-common\/labtesting\/standalone_overhead\.py --module asyncio_overhead` \|/);
+  assert.match(text('docs/adding-a-row.md'), /\| python-docs-row \| python \| `\.\.\/labtesting\/labtesting\/standalone_overhead\.py --module asyncio_overhead` \|/);
 });
 
 test('a doc without its markers is an error that names the file and the marker', async () => {

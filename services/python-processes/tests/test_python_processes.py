@@ -91,7 +91,7 @@ class MaxChildrenTest(unittest.TestCase):
     def test_bad_max_children_exits_2(self):
         import subprocess
         from labtesting import PYTHON, SERVICES
-        env = {**os.environ, "MAX_CHILDREN": "zero", "PYTHONPATH": os.path.join(SERVICES, "python-common"),
+        env = {**os.environ, "MAX_CHILDREN": "zero", "PYTHONPATH": os.path.join(SERVICES, "labcommon"),
                "PORT": "0", "LINE_PORT": "0", "UPSTREAM_URL": "http://127.0.0.1:1"}
         p = subprocess.run([PYTHON, "service.py"], cwd=os.path.join(SERVICES, "python-processes"), env=env,
                            capture_output=True, text=True, timeout=30)

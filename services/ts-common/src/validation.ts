@@ -1,5 +1,5 @@
 // Request validation shared by the Node rows (the Python rows implement the same rules in
-// python-common). Each parser returns the values or one line saying what is wrong, which the
+// labcommon). Each parser returns the values or one line saying what is wrong, which the
 // caller sends as the body of a 400. Every limit comes from contract/contract.json.
 import { DEFAULT_OVERHEAD_MODE, LIMITS, OVERHEAD_MODES, type OverheadMode } from '@concurrency-lab/contract-ts';
 

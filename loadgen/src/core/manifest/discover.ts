@@ -79,7 +79,7 @@ export function discoverServices(servicesDir: string = defaultServicesDir()): Se
   const found: { manifest: ServiceManifest; file: string }[] = [];
   for (const folder of folders) {
     const file = path.join(servicesDir, folder, 'service.json');
-    if (!existsSync(file)) continue; // e.g. python-common: shared code, not a service
+    if (!existsSync(file)) continue; // e.g. labcommon: shared code, not a service
     const result = checkManifest(file, folder);
     problems.push(...result.problems);
     if (result.manifest) found.push({ manifest: result.manifest, file });

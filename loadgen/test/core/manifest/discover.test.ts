@@ -41,7 +41,7 @@ test('the repository manifests are valid, with one upstream, and folders without
   const manifests = discoverServices(path.join(REPO_ROOT, 'services'));
   assert.equal(manifests.filter((m) => m.role === 'upstream').length, 1);
   for (const name of ['upstream', 'python-threads', 'node-eventloop']) assert.ok(manifests.some((m) => m.name === name), name);
-  assert.ok(!manifests.some((m) => m.name === 'python-common'));
+  for (const shared of ['labcommon', 'labtesting', 'ts-common']) assert.ok(!manifests.some((m) => m.name === shared), shared);
   for (const m of manifests) assert.equal(path.basename(m.dir), m.name);
 });
 

@@ -2,4 +2,4 @@
 # command (the rows' manifests list the same Debian package), never skips it.
 from labtesting import require_modules
 
-require_modules(["prometheus_client"], ["python3-prometheus-client"], "python-common")
+require_modules(["prometheus_client"], ["python3-prometheus-client"], "labcommon")

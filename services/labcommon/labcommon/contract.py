@@ -2,7 +2,7 @@
 the lab shares (contract/README.md is the prose). validation, lineproto and metrics read their
 numbers and names from here, so that each is written once, in the JSON.
 
-The path is relative to this module: <repo>/services/python-common/labcommon/ -> <repo>/contract/
+The path is relative to this module: <repo>/services/labcommon/labcommon/ -> <repo>/contract/
 (the Python images keep that layout under /app and COPY the file, see scripts/generate)."""
 import json
 import os

@@ -2,7 +2,7 @@
 fixed upstream delay) and one /overhead run. Starts the upstream and the rows itself on
 OS-picked ports and stops them. Not a test: numbers depend on the machine.
 
-  cd services/python-common && /usr/bin/python3 -m labtesting.measure python-threads gevent-monkey
+  cd services/labtesting && PYTHONPATH=../labcommon /usr/bin/python3 -m labtesting.measure python-threads gevent-monkey
 """
 import argparse
 import http.client

@@ -72,7 +72,7 @@ class ContractTest(unittest.TestCase):
         file, not written in code."""
         src = os.path.normpath(os.path.join(HERE, "..", "labcommon"))
         with tempfile.TemporaryDirectory() as tmp:
-            shutil.copytree(src, os.path.join(tmp, "services", "python-common", "labcommon"))
+            shutil.copytree(src, os.path.join(tmp, "services", "labcommon", "labcommon"))
             edited = json.loads(json.dumps(JSON))
             edited["limits"]["text_max_bytes"] = 10
             edited["limits"]["line_max_bytes"] = 123
@@ -85,7 +85,7 @@ class ContractTest(unittest.TestCase):
                     "validation.parse_echo_query({'text': ['a' * 11]})[1] is not None, "
                     "validation.parse_overhead_query('workers=6&tasks=1&sleep_ms=0')[1] is not None)")
             out = subprocess.run([sys.executable, "-c", code], cwd=tmp, capture_output=True, text=True, timeout=60,
-                                 env={**os.environ, "PYTHONPATH": os.path.join(tmp, "services", "python-common")})
+                                 env={**os.environ, "PYTHONPATH": os.path.join(tmp, "services", "labcommon")})
             self.assertEqual(out.returncode, 0, out.stderr)
             self.assertEqual(out.stdout.split(), ["10", "123", "True", "True"])
 

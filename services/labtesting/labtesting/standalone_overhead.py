@@ -11,7 +11,7 @@ run_overhead an asyncio row (the runs share one loop), a plain run_overhead is c
 Run it as the bench does (cwd the row folder, PYTHONPATH = the row folder + the manifest's
 local.pythonPath), or let it read the manifest with --row:
 
-  /usr/bin/python3 services/python-common/labtesting/standalone_overhead.py --row python-threads \\
+  /usr/bin/python3 services/labtesting/labtesting/standalone_overhead.py --row python-threads \\
       --mode pool|spawn --workers C --tasks N --sleep-ms S [--warmup]
 
 Prints the same JSON as GET /overhead plus "module" (and "loop" for asyncio) and "where":

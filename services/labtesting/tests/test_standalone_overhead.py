@@ -11,7 +11,7 @@ import sys
 import unittest
 
 SERVICES = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SCRIPT = os.path.join(SERVICES, "python-common", "labtesting", "standalone_overhead.py")
+SCRIPT = os.path.join(SERVICES, "labtesting", "labtesting", "standalone_overhead.py")
 
 
 def python_witnesses():
