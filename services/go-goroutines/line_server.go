@@ -17,28 +17,10 @@ import (
 	"unicode/utf8"
 )
 
-// How long a connection closed for a too-long line may still send before it is cut: reading
-// the rest lets the error line arrive before the close, instead of a reset that can drop it.
-const discardAfterTooLong = 2 * time.Second
+// --- threadecho2.py: accept, a goroutine per connection; it reads a line, fetches, writes ---
 
-type lineServer struct {
-	job      echoJob
-	metrics  *labMetrics
-	validate validator
-	maxLine  int
-	tooLong  string
-	stopping atomic.Bool
-	mu       sync.Mutex
-	conns    map[net.Conn]struct{}
-	wg       sync.WaitGroup
-}
-
-func newLineServer(job echoJob, metrics *labMetrics, v validator) *lineServer {
-	return &lineServer{job: job, metrics: metrics, validate: v, maxLine: v.c.Limits.LineMaxBytes,
-		tooLong: v.c.LineProtocol.LineTooLong, conns: map[net.Conn]struct{}{}}
-}
-
-// serve accepts until the listener is closed, a goroutine per connection.
+// serve accepts until the listener is closed (`clientsock, addr = serversock.accept()`), a
+// goroutine per connection where the seed started a thread.
 func (s *lineServer) serve(ln net.Listener) error {
 	for {
 		conn, err := ln.Accept()
@@ -106,6 +88,8 @@ func (s *lineServer) answer(conn net.Conn, raw []byte) bool {
 	return err == nil
 }
 
+// lineAnswer: the answer and its outcome; s.job.run is the seed's urllib.urlopen(url).read()
+// (echo.go, upstream.go), blocking only this goroutine.
 func (s *lineServer) lineAnswer(raw []byte) (string, string) {
 	text := decodeLine(raw)
 	if reason := s.validate.checkText(text); reason != "" {
@@ -116,6 +100,29 @@ func (s *lineServer) lineAnswer(raw []byte) (string, string) {
 		return "error: " + oneLine(failure.reason), failure.outcome
 	}
 	return "echo: " + translation + "\n", "ok"
+}
+
+// --- plumbing: the server's state, the drain, the too-long refusal, the line scanner --------
+
+// How long a connection closed for a too-long line may still send before it is cut: reading
+// the rest lets the error line arrive before the close, instead of a reset that can drop it.
+const discardAfterTooLong = 2 * time.Second
+
+type lineServer struct {
+	job      echoJob
+	metrics  *labMetrics
+	validate validator
+	maxLine  int
+	tooLong  string
+	stopping atomic.Bool
+	mu       sync.Mutex
+	conns    map[net.Conn]struct{}
+	wg       sync.WaitGroup
+}
+
+func newLineServer(job echoJob, metrics *labMetrics, v validator) *lineServer {
+	return &lineServer{job: job, metrics: metrics, validate: v, maxLine: v.c.Limits.LineMaxBytes,
+		tooLong: v.c.LineProtocol.LineTooLong, conns: map[net.Conn]struct{}{}}
 }
 
 // drain: no new lines are read; each connection finishes the line it is answering, then

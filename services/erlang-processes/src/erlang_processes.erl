@@ -1,12 +1,85 @@
-%% erlang-processes: the echo job on a BEAM process per connection, preemptive schedulers (one
-%% per core), gen_tcp for both protocols, httpc for the upstream. Started as
-%% `erl -noinput -pa ebin -s erlang_processes start` in the row folder.
+%% erlang-processes: threadecho2.py's loop on a BEAM process per connection, preemptive
+%% schedulers (one per core), gen_tcp for both protocols, httpc for the upstream. First below,
+%% the loop: accept, a process per connection, read a line, fetch, write. Then start/0, the
+%% wiring and SIGTERM's handler. Plumbing in sibling modules: lab_acceptor (listen, stop),
+%% lab_line (line mode, gauges, too-long refusal), lab_http (the same job over HTTP), lab_drain,
+%% lab_upstream (httpc), lab_metrics, lab_validation, lab_overhead.
+%% Started as `erl -noinput -pa ebin -s erlang_processes start` in the row folder.
 %% Env: PORT, LINE_PORT, UPSTREAM_URL (required: the lab sets them from service.json),
 %% UPSTREAM_TIMEOUT_MS (10000), BIND (127.0.0.1).
 -module(erlang_processes).
 -behaviour(gen_event).
--export([start/0, job/1, experiment/1, one_line/1, seconds_since/1, decode_utf8/1]).
+-export([start/0, accept/2, job/1, experiment/1, one_line/1, seconds_since/1, decode_utf8/1]).
 -export([init/1, handle_event/2, handle_call/2, handle_info/2, terminate/2]).
+
+%% --- threadecho2.py: accept, a process per connection; it reads a line, fetches, writes ------
+
+%% Both ports' accept loop (lab_acceptor spawns it): `clientsock, addr = serversock.accept()`,
+%% then a process per connection where the seed started a thread: Serve(S) is echo/1 on the
+%% line port, lab_http:connection/1 on the HTTP one.
+accept(L, Serve) ->
+    case gen_tcp:accept(L) of
+        {ok, S} ->
+            Pid = spawn(fun() -> receive go -> Serve(S) end end),
+            ok = gen_tcp:controlling_process(S, Pid),
+            Pid ! go,
+            accept(L, Serve);
+        {error, closed} -> ok;
+        {error, _} -> receive after 5 -> accept(L, Serve) end % EMFILE and friends: no spinning
+    end.
+
+%% threadecho2.py's echo(), in the connection's own process (lab_line counts it open and
+%% registers it for the drain): read a line, fetch, write the answer, take the next line.
+echo(S) -> lab_line:connection(S, fun echo/2).
+
+echo(S, Max) ->
+    case gen_tcp:recv(S, 0) of % line = fileobj.readline(): the driver splits lines
+        {ok, Packet} ->
+            case binary:last(Packet) of
+                $\n ->
+                    case gen_tcp:send(S, answer(binary:part(Packet, 0, byte_size(Packet) - 1))) of
+                        ok -> echo(S, Max);
+                        _ -> ok % the client left
+                    end;
+                _ when byte_size(Packet) > Max -> lab_line:too_long(S);
+                _ -> gen_tcp:send(S, answer(Packet)) % a last line without its newline
+            end;
+        _ -> ok % closed (the seed's `if not line: break`), or the drain
+    end.
+
+%% One line's answer, counted before it leaves: the fetch is job/1 below, then `echo: ...`.
+%% Invalid UTF-8 becomes U+FFFD.
+answer(Raw) ->
+    Started = erlang:monotonic_time(),
+    lab_metrics:gauge_add(inflight, <<"line">>, 1),
+    try
+        Text = decode_utf8(lab_line:strip_cr(Raw)),
+        {Outcome, Answer} = case lab_validation:check_text(Text) of
+            {error, Reason} -> {<<"bad_request">>, [<<"error: ">>, one_line(Reason)]};
+            ok ->
+                case job(#{text => Text, delay_ms => undefined, cpu_iters => 0, cpu_ms => 0}) of
+                    {ok, T} -> {<<"ok">>, [<<"echo: ">>, T, <<"\n">>]};
+                    {error, O, _, Reason} -> {O, [<<"error: ">>, one_line(Reason)]}
+                end
+        end,
+        lab_metrics:record_request(<<"line">>, Outcome, seconds_since(Started)),
+        Answer
+    after
+        lab_metrics:gauge_add(inflight, <<"line">>, -1)
+    end.
+
+%% The job both protocols do, in the calling (connection) process: the fetch
+%% (`urllib.urlopen(url).read()`: lab_upstream, httpc; only this process waits), then the CPU work.
+job(#{text := Text, delay_ms := Delay, cpu_iters := Iters, cpu_ms := Ms}) ->
+    case lab_upstream:translate(Text, Delay) of
+        {ok, _} = Ok ->
+            Iters > 0 andalso lab_cpu:cpu_iters(Text, Iters),
+            Ms > 0 andalso lab_cpu:cpu_ms(Ms),
+            Ok;
+        Error -> Error
+    end.
+
+%% --- start, wiring, SIGTERM's drain ----------------------------------------------------------
 
 -define(IMPL, <<"erlang-processes">>).
 -define(MODEL, <<"a BEAM process per connection, preemptive schedulers (gen_tcp, httpc)">>).
@@ -40,7 +113,7 @@ main() ->
     lab_upstream:start(list_to_binary(Url), Timeout),
     Ip = case inet:parse_address(Bind) of {ok, A} -> A; _ -> fail(2, "BIND must be an IP address, got '~s'", [Bind]) end,
     {HttpPort, LinePortActual} =
-        try {lab_http:start(Ip, Port), lab_line:start(Ip, LinePort)}
+        try {lab_http:start(Ip, Port), lab_line:start(Ip, LinePort, fun echo/1)}
         catch _:E -> fail(1, "cannot listen (~s, ports ~b/~b): ~p", [Bind, Port, LinePort, E])
         end,
     %% SIGTERM: the default handler would stop the VM at once (init:stop); this one drains.
@@ -65,16 +138,6 @@ handle_event(_, State) -> {ok, State}.
 handle_call(_, State) -> {ok, ok, State}.
 handle_info(_, State) -> {ok, State}.
 terminate(_, _) -> ok.
-
-%% The job both protocols do, in the calling (connection) process: fetch, then the CPU work.
-job(#{text := Text, delay_ms := Delay, cpu_iters := Iters, cpu_ms := Ms}) ->
-    case lab_upstream:translate(Text, Delay) of
-        {ok, _} = Ok ->
-            Iters > 0 andalso lab_cpu:cpu_iters(Text, Iters),
-            Ms > 0 andalso lab_cpu:cpu_ms(Ms),
-            Ok;
-        Error -> Error
-    end.
 
 %% One experiment at a time: a second one would measure the first one's load.
 experiment(P) ->

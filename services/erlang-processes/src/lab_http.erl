@@ -11,7 +11,7 @@
 
 start(Ip, Port) ->
     %% A request line carries up to 4096 bytes of text, %-encoded: three times that, and headers.
-    lab_acceptor:start(http, Ip, Port, {?MODULE, [{packet, http_bin}, {buffer, 65536}]}).
+    lab_acceptor:start(http, Ip, Port, {fun ?MODULE:connection/1, [{packet, http_bin}, {buffer, 65536}]}).
 
 %% The drain: no new connection; the open ones answer what they are answering, then close.
 stop_accepting() -> lab_acceptor:stop(http).

@@ -1,17 +1,15 @@
-//! The original protocol (threadecho2.py's loop) on a tokio task per connection: read a line,
-//! fetch, write the answer, take the next line. A read or a fetch parks only the task; the
-//! worker thread runs another one.
+//! The line protocol's plumbing under main.rs's loop (threadecho2.py's, on a tokio task per
+//! connection): the line reader with the contract's limit, the too-long refusal, the count of
+//! live connections and the drain. The loop itself (accept, a task per connection, read a
+//! line, fetch, write) is in main.rs.
 use crate::contract::Contract;
 use crate::echo::EchoJob;
-use crate::http::one_line;
-use crate::metrics::{GaugeGuard, LabMetrics};
-use crate::validation::{check_text, EchoParams};
+use crate::metrics::LabMetrics;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::OwnedReadHalf;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::watch;
 
 /// How long a connection closed for a too-long line may still send before it is cut: reading
@@ -71,28 +69,38 @@ impl LineServer {
         LineServer { job, contract, metrics, live: AtomicUsize::new(0), stopping: watch::channel(false).0 }
     }
 
-    /// Accepts until the drain starts, a task per connection.
-    pub async fn serve(self: Arc<Self>, listener: TcpListener) {
-        let mut stop = self.stopping.subscribe();
-        loop {
-            let accepted = tokio::select! {
-                a = listener.accept() => a,
-                _ = stop.changed() => return,
-            };
-            match accepted {
-                Ok((stream, _)) => {
-                    let _ = stream.set_nodelay(true);
-                    self.live.fetch_add(1, Ordering::AcqRel);
-                    let server = self.clone();
-                    crate::tasks::spawn(async move {
-                        server.connection(stream).await;
-                        server.live.fetch_sub(1, Ordering::AcqRel);
-                    });
-                }
-                // EMFILE and friends: wait a little instead of spinning.
-                Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
-            }
-        }
+    /// Changes once, when the drain starts: the accept loop stops, idle connections close.
+    pub fn stop_signal(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
+    }
+
+    /// A connection's task starts (the drain waits for it until `connection_ended`).
+    pub fn connection_started(&self) {
+        self.live.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn connection_ended(&self) {
+        self.live.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// The connection's lines, its buffer sized for the usual short line.
+    pub fn reader(&self, stream: OwnedReadHalf) -> LineReader {
+        LineReader { stream, buf: Vec::with_capacity(4096), max: self.contract.line_max_bytes }
+    }
+
+    /// A line over the limit: `error: line too long`, the write side shut, the rest of the
+    /// client's data read (at most DISCARD_AFTER_TOO_LONG) so no reset drops the answer.
+    pub async fn refuse_too_long(&self, mut lines: LineReader, mut write: OwnedWriteHalf) {
+        self.metrics.record_request("line", "bad_request", 0.0);
+        let _ = write.write_all(self.contract.line_too_long.as_bytes()).await;
+        let _ = write.shutdown().await;
+        // On the heap: an array here would sit in every connection's future (the state machine
+        // reserves its largest state), idle or not.
+        let mut sink = vec![0u8; 16384];
+        let _ = tokio::time::timeout(DISCARD_AFTER_TOO_LONG, async {
+            while matches!(lines.stream.read(&mut sink).await, Ok(n) if n > 0) {}
+        })
+        .await;
     }
 
     /// No new lines are read; each connection finishes the line it is answering, then closes;
@@ -103,56 +111,5 @@ impl LineServer {
         while self.live.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-    }
-
-    async fn connection(&self, stream: TcpStream) {
-        let _open = GaugeGuard::open(&self.metrics, "line");
-        let mut stop = self.stopping.subscribe();
-        let (read, mut write) = stream.into_split();
-        let mut lines = LineReader { stream: read, buf: Vec::with_capacity(4096), max: self.contract.line_max_bytes };
-        while !*stop.borrow() {
-            let next = tokio::select! {
-                n = lines.next() => n,
-                _ = stop.changed() => return,
-            };
-            match next {
-                Ok(Line::Text(raw)) => {
-                    let answer = self.answer(&raw).await;
-                    if write.write_all(answer.as_bytes()).await.is_err() {
-                        return; // the client left
-                    }
-                }
-                Ok(Line::TooLong) => {
-                    self.metrics.record_request("line", "bad_request", 0.0);
-                    let _ = write.write_all(self.contract.line_too_long.as_bytes()).await;
-                    let _ = write.shutdown().await;
-                    // On the heap: an array here would sit in every connection's future (the
-                    // state machine reserves its largest state), idle or not.
-                    let mut sink = vec![0u8; 16384];
-                    let _ = tokio::time::timeout(DISCARD_AFTER_TOO_LONG, async {
-                        while matches!(lines.stream.read(&mut sink).await, Ok(n) if n > 0) {}
-                    })
-                    .await;
-                    return;
-                }
-                Ok(Line::End) | Err(_) => return,
-            }
-        }
-    }
-
-    /// One line's answer (one whole line, written in one write), counted before it leaves.
-    async fn answer(&self, raw: &[u8]) -> String {
-        let started = Instant::now();
-        let _inflight = GaugeGuard::inflight(&self.metrics, "line");
-        let text = decode_line(raw);
-        let (answer, outcome) = match check_text(&self.contract, &text) {
-            Err(reason) => (format!("error: {}", one_line(&reason)), "bad_request"),
-            Ok(()) => match self.job.run(&EchoParams { text, ..Default::default() }).await {
-                Ok(t) => (format!("echo: {t}\n"), "ok"),
-                Err(f) => (format!("error: {}", one_line(&f.reason)), f.outcome),
-            },
-        };
-        self.metrics.record_request("line", outcome, started.elapsed().as_secs_f64());
-        answer
     }
 }

@@ -1,18 +1,93 @@
-//! rust-tokio: the echo job on tokio tasks (a multi-threaded runtime, one worker thread per
-//! core): hyper's HTTP server, a task per line-protocol connection, hyper's keep-alive client.
+//! rust-tokio: threadecho2.py's loop on tokio tasks (a multi-threaded runtime, one worker thread
+//! per core). First below, the loop: accept, a task per connection, read a line, fetch, write;
+//! every wait is an `.await` that parks only the task. Then the wiring: hyper's HTTP server
+//! (http.rs, the same job), the signals and the drain. The library keeps the plumbing: the line
+//! reader and the drain (line.rs), metrics, validation, the upstream client, /overhead.
 //! Env: PORT, LINE_PORT, UPSTREAM_URL (required: the lab sets them from service.json),
 //! UPSTREAM_TIMEOUT_MS (10000), BIND (127.0.0.1).
 use rust_tokio::contract::Contract;
 use rust_tokio::echo::EchoJob;
-use rust_tokio::http::{self, HttpRow};
-use rust_tokio::line::LineServer;
-use rust_tokio::metrics::LabMetrics;
+use rust_tokio::http::{self, one_line, HttpRow};
+use rust_tokio::line::{decode_line, Line, LineServer};
+use rust_tokio::metrics::{GaugeGuard, LabMetrics};
 use rust_tokio::upstream::Upstream;
-use rust_tokio::{config, overhead, IMPL, MODEL};
+use rust_tokio::validation::{check_text, EchoParams};
+use rust_tokio::{config, overhead, tasks, IMPL, MODEL};
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::net::TcpListener;
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::signal::unix::{signal, SignalKind};
+
+// --- threadecho2.py: accept, a task per connection; it reads a line, fetches, writes ----------
+
+/// `clientsock, addr = serversock.accept()`, then a task per connection where the seed started
+/// a thread, until the drain starts.
+async fn accept_lines(lines: Arc<LineServer>, listener: TcpListener) {
+    let mut stop = lines.stop_signal();
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stop.changed() => return,
+        };
+        match accepted {
+            Ok((stream, _)) => {
+                let _ = stream.set_nodelay(true);
+                lines.connection_started();
+                let lines = lines.clone();
+                tasks::spawn(async move {
+                    echo(&lines, stream).await;
+                    lines.connection_ended();
+                });
+            }
+            // EMFILE and friends: wait a little instead of spinning.
+            Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    }
+}
+
+/// threadecho2.py's echo(): read a line, fetch, write the answer, take the next line.
+async fn echo(lines: &LineServer, stream: TcpStream) {
+    let _open = GaugeGuard::open(&lines.metrics, "line");
+    let mut stop = lines.stop_signal();
+    let (read, mut write) = stream.into_split();
+    let mut reader = lines.reader(read);
+    while !*stop.borrow() {
+        let next = tokio::select! {
+            n = reader.next() => n, // line = fileobj.readline()
+            _ = stop.changed() => return,
+        };
+        match next {
+            Ok(Line::Text(raw)) => {
+                let answer = answer(lines, &raw).await; // the fetch: only this task waits
+                if write.write_all(answer.as_bytes()).await.is_err() {
+                    return; // the client left
+                }
+            }
+            Ok(Line::TooLong) => return lines.refuse_too_long(reader, write).await,
+            Ok(Line::End) | Err(_) => return, // if not line: break
+        }
+    }
+}
+
+/// One line's answer, counted before it leaves: `urllib.urlopen(url).read()` is `job.run`
+/// (echo.rs, upstream.rs: hyper's keep-alive client), then `"echo: %s\n"`.
+async fn answer(lines: &LineServer, raw: &[u8]) -> String {
+    let started = Instant::now();
+    let _inflight = GaugeGuard::inflight(&lines.metrics, "line");
+    let text = decode_line(raw);
+    let (answer, outcome) = match check_text(&lines.contract, &text) {
+        Err(reason) => (format!("error: {}", one_line(&reason)), "bad_request"),
+        Ok(()) => match lines.job.run(&EchoParams { text, ..Default::default() }).await {
+            Ok(t) => (format!("echo: {t}\n"), "ok"),
+            Err(f) => (format!("error: {}", one_line(&f.reason)), f.outcome),
+        },
+    };
+    lines.metrics.record_request("line", outcome, started.elapsed().as_secs_f64());
+    answer
+}
+
+// --- wiring: config, metrics, both listeners, SIGTERM's drain ----------------------------------
 
 /// How long SIGTERM waits for in-flight requests and lines (the other rows wait 10 s too).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,7 +128,7 @@ async fn run(cfg: config::Config, contract: Arc<Contract>, metrics: Arc<LabMetri
     let http_task = tokio::spawn(http::serve(http_row, http_ln, async {
         let _ = http_stopped.await;
     }));
-    tokio::spawn(line.clone().serve(line_ln));
+    tokio::spawn(accept_lines(line.clone(), line_ln));
     // One parseable line: tests start the row with PORT=0 and read the ports from it.
     eprintln!("{IMPL}: listening http={http_port} line={line_port} bind={} upstream={}", cfg.bind, cfg.upstream_url);
     let mut term = signal(SignalKind::terminate()).unwrap_or_else(|e| fail(1, format!("signals: {e}")));

@@ -4,13 +4,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP side: a ServerSocket accept loop and a thread per connection (of the row's kind),
+ * The HTTP side: a thread per connection (of the row's kind, started by Main.acceptLoop),
  * whose loop is plain blocking code: read a request, handle it (the echo fetches from the
  * upstream on this thread), write the answer, take the next request on the same keep-alive
  * connection. Routes are the contract's exact paths.
@@ -37,11 +36,6 @@ final class HttpFront {
     this.job = job;
   }
 
-  /** Accepts until the server socket is closed, a new thread of the row's kind per connection. */
-  void serve(ServerSocket server) {
-    Accept.loop(server, connections, units, this::connection);
-  }
-
   private record Answer(int status, String type, String body) {
     static Answer text(int status, String body) {
       return new Answer(status, TEXT, oneLine(body));
@@ -53,7 +47,8 @@ final class HttpFront {
     return String.join(" ", reason.trim().split("\\s+")) + "\n";
   }
 
-  private void connection(Socket s) {
+  /** One connection, on its own thread (Main.acceptLoop starts it): read a request, answer, repeat. */
+  void connection(Socket s) {
     AtomicLong open = metrics.open("http");
     open.incrementAndGet();
     try (s) {
