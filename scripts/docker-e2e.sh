@@ -3,7 +3,7 @@
 #   install docker.io docker-compose debootstrap -> start a private dockerd -> build the base
 #   images from Debian packages -> compose up the hostnet stack (no Grafana) -> wait healthy ->
 #   lab verify / lab run quick.yaml with the docker runtime (results must hold container
-#   stats) -> kill / pause / restart / upstream slowdown (scripts/lib/e2e-faults.yaml) and
+#   stats) -> kill / pause / restart / upstream slowdown (scripts/lib/fault-run.sh) and
 #   every container back -> loadgen/test-docker -> every Prometheus target up -> tear down, stop dockerd.
 # Always tears down and stops the dockerd it started, even on failure (trap EXIT); prints the
 # failing containers' logs and the time of every stage. Traffic stays on 127.0.0.1 except
@@ -27,6 +27,10 @@ STAGES_NAME=docker-e2e
 compose() { docker-compose -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"; }
 # shellcheck source=scripts/lib/private-dockerd.sh
 . "$REPO/scripts/lib/private-dockerd.sh"
+# shellcheck source=scripts/lib/ports.sh
+. "$REPO/scripts/lib/ports.sh"
+# shellcheck source=scripts/lib/fault-run.sh
+. "$REPO/scripts/lib/fault-run.sh"
 
 # Logs of every lab container that is not healthy (or all of them, with "all").
 dump_logs() {
@@ -78,9 +82,7 @@ finish() {
     stop_private_dockerd
     time_stage "$STAGE"
   fi
-  rm -rf "$WORK"
-  print_timings "$code"
-  exit "$code"
+  exit_stages "$code" "$WORK"
 }
 trap finish EXIT
 
@@ -104,14 +106,11 @@ ensure_dockerd "$WORK" || fail "dockerd did not start with overlay2 nor vfs"
 
 # ---------------------------------------------------------------------------------------------
 stage "check ports free"
-busy=()
-# Every manifest's ports (services/*/service.json), Prometheus and the lab.
-manifest_ports="$(node --input-type=module -e "import { readManifests } from './scripts/generate/manifests.mjs';
-  console.log((await readManifests()).flatMap((m) => [m.ports.http, m.ports.line ?? []]).flat().join(' '))")"
-for port in $manifest_ports 9090 8080; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
-done
-[ ${#busy[@]} -eq 0 ] || fail "the lab's fixed ports are in use on 127.0.0.1: ${busy[*]} (stop what listens there)"
+# Every manifest's ports (services/*/service.json), Prometheus and the lab (scripts/lib/ports.sh).
+fixed_ports="$(lab_fixed_ports)"
+# shellcheck disable=SC2086 # one port a word
+busy="$(ports_in_use $fixed_ports)"
+[ -z "$busy" ] || fail "the lab's fixed ports are in use on 127.0.0.1: $busy (stop what listens there)"
 
 # ---------------------------------------------------------------------------------------------
 stage "offline base images"
@@ -218,16 +217,10 @@ log "limits restored after the run (NanoCpus Memory: $restored)"
 
 # ---------------------------------------------------------------------------------------------
 stage "lab run faults"
-# The crash-recovery story against the real daemon: docker kill, pause/unpause and restart of
-# each row and an upstream slowdown, in one step; the events, downtimes, the runtime's own
-# restart after the kill, and a recovery per event must be in the results.
-node loadgen/bin/lab.mjs run scripts/lib/e2e-faults.yaml --runtime docker --skip-verify --out "$WORK/results-faults"
-node scripts/lib/check-fault-run.mjs "$(find "$WORK/results-faults" -name results.json | head -n1)" docker
-# Every container back: running and healthy, none left paused or stopped.
-wait_healthy
-paused="$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter status=paused)"
-[ -z "$paused" ] || fail "containers left paused after the fault run: $paused"
-log "every container is back after the fault run"
+# Events and recovery against the real daemon (scripts/lib/fault-run.sh): docker kill,
+# pause/unpause and restart of each row and an upstream slowdown, in one step; then every
+# container back, running and healthy, none left paused or stopped.
+run_fault_scenario docker "com.docker.compose.project=$PROJECT" container "$WORK/results-faults"
 
 # ---------------------------------------------------------------------------------------------
 stage "stop during a pause"

@@ -37,6 +37,8 @@ STAGES_NAME=setup-check
 . "$REPO/scripts/lib/stages.sh"
 # shellcheck source=scripts/lib/private-dockerd.sh
 . "$REPO/scripts/lib/private-dockerd.sh"
+# shellcheck source=scripts/lib/ports.sh
+. "$REPO/scripts/lib/ports.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -62,9 +64,7 @@ finish() {
     stop_private_dockerd
     time_stage "$STAGE"
   fi
-  rm -rf "$WORK"
-  print_timings "$code"
-  exit "$code"
+  exit_stages "$code" "$WORK"
 }
 trap finish EXIT
 # Ctrl-C or a SIGTERM from CI still removes the container and stops our dockerd.
@@ -120,11 +120,9 @@ ports="$(LAB_PORT_OFFSET="$PORT_OFFSET" node --input-type=module -e "import { re
   const offset = Number(process.env.LAB_PORT_OFFSET);
   const ms = (await readManifests()).filter((m) => names.has(m.name) || m.role === 'upstream');
   console.log(ms.flatMap((m) => [m.ports.http, m.ports.line ?? []]).flat().map((p) => p + offset).join(' '))")"
-busy=()
-for port in $ports; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
-done
-[ ${#busy[@]} -eq 0 ] || fail "ports in use on 127.0.0.1: ${busy[*]} (LAB_PORT_OFFSET=$PORT_OFFSET; stop what listens there or pick another offset)"
+# shellcheck disable=SC2086 # one port a word
+busy="$(ports_in_use $ports)"
+[ -z "$busy" ] || fail "ports in use on 127.0.0.1: $busy (LAB_PORT_OFFSET=$PORT_OFFSET; stop what listens there or pick another offset)"
 log "free on 127.0.0.1: $ports"
 
 # ---------------------------------------------------------------------------------------------

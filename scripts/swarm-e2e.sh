@@ -6,7 +6,7 @@
 #   lab verify --runtime swarm -> a short scenario with a CPU/memory limit (a service update)
 #   -> results say runtime: swarm, with server stats -> one step split across two load generator
 #   tasks (--loadgens 2: counts add up, per-generator CPU) -> kill / pause / restart / upstream
-#   slowdown (scripts/lib/e2e-faults.yaml), every service back -> a restart by forced update ->
+#   slowdown (scripts/lib/fault-run.sh), every service back -> a restart by forced update ->
 #   remove the stack, leave the swarm, stop the dockerd it started. Always, also on failure.
 # The stack binds the lab's fixed ports on 127.0.0.1 (LAB_BIND): nothing else may use them.
 # It refuses to run on a daemon already in a swarm: leaving it would break someone else's.
@@ -41,6 +41,10 @@ stage() {
 lab() { node loadgen/bin/lab.mjs "$@"; }
 # shellcheck source=scripts/lib/prometheus-targets.sh
 . scripts/lib/prometheus-targets.sh
+# shellcheck source=scripts/lib/ports.sh
+. scripts/lib/ports.sh
+# shellcheck source=scripts/lib/fault-run.sh
+. scripts/lib/fault-run.sh
 stack_services() { docker service ls -q --filter "label=com.docker.stack.namespace=$STACK"; }
 
 finish() {
@@ -125,13 +129,10 @@ state="$(docker info -f '{{.Swarm.LocalNodeState}}')"
 
 # ---------------------------------------------------------------------------------------------
 stage "check ports free"
-manifest_ports="$(node --input-type=module -e "import { readManifests } from './scripts/generate/manifests.mjs';
-  console.log((await readManifests()).flatMap((m) => [m.ports.http, m.ports.line ?? []]).flat().join(' '))")"
-busy=()
-for port in $manifest_ports 9090 8080; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
-done
-[ ${#busy[@]} -eq 0 ] || fail "the lab's fixed ports are in use on 127.0.0.1: ${busy[*]}"
+fixed_ports="$(lab_fixed_ports)"
+# shellcheck disable=SC2086 # one port a word
+busy="$(ports_in_use $fixed_ports)"
+[ -z "$busy" ] || fail "the lab's fixed ports are in use on 127.0.0.1: $busy"
 
 # ---------------------------------------------------------------------------------------------
 stage "images"
@@ -219,28 +220,7 @@ cooldown: 0s
 resources: { cpus: 1, memory: 256m }
 EOF
 lab run "$WORK/swarm.yaml" --runtime swarm --skip-verify --out "$WORK/results"
-node - "$(find "$WORK/results" -name results.json | head -n1)" <<'EOF'
-// runtime swarm, every step measured with requests and server CPU/RSS; the rows ran on this
-// node, so their container figures (with the limit) are there too.
-const results = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
-const problems = [];
-if (results.environment?.runtime !== 'swarm') problems.push(`environment.runtime is ${results.environment?.runtime}`);
-const steps = [];
-(function walk(node) {
-  if (Array.isArray(node)) return node.forEach(walk);
-  if (node === null || typeof node !== 'object') return;
-  if (node.server && typeof node.server === 'object' && 'cpu_seconds' in node.server) steps.push(node);
-  Object.values(node).forEach(walk);
-})(results);
-if (steps.length < 2) problems.push(`${steps.length} measured steps, expected 2`);
-for (const s of steps) {
-  if (!(s.requests > 0)) problems.push(`a step has ${s.requests} requests`);
-  if (!(s.server.cpu_seconds > 0)) problems.push(`a step has server.cpu_seconds ${s.server.cpu_seconds}`);
-  if (s.server.container?.cpu_limit !== 1) problems.push(`a step has container ${JSON.stringify(s.server.container)}, expected cpu_limit 1`);
-}
-if (problems.length) { console.error(`results.json: ${problems.join('; ')}`); process.exit(1); }
-console.log(`results.json: runtime swarm, ${steps.length} steps with requests, server CPU and the limit`);
-EOF
+node scripts/lib/check-swarm-run.mjs "$(find "$WORK/results" -name results.json | head -n1)"
 limits="$(docker service inspect -f '{{json .Spec.TaskTemplate.Resources.Limits}}' "${STACK}_node-eventloop")"
 case "$limits" in null|"{}") log "limits removed after the run ($limits)" ;; *) fail "node-eventloop still limited after the run: $limits" ;; esac
 
@@ -260,36 +240,15 @@ warmup: 1s
 cooldown: 0s
 EOF
 lab run "$WORK/loadgens.yaml" --runtime swarm --skip-verify --loadgens 2 --out "$WORK/results-loadgens"
-node - "$(find "$WORK/results-loadgens" -name results.json | head -n1)" "${worker:-}" <<'EOF'
-// Two generators, 3 + 3 connections; the step's requests are their sum; each has its CPU and
-// its node (the worker's, when there is a second node); percentiles present.
-const [file, worker] = process.argv.slice(2);
-const results = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
-const step = results.targets[0].steps[0];
-const gens = step.loadgen.generators ?? [];
-const problems = [];
-if (results.environment.runtime !== 'swarm') problems.push(`runtime ${results.environment.runtime}`);
-if (gens.length !== 2) problems.push(`${gens.length} generators`);
-if (gens.map((g) => g.load).join() !== '3,3') problems.push(`shares ${gens.map((g) => g.load)}`);
-if (step.requests !== gens.reduce((n, g) => n + g.requests, 0)) problems.push(`requests ${step.requests} != sum of ${gens.map((g) => g.requests)}`);
-if (!gens.every((g) => g.ok > 0 && g.cpu_seconds > 0)) problems.push(`generators ${JSON.stringify(gens)}`);
-if (worker && !gens.every((g) => g.host.includes(worker))) problems.push(`not on the worker node ${worker}: ${gens.map((g) => g.host)}`);
-if (!(step.latency_ms.p99 > 0)) problems.push(`p99 ${step.latency_ms.p99}`);
-if (problems.length) { console.error(`results.json (--loadgens 2): ${problems.join('; ')}`); process.exit(1); }
-console.log(`results.json: 2 generators (${gens.map((g) => `${g.requests} req, ${g.cpu_seconds} CPU s on ${g.host}`).join('; ')}), step ${step.requests} req, p99 ${step.latency_ms.p99} ms`);
-EOF
+node scripts/lib/check-loadgens-run.mjs "$(find "$WORK/results-loadgens" -name results.json | head -n1)" "${worker:-}"
 [ "$(docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "${STACK}_loadgen")" = 0 ] || fail "the loadgen service was not scaled back to 0"
 
 # ---------------------------------------------------------------------------------------------
 stage "lab run faults"
-# The crash-recovery story on the swarm: kill (the swarm starts a new task), pause/unpause of
-# the task's container, restart (a forced update) and an upstream slowdown, in one step.
-lab run scripts/lib/e2e-faults.yaml --runtime swarm --skip-verify --out "$WORK/results-faults"
-node scripts/lib/check-fault-run.mjs "$(find "$WORK/results-faults" -name results.json | head -n1)" swarm
-wait_healthy
-paused="$(docker ps -q --filter "label=com.docker.stack.namespace=$STACK" --filter status=paused)"
-[ -z "$paused" ] || fail "containers left paused after the fault run: $paused"
-log "every service is back after the fault run"
+# Events and recovery on the swarm (scripts/lib/fault-run.sh): kill (the swarm starts a new
+# task), pause/unpause of the task's container, restart (a forced update) and an upstream
+# slowdown, in one step; then every service back, none left paused.
+run_fault_scenario swarm "com.docker.stack.namespace=$STACK" service "$WORK/results-faults"
 
 # ---------------------------------------------------------------------------------------------
 stage "restart"

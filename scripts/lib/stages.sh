@@ -3,7 +3,8 @@
 # scripts/setup-check.sh), after setting STAGES_NAME (their log prefix): `stage NAME` starts a
 # stage and times the one before, `fail MSG` names the stage it failed in, `log MSG` stamps the
 # time, and `print_timings CODE` (from the caller's EXIT trap) prints every stage's seconds, the
-# unfinished one marked failed, and the total.
+# unfinished one marked failed, and the total; `exit_stages CODE DIR` ends that trap: removes the
+# caller's scratch folder DIR, prints the timings and exits with CODE.
 STAGE="start"
 STAGE_START=$SECONDS
 STAGES_START=$SECONDS
@@ -25,4 +26,9 @@ end_stage() {
 print_timings() {
   echo; echo "[$STAGES_NAME] stage timings:"; printf '  %s\n' "${TIMINGS[@]}"
   echo "[$STAGES_NAME] total $((SECONDS - STAGES_START))s, exit $1"
+}
+exit_stages() {
+  rm -rf "$2"
+  print_timings "$1"
+  exit "$1"
 }

@@ -1,7 +1,7 @@
 // The one door to a lab: `openRuntime` gives a LabRuntime whichever way the services run.
 import type { LabRuntime } from './types.js';
 import type { LabEventHandler } from './local/events.js';
-import { openLocalRuntime, type LocalRuntimeOptions } from './local/local-runtime.js';
+import { openLocalRuntime, type LocalRuntimeOptions } from './local/open-local-runtime.js';
 import { openDockerRuntime } from './docker/index.js';
 import { openSwarmRuntime } from './swarm/index.js';
 import { registerStoppable } from './lab-stop.js';
@@ -10,7 +10,7 @@ import type { RuntimeKind } from './types.js';
 export { RUNTIME_KINDS } from './types.js';
 export type { RuntimeKind, LabRuntime, Endpoint, ServiceManifest, ServiceStats, Unavailable, ResourceLimits } from './types.js';
 export { formatLabEvent, type LabEvent, type LabEventHandler } from './local/events.js';
-export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/local-runtime.js';
+export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/open-local-runtime.js';
 export { readProcessTreeStats, pidListeningOn } from './local/proc-tree.js';
 export { ownStop, stopAll, exitCodeFor, StopRequested, type OwnedStop } from './lab-stop.js';
 

@@ -2,9 +2,9 @@
 // (verify, executors, the web dashboard). Executors only ever see a LabRuntime.
 
 import type { ServiceManifest } from '../core/manifest/types.js';
-import type { ServiceLifeEvent } from '../model/story.js';
+import type { ServiceLifeEvent } from '../model/step-timeline.js';
 
-// ServiceLifeEvent is a shape results.json keeps (model/story.ts); runtimes produce it.
+// ServiceLifeEvent is a shape results.json keeps (model/step-timeline.ts); runtimes produce it.
 export type { ServiceLifeEvent, ServiceManifest };
 
 /** One running implementation (or the upstream), as reachable from the lab process. */

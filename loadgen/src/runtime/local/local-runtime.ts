@@ -1,52 +1,36 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { LabError, EXIT } from '../../core/errors.js';
-import { discoverServices, selectTargets, upstreamOf } from '../../core/manifest/index.js';
-import { defaultServicesDir, repoRoot } from '../../core/manifest/repo-root.js';
-import { portOffset as envPortOffset, portsOf } from '../ports.js';
+import { portsOf } from '../ports.js';
 import type { Endpoint, LabRuntime, ServiceLifeEvent, ServiceManifest, ServiceStats, Unavailable } from '../types.js';
 import type { LabEvent, LabEventHandler } from './events.js';
 import { isHealthy, waitHealthy } from './health.js';
-import { checkAvailability, pythonInterpreter } from './interpreters.js';
-import { javaCommand, javaPaths } from './java-build.js';
-import { isNative, nativeCommand } from './native-rows.js';
+import { checkAvailability } from './interpreters.js';
 import { logTail } from './log-tail.js';
 import { pidListeningOn, readProcessTreeStats } from './proc-tree.js';
 import { groupMembers, signalGroup, spawnInGroup, stopGroup, type SpawnedService } from './process-group.js';
+import { childEnv, commandOf, endpointOf } from './service-command.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
 import { registerStoppable } from '../lab-stop.js';
 
-export interface LocalRuntimeOptions {
-  /** Implementations to run; all discovered ones when absent. */
-  targets?: string[];
-  /** Added to every manifest port; LAB_PORT_OFFSET when absent. */
-  portOffset?: number;
-  /** One `<name>.log` per started service; default .lab/runs/<UTC time>/logs under the repo. */
-  logDir?: string;
-  onEvent?: LabEventHandler;
-  /** Default: LAB_SERVICES_DIR or <repo>/services. */
-  servicesDir?: string;
-  /** Environment the services inherit (and LAB_PYTHON is read from); default process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** UPSTREAM_TIMEOUT_MS given to every implementation the runtime starts. */
-  upstreamTimeoutMs?: number;
-  /** How long a service may take to answer /healthz after it is started. */
-  healthTimeoutMs?: number;
-  /** SIGTERM-to-SIGKILL grace when stopping. */
-  stopGraceMs?: number;
-  /**
-   * Relaunch a service the runtime started when it dies on its own, with backoff (supervisor.ts);
-   * `lab up` and `lab run` turn it on. Off by default, so that a library caller sees a death.
-   */
+// The local runtime: services as process groups on 127.0.0.1 that it starts (or attaches to
+// when one already answers), watches, signals, restarts, supervises and stops
+// (open-local-runtime.ts opens it; service-command.ts says how each service is started).
+
+/** The local runtime's settings, defaults filled in (open-local-runtime.ts). */
+export interface LocalRuntimeSettings {
+  offset: number;
+  logDir: string;
+  env: NodeJS.ProcessEnv;
+  onEvent: LabEventHandler;
+  upstreamTimeoutMs: number;
+  healthTimeoutMs: number;
+  stopGraceMs: number;
   supervise?: boolean | SupervisorOptions;
 }
 
-/** Local default: short enough that `lab verify` can prove the 504 path in seconds. */
-export const DEFAULT_UPSTREAM_TIMEOUT_MS = 3000;
-
 type Status = 'running' | 'unavailable' | 'crashed' | 'stopped';
 
-interface ServiceState {
+export interface ServiceState {
   manifest: ServiceManifest;
   endpoint: Endpoint;
   status: Status;
@@ -57,24 +41,7 @@ interface ServiceState {
   unavailable?: Unavailable;
 }
 
-function utcStamp(): string {
-  return new Date().toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
-}
-
-function endpointOf(manifest: ServiceManifest, offset: number, upstreamTimeoutMs: number | undefined): Endpoint {
-  const ports = portsOf(manifest, offset);
-  const httpUrl = `http://127.0.0.1:${ports.http}`;
-  return {
-    name: manifest.name,
-    manifest,
-    httpUrl,
-    line: ports.line === undefined ? undefined : { host: '127.0.0.1', port: ports.line },
-    metricsUrl: `${httpUrl}/metrics`,
-    upstreamTimeoutMs,
-  };
-}
-
-class LocalRuntime implements LabRuntime {
+export class LocalRuntime implements LabRuntime {
   readonly kind = 'local' as const;
   private readonly states: ServiceState[] = [];
   private upstreamState!: ServiceState;
@@ -85,9 +52,7 @@ class LocalRuntime implements LabRuntime {
   private stopping_?: Promise<void>;
   private readonly forget: () => void;
 
-  constructor(private readonly opts: Required<Pick<LocalRuntimeOptions, 'upstreamTimeoutMs' | 'healthTimeoutMs' | 'stopGraceMs'>> & {
-    offset: number; logDir: string; env: NodeJS.ProcessEnv; onEvent: LabEventHandler; supervise?: boolean | SupervisorOptions;
-  }) {
+  constructor(private readonly opts: LocalRuntimeSettings) {
     // Known to lab-stop from before its first service starts: a Ctrl-C while starting is a stop too.
     this.forget = registerStoppable(this);
     if (opts.supervise) {
@@ -150,46 +115,14 @@ class LocalRuntime implements LabRuntime {
     return state;
   }
 
-  private commandOf(manifest: ServiceManifest): { command: string; args: string[]; entryPoint: string | undefined } {
-    if (manifest.local.interpreter === 'go') {
-      // The binary itself (checkAvailability builds it first); its arguments follow it.
-      const binary = path.resolve(manifest.dir, manifest.local.args[0]!);
-      return { command: binary, args: manifest.local.args.slice(1), entryPoint: binary };
-    }
-    if (manifest.local.interpreter === 'java') {
-      // `java <local.args>`: the JVM's flags, -cp the code base's classes, the main class, its arguments.
-      return { command: javaCommand(this.opts.env), args: manifest.local.args, entryPoint: javaPaths(manifest).classes };
-    }
-    if (isNative(manifest.local.interpreter)) {
-      // A rust binary or erl (checkAvailability builds first); the entry point is the command.
-      const native = nativeCommand(manifest.local.interpreter, manifest.local.args, this.opts.env, (p) => path.resolve(manifest.dir, p));
-      return { ...native, entryPoint: native.command };
-    }
-    const command = manifest.local.interpreter === 'node' ? process.execPath : pythonInterpreter(this.opts.env);
-    const first = manifest.local.args[0]!;
-    const entryPoint = first.startsWith('-') ? undefined : path.resolve(manifest.dir, first);
-    return { command, args: manifest.local.args, entryPoint };
-  }
-
-  private childEnv(state: ServiceState): NodeJS.ProcessEnv {
-    const { manifest, endpoint } = state;
-    const ports = portsOf(manifest, this.opts.offset);
-    const env: NodeJS.ProcessEnv = { ...this.opts.env, ...(manifest.local.env ?? {}) };
-    const pythonPath = (manifest.local.pythonPath ?? []).map((p) => path.resolve(manifest.dir, p));
-    if (pythonPath.length > 0) env.PYTHONPATH = [...pythonPath, ...(env.PYTHONPATH ? [env.PYTHONPATH] : [])].join(path.delimiter);
-    env.PYTHONUNBUFFERED = '1'; // logs must be readable when a row dies
-    env.PORT = String(ports.http);
-    if (ports.line !== undefined) env.LINE_PORT = String(ports.line);
-    else delete env.LINE_PORT;
-    env.BIND = '127.0.0.1';
-    if (this.upstreamState && state !== this.upstreamState) env.UPSTREAM_URL = this.upstreamState.endpoint.httpUrl;
-    if (endpoint.upstreamTimeoutMs !== undefined) env.UPSTREAM_TIMEOUT_MS = String(endpoint.upstreamTimeoutMs);
-    return env;
+  private childEnvOf(state: ServiceState): NodeJS.ProcessEnv {
+    const upstreamUrl = this.upstreamState && state !== this.upstreamState ? this.upstreamState.endpoint.httpUrl : undefined;
+    return childEnv(state.manifest, state.endpoint, { env: this.opts.env, offset: this.opts.offset, upstreamUrl });
   }
 
   private async launch(state: ServiceState): Promise<void> {
     const { manifest } = state;
-    const { command, args, entryPoint } = this.commandOf(manifest);
+    const { command, args, entryPoint } = commandOf(manifest, this.opts.env);
     const availability = await checkAvailability(manifest, entryPoint ?? command, this.opts.env);
     if (!availability.ok) {
       if (!this.halting) this.markUnavailable(state, availability.reason ?? 'unavailable', availability.hint);
@@ -197,7 +130,7 @@ class LocalRuntime implements LabRuntime {
     }
     if (this.halting) return; // the lab is stopping: start nothing more
     this.emit({ kind: 'starting', service: manifest.name, message: `${[command, ...args].join(' ')} (log: ${state.logFile})` });
-    const spawned = spawnInGroup(command, args, { cwd: manifest.dir, env: this.childEnv(state), logFile: state.logFile });
+    const spawned = spawnInGroup(command, args, { cwd: manifest.dir, env: this.childEnvOf(state), logFile: state.logFile });
     state.spawned = spawned;
     state.stopping = false;
     let exitInfo: string | undefined;
@@ -329,50 +262,4 @@ class LocalRuntime implements LabRuntime {
     if (mine.includes(this.upstreamState)) await stopOne(this.upstreamState);
     this.forget();
   }
-}
-
-export type { LocalRuntime };
-
-export async function openLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LabRuntime & {
-  readonly started: { name: string; pgid: number }[];
-  logFileOf(name: string): string | undefined;
-}> {
-  const env = options.env ?? process.env;
-  const servicesDir = options.servicesDir ?? defaultServicesDir(env);
-  const manifests = discoverServices(servicesDir);
-  const upstreamManifest = upstreamOf(manifests);
-  const chosen = selectTargets(manifests, options.targets);
-  let offset: number;
-  try {
-    offset = options.portOffset ?? envPortOffset(env);
-  } catch (err) {
-    throw new LabError((err as Error).message, EXIT.badInput);
-  }
-  const logDir = options.logDir ?? path.join(repoRoot(), '.lab', 'runs', utcStamp(), 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const runtime = new LocalRuntime({
-    offset,
-    logDir,
-    env,
-    onEvent: options.onEvent ?? (() => {}),
-    upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-    healthTimeoutMs: options.healthTimeoutMs ?? 20_000,
-    stopGraceMs: options.stopGraceMs ?? 10_000,
-    supervise: options.supervise,
-  });
-  try {
-    const upstream = await runtime.add(upstreamManifest, true);
-    if (upstream.status !== 'running') {
-      const u = upstream.unavailable;
-      throw new LabError(
-        `the upstream did not start: ${u?.reason ?? 'unknown'}${u?.hint ? `\n  fix: ${u.hint}` : ''}\n--- ${upstream.logFile} (last lines) ---\n${logTail(upstream.logFile)}`,
-        EXIT.badInput,
-      );
-    }
-    await Promise.all(chosen.map((m) => runtime.add(m, false)));
-  } catch (err) {
-    await runtime.stop();
-    throw err;
-  }
-  return runtime;
 }
