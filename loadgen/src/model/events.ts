@@ -1,10 +1,10 @@
 // Events inside a step's measure phase (issue 11): what a scenario declares (here), and what a
-// run records about each (model/story.ts EventRecord). Offsets are seconds from the
+// run records about each (model/step-timeline.ts EventRecord). Offsets are seconds from the
 // start of the measure phase, the same origin as the step's timeline, so charts can draw an
 // event where its seconds are.
-import type { EventKind, UpstreamSettings } from './story.js';
+import type { EventKind, UpstreamSettings } from './step-timeline.js';
 
-export type { EventKind, EventRecord, UpstreamSettings } from './story.js';
+export type { EventKind, EventRecord, UpstreamSettings } from './step-timeline.js';
 
 /** `target` in a scenario: the row the step is measuring; `upstream`; or a service by name. */
 export const CURRENT_TARGET = 'target';

@@ -1,6 +1,6 @@
 import { tieGroups } from '../core/stats/index.js';
 import { loadLabel } from './derived.js';
-import type { Slope } from './story.js';
+import type { Slope } from './step-timeline.js';
 import type { RunResults } from './results.js';
 
 // The shapes of computed findings (results/findings.ts) and the helpers every executor's
@@ -17,8 +17,8 @@ export interface RunRef {
   runtime: string;
 }
 
-/** Findings from what steps told over time, whatever their executor (results/story-findings.ts finds them). */
-export type StoryFinding =
+/** Findings from steps' timelines (each event's recovery, leak slopes), whatever their executor (results/timeline-findings.ts finds them). */
+export type TimelineFinding =
   | { kind: 'recovery'; run: string; load: number; event: string; recovered: boolean; recovery_s: number | null; failed_requests: number; text: string }
   | { kind: 'slopes'; run: string; load: number; window_s: number; possible_leak: boolean; slopes: Slope[]; text: string };
 
@@ -27,7 +27,7 @@ export type StoryFinding =
  * `declare module` beside their findings code (the key is only a name; RowFinding is the union).
  */
 export interface RowFindingKinds {
-  story: StoryFinding;
+  timeline: TimelineFinding;
 }
 
 export type RowFinding = RowFindingKinds[keyof RowFindingKinds];

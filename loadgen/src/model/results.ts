@@ -4,7 +4,7 @@
 // executor's view (executors/common/view.ts resultSchema) the step keys it declares.
 
 import type { MachineNoise } from './noise.js';
-import type { EventRecord, Recovery, ServiceLifeEvent, Slope, StepTimeline } from './story.js';
+import type { EventRecord, Recovery, ServiceLifeEvent, Slope, StepTimeline } from './step-timeline.js';
 
 /**
  * 2 added the per-second timeline, events, recovery, supervision and slopes (all optional in a
@@ -106,7 +106,7 @@ export interface StepResult {
   interrupted?: boolean;
   /** The time the counters cover; rates per second of server and loadgen CPU use real_s. */
   window?: StepWindow;
-  /** Schema 2 (model/story.ts): one entry per second of warmup, measure and cooldown. */
+  /** Schema 2 (model/step-timeline.ts): one entry per second of warmup, measure and cooldown. */
   timeline?: StepTimeline;
   /** Schema 2: the scenario's events as applied in this step, and how the row came through each. */
   events?: EventRecord[];

@@ -5,7 +5,7 @@ import type { Table } from '../draw/markdown.js';
 import type { Environment, RunResults, StepResult } from '../model/results.js';
 import type { ThresholdCheck } from '../results/verdict.js';
 import { table } from '../draw/markdown.js';
-import { storySections } from './story-summary.js';
+import { timelineSections } from './timeline-summary.js';
 
 export { table };
 
@@ -34,7 +34,7 @@ export function resultsToMarkdown(r: RunResults, checks: ThresholdCheck[], chart
     out.push(...stepTableLines(r, t.steps, table));
   }
   out.push(...runSectionLines(r, table));
-  out.push(...storySections(r, table));
+  out.push(...timelineSections(r, table));
   if (findings.length) out.push(...findings, '');
   out.push(...thresholdLines(checks), ...warningLines(r));
   if (charts.length) {

@@ -4,12 +4,12 @@ import type { Table } from '../draw/markdown.js';
 import type { RunResults } from '../model/results.js';
 import { findingsToMarkdown, type Findings } from '../results/findings.js';
 import { runSectionLines, stepTableLines, warningLines } from './summary.js';
-import { storySections } from './story-summary.js';
+import { timelineSections } from './timeline-summary.js';
 import { webChart, type WebChart } from './web-charts.js';
 import { webTimelines, type WebTimeline } from './web-timeline.js';
 
 // What the web page shows of a run, computed here from the same view methods summary.md and
-// report.html use (stepTableLines, runSectionLines, storySections, findingsToMarkdown, the owner's
+// report.html use (stepTableLines, runSectionLines, timelineSections, findingsToMarkdown, the owner's
 // charts, the timeline measures and marks): the
 // page draws tables, lines and series and holds no executor logic.
 
@@ -47,7 +47,7 @@ export function webView(r: RunResults, findings: Findings): WebView {
   const steps = r.targets.flatMap((t) => t.steps);
   return {
     targets: r.targets.map((t) => ({ name: t.name, colour: colourOf(t.name), failed: t.failed ?? null, blocks: t.steps.length ? blocksOf((table) => stepTableLines(r, t.steps, table)) : [{ line: '_no step completed_' }] })),
-    sections: blocksOf((table) => [...runSectionLines(r, table), ...storySections(r, table), ...warningLines(r)]),
+    sections: blocksOf((table) => [...runSectionLines(r, table), ...timelineSections(r, table), ...warningLines(r)]),
     timelines: webTimelines(r),
     findings: findingsBlocks(findings),
     charts: steps.length ? (ownerView(steps).charts?.(r) ?? []).map(webChart) : [],

@@ -2,7 +2,7 @@ import { EXECUTOR_VIEWS, PLUGIN_VIEWS, RESULT_VIEWS, requestSteps } from '../exe
 import type { FindingContext, FindingsPart } from '../executors/common/view.js';
 import { rankingLines, rankWithinNoise, type FindingSource, type Findings, type Ranking, type RowFinding, type RunRef } from '../model/findings.js';
 import type { RunResults } from '../model/results.js';
-import { recoveryRankings, storyFindings } from './story-findings.js';
+import { recoveryRankings, timelineFindings } from './timeline-findings.js';
 
 // Findings computed from results, never written by hand: pure functions over one or more runs
 // (e.g. an io-ramp, an overhead and an idle-connections run). Each result view (executors/common/view.ts
@@ -43,7 +43,7 @@ export function computeFindings(given: RunResults[], opts: { allowBusy?: boolean
     }
   }
   // What steps told over time (events, recovery, slopes): any executor's steps may have it.
-  for (const s of sources) for (const t of s.r.targets) for (const x of storyFindings(s, t)) add(t.name, x);
+  for (const s of sources) for (const t of s.r.targets) for (const x of timelineFindings(s, t)) add(t.name, x);
   const all = [...own.map((p) => p.f), ...riders];
   const rankings = [...all.flatMap((f) => f.rankings?.(rows) ?? []), ...recoveryRankings(rows)].filter((r) => r.entries.length > 0 || r.below_floor?.length).map(rankWithinNoise);
   const notes: string[] = quiet.flatMap((q, i) => (q.left.length ? [`${runRef(runs[i]!, runs).run}: ${q.left.length} step${q.left.length > 1 ? 's' : ''} measured on a busy machine (other programs used more than ${BUSY_FOREIGN_CORES} of a core) left out: ${q.left.join(', ')}; \`lab run --allow-busy\` (or \`allow_busy: true\`) keeps them`] : []));

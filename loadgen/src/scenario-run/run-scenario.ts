@@ -186,20 +186,22 @@ async function runTrial(runtime: LabRuntime, scenario: Scenario, target: Endpoin
     publish();
     // The trial's own figures (the published step is the representative, set.publishedStep).
     st.opts.onProgress?.({ ...base, phase: 'step-done', elapsed: 0, phaseSeconds: 0, result: outcome.step });
-    // A step that threw, or got nothing but errors, may mean the target died: ask it.
-    const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50;
+    // A step that threw, got nothing but errors, or was refused connections may mean the target
+    // died: ask it. (Refused retries back off and are not errors, so a row that died mid-step
+    // after many answers no longer shows as mostly errors.)
+    const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50 || (outcome.step.reconnects?.unreachable_s ?? 0) > 0;
     if (suspect && !st.signal.aborted && !(await isHealthy(target))) {
       failure = `stopped answering at step ${load}: ${outcome.error ?? `no successful answer (${JSON.stringify(outcome.step.errors.by_kind)}) and /healthz does not answer`}`;
       tr.failed = failure;
       st.failedTargets.push({ name: target.name, reason: failure });
       st.opts.onProgress?.({ ...base, phase: 'target-failed', elapsed: 0, phaseSeconds: 0, message: failure });
     } else if (!st.signal.aborted && scenario.cooldownS > 0) {
-      outcome.story.cooldown();
+      outcome.timelineRun.cooldown();
       await phaseWithProgress('cooldown', scenario.cooldownS, base, st.opts.onProgress, () => undefined, sleep(scenario.cooldownS * 1000, st.signal));
     }
   } finally {
     // The step's timeline covers its cooldown too; it is written with the step's other figures.
-    Object.assign(outcome.step, await outcome.story.end());
+    Object.assign(outcome.step, await outcome.timelineRun.end());
     publish();
   }
   return failure;

@@ -14,7 +14,7 @@ import { effectiveDelayMs } from '../model/upstream-delay.js';
 import { generatorsFor } from './loadgens/launcher.js';
 import { startSplitRun, type SplitMeasurement } from './loadgens/split-run.js';
 import { generatorsForStep } from './loadgens/split.js';
-import { StepStory } from './step-story.js';
+import { TimelineRun } from './timeline/timeline-run.js';
 import { stepWarnings } from './warnings.js';
 import type { RunPhase, RunProgress } from './progress.js';
 
@@ -46,7 +46,7 @@ export async function runStep(
   note: (message: string) => void,
   loadgens: number,
   sampling?: StepSampling,
-): Promise<{ step: StepResult; error?: string; story: StepStory }> {
+): Promise<{ step: StepResult; error?: string; timelineRun: TimelineRun }> {
   const executor = executorFor(scenario.executor);
   const delayMs = effectiveDelayMs(scenario, executor.protocol);
   const ideal = executor.idealRps(load, delayMs);
@@ -58,9 +58,9 @@ export async function runStep(
     live = { figures, at: Date.now() };
     loadgenMetrics.live(target.name, figures);
   };
-  const story = new StepStory(runtime, target, executor.protocol, scenario.events, note, sampling?.intervalMs);
+  const timelineRun = new TimelineRun(runtime, target, executor.protocol, scenario.events, note, sampling?.intervalMs);
   const ctx: StepContext = {
-    scenario, runtime, target, load, signal, timeline: story.recorder,
+    scenario, runtime, target, load, signal, timeline: timelineRun.recorder,
     onLive: (figures) => {
       executorLiveAt = Date.now();
       publishLive(figures);
@@ -78,8 +78,8 @@ export async function runStep(
   let measurement: Measurement | undefined;
   let error: string | undefined;
   const sampler = new ServerSampler(runtime, target, executor.protocol, (s, prev) => {
-    // The timeline's server side during the measure (StepStory.measure): the row is scraped once for both.
-    story.recorder.server(s);
+    // The timeline's server side during the measure (TimelineRun.measure): the row is scraped once for both.
+    timelineRun.recorder.server(s);
     // When the executor has no per-second view (autocannon workers), the server's counter gives the live rate.
     if (!prev || s.requests === undefined || prev.requests === undefined) return;
     // (Not its own earlier figures: a first rate of 0, before the load's workers started, must not stick.)
@@ -93,7 +93,7 @@ export async function runStep(
   let t0 = performance.now();
   try {
     run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, used.k)) : await executor.start(ctx);
-    story.warmup();
+    timelineRun.warmup();
     loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'warmup');
     await phaseWithProgress('warmup', scenario.warmupS, base, onProgress, () => undefined, run.warmup(scenario.warmupS));
     if (!signal.aborted) {
@@ -105,14 +105,14 @@ export async function runStep(
       await sampler.start();
       cpu0 = process.cpuUsage();
       t0 = performance.now();
-      story.measure();
+      timelineRun.measure();
       measurement = await phaseWithProgress('measure', scenario.durationS, base, onProgress, () => live?.figures.rps, run.measure(scenario.durationS));
     }
   } catch (err) {
     error = (err as Error).message || String(err);
   } finally {
     // Events end with the measure phase, also when it threw or was interrupted: the upstream is put back.
-    await story.endMeasure();
+    await timelineRun.endMeasure();
     await run?.close().catch(() => {});
   }
   const cpu = process.cpuUsage(cpu0);
@@ -162,7 +162,7 @@ export async function runStep(
     if (!p.enabled(scenario) || !executor.stepPlugins?.includes(p.name) || !run || !measurement || signal.aborted) continue;
     await phaseWithProgress(p.phase as RunPhase, p.phaseSeconds(scenario), base, onProgress, () => undefined, p.afterStep(run, step, scenario));
   }
-  return { step, error, story };
+  return { step, error, timelineRun };
 }
 
 function failedMeasurement(reason: string, wallS: number): Measurement {

@@ -8,3 +8,4 @@ export { mannWhitney, smallestPossibleP, EXACT_LIMIT, type UTestResult } from '.
 export { summarize, compare, separates, tieGroups, aboveFloor, type Summary, type Comparison } from './summary.js';
 export { shouldStop, validateStoppingRule, type StoppingRule, type StoppingDecision } from './stopping.js';
 export { TrialRounds, type Figures, type KeyState } from './rounds.js';
+export { trend, tQuantile975, type Trend } from './trend.js';

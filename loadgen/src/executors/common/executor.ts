@@ -32,6 +32,8 @@ export interface RequestTimeline {
   error(kind: string): void;
   /** The answer just counted ok had the wrong body. */
   mismatch(): void;
+  /** A connection's retry refused while the target was down: not a request (load-common/reconnect-backoff.ts). */
+  reconnect?(): void;
 }
 
 export interface Measurement {

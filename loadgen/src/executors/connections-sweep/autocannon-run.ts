@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { sleep } from '../../core/sleep.js';
 import { startClosedLoad } from '../load-common/closed-load.js';
+import { Reachability } from '../load-common/reconnect-backoff.js';
 import { WindowTally } from '../load-common/window-tally.js';
 import type { Measurement, StepContext } from '../common/executor.js';
 
@@ -15,6 +16,7 @@ export class AutocannonRun {
   private finished: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private window: WindowTally | undefined;
+  private reachability = new Reachability();
   /** After the measure window: the answers autocannon still gets before it stops go nowhere (not in the step, not in its timeline). */
   private measured = false;
 
@@ -42,7 +44,10 @@ export class AutocannonRun {
       this.instance?.stop();
     }
     if (this.failure) throw this.failure;
-    return tally.measurement();
+    const m = tally.measurement();
+    // Always written for this executor's steps: 0 and 0 say the target never refused a connection.
+    const reconnects = { attempts: tally.reconnects, unreachable_s: this.reachability.unreachableS(tally.t0, tally.closedAt!) };
+    return { ...m, fields: { ...m.fields, reconnects } };
   }
 
   /** Waits for autocannon to close its connections (it stops on its next sample tick). */
@@ -56,5 +61,6 @@ export class AutocannonRun {
       timeline: () => (this.measured ? undefined : this.ctx.timeline), window: () => this.window });
     this.finished = load.finished.then((e) => { if (e) this.failure = e; });
     this.instance = load.instance;
+    this.reachability = load.reachability;
   }
 }

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { RequestTimeline } from '../common/executor.js';
+import { isReconnectAttempt } from './reconnect-backoff.js';
 
 // autocannon's per-request events into a step's timeline. Its worker threads emit none of
 // these: with workers the timeline keeps the server's side only (threads, RSS, in-flight...).
@@ -32,7 +33,10 @@ export function feedAutocannon(instance: EventEmitter, recorder: RequestTimeline
     lastOk = ok;
     recorder.response(realLatency(client, responseTime), ok, ok ? undefined : `status ${status}`);
   };
-  const onError = (err: Error) => recorder.error(/timed out/.test(err?.message ?? '') ? 'timeout' : 'connection');
+  const onError = (err: Error) => {
+    if (isReconnectAttempt(err)) recorder.reconnect?.();
+    else recorder.error(/timed out/.test(err?.message ?? '') ? 'timeout' : 'connection');
+  };
   const onMismatch = () => { if (lastOk) recorder.mismatch(); lastOk = false; };
   instance.on('response', onResponse);
   instance.on('reqError', onError);

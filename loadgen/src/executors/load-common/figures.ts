@@ -1,6 +1,7 @@
 import { figureValue, type Figure } from '../../model/figures.js';
 import { errorPercent, serverCores } from '../../model/derived.js';
 import type { StepResult } from '../../model/results.js';
+import { reconnectFigures } from './reconnects.js';
 
 // The load view's figures of a step that put request load (ResultView.figures): rate, latency,
 // errors, efficiency (requests per server CPU-second), memory, and per scenario event how long
@@ -31,10 +32,11 @@ export function loadFigures(s: StepResult): Figure[] {
     ] : []),
     { key: 'server.rss_peak_bytes', label: 'RSS peak', unit: 'bytes', better: 'lower', value: figureValue(s.server.rss_bytes_peak) },
     ...recoveryFigures(s),
+    ...reconnectFigures(s),
   ];
 }
 
-/** Per event of the step (model/story.ts Recovery): seconds until req/s was back; null when it never was. */
+/** Per event of the step (model/step-timeline.ts Recovery): seconds until req/s was back; null when it never was. */
 export function recoveryFigures(s: StepResult): Figure[] {
   return (s.recovery ?? []).map((r) => ({
     key: `recovery.${r.event}.s`, label: `recovery after event ${r.event} (${r.kind} ${r.service})`, unit: 's', better: 'lower' as const,

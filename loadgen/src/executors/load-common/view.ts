@@ -7,16 +7,19 @@ import { loadFindings } from './findings.js';
 import { loadFigures } from './figures.js';
 import type { ResultView } from '../common/view.js';
 import { intervalCell } from '../common/interval-cell.js';
+import { RECONNECTS_SCHEMA, reconnectLines } from './reconnects.js';
 
 // The view of the request-load executors (connections-sweep, rate-sweep, line-sweep):
 // throughput against the ideal line, latency, memory and threads per load. It is the default
-// view: it owns no key, so it draws every run no other view owns.
+// view: it owns no executor's key (reconnects is the closed load's, which all three may write),
+// so it draws every run no other view owns.
 
 const IDEAL = 'ideal (Little\'s law)';
 
 export const loadView: ResultView = {
   name: 'load',
-  resultKeys: [],
+  resultKeys: ['reconnects'],
+  resultSchema: RECONNECTS_SCHEMA,
   measuresRequests: true,
   // Every view's figures are gathered for every step (registry.ts stepFigures), which asks this
   // one only for steps that put request load.
@@ -44,6 +47,7 @@ export const loadView: ResultView = {
       { name: 'threads-vs-load', spec: lineChart(title(`OS threads vs ${loadAxis}`), pick((x) => x.s.server.os_threads_peak), targets, { x: loadAxis, y: 'OS threads (peak)', logX }) },
     ];
   },
+  afterStepTable: reconnectLines,
   findings: loadFindings,
   console: {
     columns: [['target', 18], ['load', 6], ['req/s', 9], ['ideal', 9], ['ach/ideal', 9], ['p50', 8], ['p99', 8], ['errors', 7], ['srv CPU s', 9], ['RSS', 10], ['threads', 7], ['lg CPU s', 8]],

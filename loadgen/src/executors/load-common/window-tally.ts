@@ -21,7 +21,9 @@ export class WindowTally implements RequestTimeline {
   private readonly errors = emptyErrors();
   /** A right answer's latency waits one microtask: autocannon emits a wrong body right after its answer. */
   private pending: number | undefined;
-  private readonly t0 = performance.now();
+  /** Retries refused while the target was down (reconnect-backoff.ts): not requests. */
+  reconnects = 0;
+  readonly t0 = performance.now();
   private t1: number | undefined;
 
   constructor(private readonly timeoutMs: number) {}
@@ -61,6 +63,15 @@ export class WindowTally implements RequestTimeline {
       recordMs(this.histogram, this.timeoutMs);
     } else this.errors.connection++;
     countKind(this.errors, kind);
+  }
+
+  reconnect(): void {
+    if (this.open) this.reconnects++;
+  }
+
+  /** When the window closed (performance.now() ms), or undefined while open. */
+  get closedAt(): number | undefined {
+    return this.t1;
   }
 
   /** The last second's right answers, for `lab run`'s live line; starts the next second. */
@@ -109,5 +120,6 @@ export function teeTimeline(a: () => RequestTimeline | undefined, b: () => Reque
     response: (ms, ok, kind) => { a()?.response(ms, ok, kind); b()?.response(ms, ok, kind); },
     error: (kind) => { a()?.error(kind); b()?.error(kind); },
     mismatch: () => { a()?.mismatch(); b()?.mismatch(); },
+    reconnect: () => { a()?.reconnect?.(); b()?.reconnect?.(); },
   };
 }

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { EventRecord, TimelineSecond } from '../../model/story.js';
+import type { EventRecord, TimelineSecond } from '../../model/step-timeline.js';
 import type { RunResults } from '../../model/results.js';
-import { eventLabel } from '../../results/story-findings.js';
+import { eventLabel } from '../../results/timeline-findings.js';
 import { colourOf } from '../../draw/colours.js';
 
 // A step's timeline as charts: one per measure, every row of the step overlaid in its colour,

@@ -2,6 +2,7 @@ import { latencyHistogram, latencyOf, type LatencyHistogram } from '../../execut
 import { emptyErrors, type Measurement } from '../../executors/common/executor.js';
 import type { GeneratorUsage } from '../../model/results.js';
 import { decodeHistogram, type WorkerReport } from './protocol.js';
+import { mergeReconnects, type ReconnectFigures } from '../../executors/load-common/reconnect-backoff.js';
 
 // K reports become one step measurement, exactly: counters add up, and the percentiles come
 // from the sum of the K histograms (averaging K p99s would be wrong: a p99 is not additive).
@@ -31,9 +32,12 @@ export function mergeReports(reports: WorkerReport[], loads: number[]): Merged {
   let requests = 0;
   let ok = 0;
   let threads = 0;
+  const reconnectParts: ReconnectFigures[] = [];
   for (const r of byIndex) {
     const m = r.measurement;
-    if (m.fields !== undefined) throw new Error(`load generator #${r.index}: its executor adds step fields, which cannot be merged across generators`);
+    const { reconnects, ...others } = m.fields ?? {};
+    if (Object.keys(others).length > 0) throw new Error(`load generator #${r.index}: its executor adds step fields (${Object.keys(others).join(', ')}), which cannot be merged across generators`);
+    if (reconnects !== undefined) reconnectParts.push(reconnects as ReconnectFigures);
     histogram.add(decodeHistogram(r.histogram, `#${r.index} on ${r.host}`));
     requests += m.requests;
     ok += m.ok;
@@ -60,6 +64,7 @@ export function mergeReports(reports: WorkerReport[], loads: number[]): Merged {
       warnings,
       // The coordinator has no per-second view of the generators: the live rate comes from the server.
       liveFromServer: true,
+      ...(reconnectParts.length > 0 ? { fields: { reconnects: mergeReconnects(reconnectParts) } } : {}),
     },
     histogram,
     generators: byIndex.map((r) => ({

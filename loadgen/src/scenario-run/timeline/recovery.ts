@@ -1,4 +1,4 @@
-import type { EventRecord, Recovery } from '../../model/story.js';
+import type { EventRecord, Recovery } from '../../model/step-timeline.js';
 
 export type { Recovery };
 import type { TimelineSecond } from './types.js';

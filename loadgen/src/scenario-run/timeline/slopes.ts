@@ -1,10 +1,13 @@
-import type { Slope, SlopeMeasure, TimelineSecond } from '../../model/story.js';
+import { trend, type Trend } from '../../core/stats/index.js';
+import type { Slope, SlopeMeasure, SlopeVerdict, TimelineSecond } from '../../model/step-timeline.js';
 
-export type { Slope, SlopeMeasure };
+export type { Slope, SlopeMeasure, SlopeVerdict };
 
 // A soak's leak witness: the least-squares slope of RSS, OS threads and open file descriptors
 // over the measure phase, per minute. A slope above its bound (and a fit that explains the
 // data, r^2) is a Finding named "possible leak"; a window too short to tell says so instead.
+// Each slope has a 95% interval (core/stats trend: widened for autocorrelated seconds) and the
+// slope of the window's second half, which together give the verdict (slopeVerdict).
 
 
 /** Growth per minute above which a steady load is suspected of leaking. */
@@ -20,32 +23,40 @@ const MIN_POINTS = 10;
 const MIN_R2 = 0.5;
 
 
+/** Least squares without the interval (kept for callers that need only the line). */
 export function leastSquares(points: { x: number; y: number }[]): { slope: number; intercept: number; r2: number } | undefined {
-  const n = points.length;
-  if (n < 2) return undefined;
-  const mx = points.reduce((a, p) => a + p.x, 0) / n;
-  const my = points.reduce((a, p) => a + p.y, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (const p of points) {
-    sxx += (p.x - mx) ** 2;
-    sxy += (p.x - mx) * (p.y - my);
-    syy += (p.y - my) ** 2;
-  }
-  if (sxx === 0) return undefined;
-  const slope = sxy / sxx;
-  return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+  const t = trend(points);
+  return t && { slope: t.slope, intercept: t.intercept, r2: t.r2 };
+}
+
+const perMinute = (v: number) => Math.round(v * 60 * 1000) / 1000;
+const ci = (t: Trend | undefined): [number, number] | null => (t?.ci95 ? [perMinute(t.ci95[0]), perMinute(t.ci95[1])] : null);
+
+/**
+ * The verdict of one measure, from its slope's interval against the bound: below it whole (no
+ * leak), above it whole and still above in the window's second half (leak), above or across it
+ * but under it in the second half (levels off: growth that stops, a warm-up, not a leak),
+ * otherwise undecided (the interval spans the bound: a longer soak would tell).
+ */
+export function slopeVerdict(whole: [number, number] | null, late: [number, number] | null, bound: number): SlopeVerdict {
+  if (!whole) return 'undecided';
+  if (whole[1] < bound) return 'no leak';
+  if (late && late[1] < bound) return 'levels off';
+  if (whole[0] > bound && (!late || late[0] > bound)) return 'leak';
+  return 'undecided';
 }
 
 export function slopesOf(seconds: TimelineSecond[]): Slope[] {
   const measure = seconds.filter((s) => s.phase === 'measure');
   return (Object.keys(LEAK_BOUNDS_PER_MIN) as SlopeMeasure[]).map((m) => {
     const points = measure.filter((s) => s[m] !== null).map((s) => ({ x: s.t_s + s.dur_s / 2, y: s[m] as number }));
-    const fit = leastSquares(points);
+    const fit = trend(points);
     const window = points.length >= 2 ? points[points.length - 1]!.x - points[0]!.x : 0;
     const perMin = fit ? fit.slope * 60 : null;
     const judged = fit !== undefined && window >= MIN_WINDOW_S && points.length >= MIN_POINTS;
+    const middle = points.length ? (points[0]!.x + points.at(-1)!.x) / 2 : 0;
+    const late = judged ? trend(points.filter((p) => p.x >= middle)) : undefined;
+    const bound = LEAK_BOUNDS_PER_MIN[m];
     return {
       measure: m,
       per_min: perMin === null ? null : Math.round(perMin * 1000) / 1000,
@@ -54,8 +65,15 @@ export function slopesOf(seconds: TimelineSecond[]): Slope[] {
       window_s: Math.round(window),
       first: points[0]?.y ?? null,
       last: points.at(-1)?.y ?? null,
-      bound_per_min: LEAK_BOUNDS_PER_MIN[m],
-      possible_leak: judged ? perMin! > LEAK_BOUNDS_PER_MIN[m] && fit!.r2 >= MIN_R2 : null,
+      bound_per_min: bound,
+      possible_leak: judged ? perMin! > bound && fit!.r2 >= MIN_R2 : null,
+      ...(judged ? {
+        ci95_per_min: ci(fit),
+        n_eff: Math.round(fit!.nEff * 10) / 10,
+        late_per_min: late ? perMinute(late.slope) : null,
+        late_ci95_per_min: ci(late),
+        verdict: slopeVerdict(ci(fit), ci(late), bound),
+      } : {}),
     };
   });
 }

@@ -1,2 +1,2 @@
-// The timeline's shape is part of results.json: loadgen/src/model/story.ts.
-export type { StepTimeline, TimelinePhase, TimelineSecond } from '../../model/story.js';
+// The timeline's shape is part of results.json: loadgen/src/model/step-timeline.ts.
+export type { StepTimeline, TimelinePhase, TimelineSecond } from '../../model/step-timeline.js';

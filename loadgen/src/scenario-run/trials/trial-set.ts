@@ -16,7 +16,7 @@ export class TrialSet {
   /** The step as last published (publish()): the object the target's steps hold. */
   publishedStep: StepResult | undefined;
 
-  /** Adds one trial; publish() after it (and again once its story ended: replaceLast). */
+  /** Adds one trial; publish() after it (and again once its timeline ended: replaceLast). */
   add(step: StepResult, startedAt: Date): void {
     this.steps.push(step);
     this.started.push(startedAt);

@@ -1,5 +1,5 @@
 // Timeline charts draw every second that has a value, also one whose neighbours have none: a
-// 2 s upstream answers every other second, and those seconds are the story of upstream-slowdown.
+// 2 s upstream answers every other second, and those seconds are upstream-slowdown's timeline.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { EventRecord } from '../../../src/model/events.js';
 import { recoveryOf } from '../../../src/scenario-run/timeline/recovery.js';
 import { leastSquares, slopesOf } from '../../../src/scenario-run/timeline/slopes.js';
+import { seededRandom } from '../../../src/core/stats/index.js';
 import type { TimelineSecond } from '../../../src/scenario-run/timeline/types.js';
 
 function second(t: number, rps: number, extra: Partial<TimelineSecond> = {}): TimelineSecond {
@@ -62,6 +63,23 @@ test('slopes: least squares per minute, a leak above its bound, a flat line and 
   assert.equal(threads!.per_min, 0);
   assert.equal(threads!.possible_leak, false);
   assert.ok(fds!.per_min! > 2.5 && fds!.possible_leak === true, JSON.stringify(fds));
+  // The interval: a straight climb is sure (all of it over the bound), and still climbing late: a leak.
+  assert.ok(rss!.ci95_per_min![0] > 1024 * 1024 && rss!.ci95_per_min![0] <= 3e6 && rss!.ci95_per_min![1] >= 3e6, JSON.stringify(rss));
+  assert.equal(rss!.verdict, 'leak');
+  assert.equal(threads!.verdict, 'no leak');
+  // A warm-up: RSS climbs for the first half, then stays flat (with the noise of a GC sawtooth).
+  const warmup = Array.from({ length: 600 }, (_, i) => second(i, 100, { rss_bytes: 50e6 + Math.min(i, 300) * 100_000 + (i % 7) * 200_000, threads: 8, open_fds: 30 }));
+  const [warmRss] = slopesOf(warmup);
+  assert.ok(warmRss!.possible_leak, 'over its bound on the whole window');
+  assert.ok(warmRss!.late_ci95_per_min![1] < 1024 * 1024, JSON.stringify(warmRss));
+  assert.equal(warmRss!.verdict, 'levels off');
+  // Noise around a flat line with a random walk: the interval spans the bound or sits under it, never "leak".
+  let walk = 0;
+  const random = seededRandom(7);
+  const wandering = Array.from({ length: 600 }, (_, i) => second(i, 100, { rss_bytes: 50e6 + (walk += (random() - 0.5) * 400_000), threads: 8, open_fds: 30 }));
+  const [wanderRss] = slopesOf(wandering);
+  assert.ok(wanderRss!.n_eff! < 60, `a random walk's seconds are far from independent: n_eff ${wanderRss!.n_eff}`);
+  assert.notEqual(wanderRss!.verdict, 'leak', JSON.stringify(wanderRss));
   const short = slopesOf(leaking.slice(0, 30));
-  assert.ok(short.every((s) => s.possible_leak === null), 'a 30 s window is too short to judge');
+  assert.ok(short.every((s) => s.possible_leak === null && s.verdict === undefined), 'a 30 s window is too short to judge');
 });

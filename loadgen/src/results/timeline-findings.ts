@@ -1,10 +1,10 @@
 import { formatBytes } from '../core/units.js';
-import type { FindingSource, Ranking, RowFinding, StoryFinding } from '../model/findings.js';
-import type { EventRecord, Slope } from '../model/story.js';
+import type { FindingSource, Ranking, RowFinding, TimelineFinding } from '../model/findings.js';
+import type { EventRecord, Slope, SlopeVerdict } from '../model/step-timeline.js';
 import type { TargetResult } from '../model/results.js';
 
-// Findings from what steps told over time (schema 2): how each row came through each event
-// (recovery), and a soak's slopes, named "possible leak" above their bound. Every step that
+// Findings from steps' timelines (schema 2): how each row came through each event (recovery),
+// and a soak's leak slopes, named "possible leak" above their bound. Every step that
 // has them contributes, whatever its executor; results written before schema 2 have none.
 
 /** An event as people read it: `upstream delay_ms=2000 for 10 s`, `kill node-eventloop`. */
@@ -19,7 +19,14 @@ const PER_MIN: Record<Slope['measure'], (v: number) => string> = {
   open_fds: (v) => `open fds ${v >= 0 ? '+' : ''}${v.toFixed(2)}/min`,
 };
 
-export function storyFindings(s: FindingSource, t: TargetResult): RowFinding[] {
+/** `RSS +0.12 MiB/min [-0.05, 0.30], late +0.01`: a slope with its interval and its second half's. */
+function withInterval(x: Slope): string {
+  const scale = x.measure === 'rss_bytes' ? 2 ** 20 : 1;
+  const v = (n: number) => (n / scale).toFixed(2);
+  return `${PER_MIN[x.measure](x.per_min!)}${x.ci95_per_min ? ` [${v(x.ci95_per_min[0])}, ${v(x.ci95_per_min[1])}]` : ''}${x.late_per_min != null ? `, late ${v(x.late_per_min)}` : ''}`;
+}
+
+export function timelineFindings(s: FindingSource, t: TargetResult): RowFinding[] {
   const out: RowFinding[] = [];
   for (const step of t.steps) {
     for (const rec of step.recovery ?? []) {
@@ -40,11 +47,14 @@ export function storyFindings(s: FindingSource, t: TargetResult): RowFinding[] {
       const leaks = judged.filter((x) => x.possible_leak);
       const window = Math.round(Math.max(...judged.map((x) => x.window_s)) / 60);
       const figures = judged.map((x) => PER_MIN[x.measure](x.per_min!)).join(', ');
+      const verdict = stepVerdict(judged);
       out.push({
         kind: 'slopes', run: s.ref.run, load: step.load, window_s: Math.max(...judged.map((x) => x.window_s)), possible_leak: leaks.length > 0, slopes: judged,
-        text: leaks.length
-          ? `possible leak: ${leaks.map((x) => `${PER_MIN[x.measure](x.per_min!)} (bound ${x.measure === 'rss_bytes' ? `${x.bound_per_min / 2 ** 20} MiB` : x.bound_per_min}/min, r² ${x.r2})`).join('; ')} over ${window} min (${s.ref.run}, ${step.load})`
-          : `no leak over ${window} min: ${figures} (${s.ref.run}, ${step.load})`,
+        text: verdict
+          ? `${verdict} over ${window} min: ${judged.map(withInterval).join(', ')} (${s.ref.run}, ${step.load})`
+          : leaks.length
+            ? `possible leak: ${leaks.map((x) => `${PER_MIN[x.measure](x.per_min!)} (bound ${x.measure === 'rss_bytes' ? `${x.bound_per_min / 2 ** 20} MiB` : x.bound_per_min}/min, r² ${x.r2})`).join('; ')} over ${window} min (${s.ref.run}, ${step.load})`
+            : `no leak over ${window} min: ${figures} (${s.ref.run}, ${step.load})`,
       });
     }
   }
@@ -69,4 +79,12 @@ export function recoveryRankings(rows: Map<string, RowFinding[]>): Ranking[] {
     order: 'lowest first' as const,
     entries: list.sort((a, b) => a.f.recovery_s! - b.f.recovery_s!).map((x) => ({ row: x.row, value: x.f.recovery_s!, run: x.f.run, text: `${x.f.recovery_s!.toFixed(1)} s, ${x.f.failed_requests} failed answers` })),
   }));
+}
+
+const VERDICT_ORDER: SlopeVerdict[] = ['leak', 'undecided', 'levels off', 'no leak'];
+
+/** A step's soak verdict: the worst of its measures' (results before issue 20 have none). */
+export function stepVerdict(slopes: readonly Slope[]): SlopeVerdict | undefined {
+  const verdicts = slopes.flatMap((x) => (x.verdict ? [x.verdict] : []));
+  return VERDICT_ORDER.find((v) => verdicts.includes(v));
 }

@@ -1,18 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import type { Endpoint, LabRuntime, ServiceLifeEvent } from '../runtime/types.js';
-import { startEvents, type EventsRun } from './events/apply-events.js';
-import type { EventRecord, StepEvent } from '../model/events.js';
-import { TimelineRecorder } from './timeline/recorder.js';
-import { recoveriesOf, type Recovery } from './timeline/recovery.js';
-import { slopesOf, type Slope } from './timeline/slopes.js';
-import { TimelineSampler } from './timeline/timeline-sampler.js';
-import type { StepTimeline } from './timeline/types.js';
+import type { Endpoint, LabRuntime, ServiceLifeEvent } from '../../runtime/types.js';
+import { startEvents, type EventsRun } from '../events/apply-events.js';
+import type { EventRecord, StepEvent } from '../../model/events.js';
+import { TimelineRecorder } from './recorder.js';
+import { recoveriesOf, type Recovery } from './recovery.js';
+import { slopesOf, type Slope } from './slopes.js';
+import { TimelineSampler } from './timeline-sampler.js';
+import type { StepTimeline } from './types.js';
 
-// What a step tells over time, beside its aggregates: the run loop opens one per step and calls
-// it at each phase; the executor feeds `recorder` per request. Whatever happens, end() is
+// A step's timeline while it runs, beside its aggregates: the figures second by second, the
+// scenario's events applied and marked on it, and at the end each event's recovery and the leak
+// slopes. The run loop opens one per step and calls it at each phase; the executor feeds
+// `recorder` per request. Whatever happens, end() is
 // called (the loop's `finally`): it ends the events, so the upstream is put back.
 
-export interface StepStoryResult {
+export interface TimelineRunResult {
   timeline: StepTimeline;
   events?: EventRecord[];
   recovery?: Recovery[];
@@ -21,7 +23,7 @@ export interface StepStoryResult {
   slopes?: Slope[];
 }
 
-export class StepStory {
+export class TimelineRun {
   readonly recorder = new TimelineRecorder();
   private readonly sampler: TimelineSampler;
   private events: EventsRun | undefined;
@@ -65,7 +67,7 @@ export class StepStory {
     this.sampler.scrapes(true);
   }
 
-  async end(): Promise<StepStoryResult> {
+  async end(): Promise<TimelineRunResult> {
     await this.endMeasure();
     await this.sampler.stop();
     const timeline = this.recorder.finish();

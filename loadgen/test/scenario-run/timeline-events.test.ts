@@ -15,7 +15,7 @@ import { parseScenarioText } from '../../src/scenario/load.js';
 
 const ROWS = ['node-eventloop', 'python-threads'];
 const SCENARIO = `
-name: story-test
+name: timeline-events-test
 executor: connections-sweep
 request: { text: "hello my friend" }
 steps: [20]
@@ -34,7 +34,7 @@ describe('a scenario with an upstream slowdown and a kill, on two real rows', ()
   let runtime: LabRuntime;
   let out: string;
   before(async () => {
-    out = mkdtempSync(path.join(os.tmpdir(), 'lab-story-'));
+    out = mkdtempSync(path.join(os.tmpdir(), 'lab-timeline-events-'));
     runtime = await openLocalRuntime({ portOffset: 7300, logDir: path.join(out, 'logs'), targets: ROWS, supervise: true });
     assert.deepEqual(runtime.targets.map((t) => t.name).sort(), [...ROWS].sort(), `rows not running: ${JSON.stringify(runtime.unavailable)}`);
   });
@@ -87,12 +87,20 @@ describe('a scenario with an upstream slowdown and a kill, on two real rows', ()
       assert.ok(killRec!.connection_errors > 0, `clients were refused while the row was down: ${JSON.stringify(killRec)}`);
       // The second of the kill cannot be back (the row was down in it), so a recovery takes time.
       assert.ok(!killRec!.recovered || killRec!.recovery_s! > 0, JSON.stringify(killRec));
+      // Retries back off (50 ms doubling to 1 s) and are counted apart: the errors are requests.
+      // Without the backoff 20 connections retried 7-18k times a second, each an "error".
+      const rc = step.reconnects!;
+      assert.ok(rc, `${t.name}: the step says how long the row was unreachable`);
+      assert.ok(rc.unreachable_s > 0 && rc.unreachable_s <= kill!.downtime_s! + 1.5, `${t.name}: unreachable ${rc.unreachable_s} s, down ${kill!.downtime_s} s`);
+      assert.ok(rc.attempts > 0 && rc.attempts <= 20 * (6 + 2 * rc.unreachable_s), `${t.name}: ${rc.attempts} retries in ${rc.unreachable_s} s unreachable`);
+      assert.ok(step.errors.connection <= 20 * 3, `${t.name}: connection errors count requests, not retries: ${JSON.stringify(step.errors)}`);
       const killSeconds = measure.filter((s) => s.t_s >= 8 && s.t_s < 8 + Math.ceil(kill!.downtime_s!));
       assert.ok(killSeconds.some((s) => s.rps < killRec!.baseline_rps! * 0.9), `${t.name}: the timeline shows the kill`);
     }
     const summary = readFileSync(path.join(outcome.dir, 'summary.md'), 'utf8');
     assert.match(summary, /## Events and recovery/);
     assert.match(summary, /## Supervision/);
+    assert.match(summary, /Unreachable: the target refused connections/);
     assert.match(summary, /after kill node-eventloop at 8 s: req\/s (back to 90%|not back)/, 'a Finding per event and row');
     assert.match(summary, /!\[timeline-step1-rps\]\(timeline-step1-rps\.png\)/, 'the step\'s timeline charts');
   });

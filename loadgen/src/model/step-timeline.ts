@@ -1,9 +1,9 @@
-// What a step tells over time (issue 11), as results.json keeps it: StepResult.timeline (one
-// entry per second of warmup, measure and cooldown), events (each scenario event with when it
-// happened and how it ended), recovery (per event, computed from the timeline), supervision
-// (crashes and restarts the runtime saw) and slopes (RSS, threads, fds per minute: a soak's
-// leak witness). Seconds count from the start of the measure phase (warmup is negative).
-// Producers: loadgen/src/scenario-run/{events,timeline}/.
+// A step's timeline (issue 11) and what is read from it, as results.json keeps it:
+// StepResult.timeline (one entry per second of warmup, measure and cooldown), events (each
+// scenario event with when it happened and how it ended), recovery (per event, computed from the
+// timeline), supervision (crashes and restarts the runtime saw) and slopes (leak slopes: RSS,
+// threads, fds per minute over a soak). Seconds count from the start of the measure phase
+// (warmup is negative). Producers: loadgen/src/scenario-run/{events,timeline}/.
 
 /**
  * A service's life as the runtime saw it: a crash, a relaunch scheduled, a restart that made it
@@ -98,8 +98,8 @@ export interface Recovery {
   /** Answers that were errors, and timeouts, from the event until recovery (or the end). */
   failed_requests: number;
   /**
-   * Connections refused or reset in the same seconds: while a row is down its clients retry at
-   * once, so these count attempts, not requests.
+   * Connections refused or reset in the same seconds, one per request that failed: a
+   * connection's retries while the row is down back off and are counted apart (step.reconnects).
    */
   connection_errors: number;
   /** Right answers in the same seconds, against what the pre-event level would have given. */
@@ -123,4 +123,15 @@ export interface Slope {
   bound_per_min: number;
   /** null: too short or too few points to tell. */
   possible_leak: boolean | null;
+  /** Since issue 20, on judged windows: the slope's 95% interval per minute (null: the points give none). */
+  ci95_per_min?: [number, number] | null;
+  /** The points' effective number once their autocorrelation is counted. */
+  n_eff?: number;
+  /** The slope over the window's second half, and its interval: growth that levels off is not a leak. */
+  late_per_min?: number | null;
+  late_ci95_per_min?: [number, number] | null;
+  verdict?: SlopeVerdict;
 }
+
+/** scenario-run/timeline/slopes.ts slopeVerdict. */
+export type SlopeVerdict = 'no leak' | 'levels off' | 'leak' | 'undecided';
