@@ -19,4 +19,9 @@ export interface MachineNoise {
   /** The rounding of per-process ticks over this window, in cores: foreign figures below it are noise. */
   resolution_cores: number;
   busy_machine: boolean;
+  /**
+   * Since issue 20: the foreign processes that used the most CPU in the window (name from
+   * /proc/<pid>/comm, cores), at most three and each above the resolution: who made it busy.
+   */
+  foreign_top?: { name: string; pid: number; cores: number }[];
 }

@@ -45,6 +45,8 @@ export interface MachineSnapshot {
   parts: Record<string, number>;
   /** How many processes the parts held: each adds up to a tick of rounding to a window. */
   labProcesses: number;
+  /** Ticks of every process outside the parts, by pid (with its name): who the foreign CPU was. */
+  foreign: Map<number, { comm: string; ticks: number }>;
   loadavg: [number, number, number];
 }
 
@@ -59,7 +61,7 @@ export function parseCpuTimes(procStat: string): CpuTimes {
   return { process: cols[0]! + cols[1]! + cols[2]!, irq: cols[5]! + cols[6]!, steal: cols[7]!, total: cols.reduce((s, v) => s + v, 0) };
 }
 
-interface ProcEntry { pid: number; ppid: number; pgrp: number; ticks: number }
+interface ProcEntry { pid: number; ppid: number; pgrp: number; ticks: number; comm: string }
 
 function readAllProcesses(): ProcEntry[] {
   const entries: ProcEntry[] = [];
@@ -73,7 +75,8 @@ function readAllProcesses(): ProcEntry[] {
     }
     const stat = parseStat(text);
     const pgrp = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[2]);
-    if (stat && Number.isFinite(pgrp)) entries.push({ pid: Number(name), ppid: stat.ppid, pgrp, ticks: stat.cpuTicks + stat.reapedChildrenCpuTicks });
+    const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+    if (stat && Number.isFinite(pgrp)) entries.push({ pid: Number(name), ppid: stat.ppid, pgrp, ticks: stat.cpuTicks + stat.reapedChildrenCpuTicks, comm });
   }
   return entries;
 }
@@ -107,12 +110,14 @@ export function snapshotMachine(parts: readonly LabPart[]): MachineSnapshot {
   const cpu = parseCpuTimes(readFileSync('/proc/stat', 'utf8'));
   const owners = assignParts(processes, parts);
   const ticks: Record<string, number> = Object.fromEntries(parts.map((p) => [p.name, 0]));
+  const foreign = new Map<number, { comm: string; ticks: number }>();
   for (const p of processes) {
     const name = owners.get(p.pid);
     if (name) ticks[name] = ticks[name]! + p.ticks;
+    else foreign.set(p.pid, { comm: p.comm, ticks: p.ticks });
   }
   const [l1, l5, l15] = os.loadavg();
-  return { atMs, cpu, parts: ticks, labProcesses: owners.size, loadavg: [l1!, l5!, l15!] };
+  return { atMs, cpu, parts: ticks, labProcesses: owners.size, foreign, loadavg: [l1!, l5!, l15!] };
 }
 
 /** The figures of the window between two snapshots (of the same parts). */
@@ -129,6 +134,7 @@ export function machineNoise(before: MachineSnapshot, after: MachineSnapshot, th
   const busy = cores(after.cpu.process - before.cpu.process);
   const foreign = Math.max(0, busy - lab.total);
   const totalTicks = after.cpu.total - before.cpu.total;
+  const resolution = cores(Math.max(before.labProcesses, after.labProcesses) + 1);
   return {
     window_s: seconds,
     cpus: os.availableParallelism(),
@@ -138,9 +144,25 @@ export function machineNoise(before: MachineSnapshot, after: MachineSnapshot, th
     irq_cores: cores(after.cpu.irq - before.cpu.irq),
     steal_pct: totalTicks > 0 ? (100 * (after.cpu.steal - before.cpu.steal)) / totalTicks : 0,
     loadavg: after.loadavg,
-    resolution_cores: cores(Math.max(before.labProcesses, after.labProcesses) + 1),
-    busy_machine: foreign > threshold,
+    resolution_cores: resolution,
+    // Above the threshold and above its own rounding: a 0.1 s window (an overhead step at 1,000
+    // workers) rounds every process to 10 ms ticks, so a reading of 0.07 cores there is noise.
+    busy_machine: foreign > threshold && foreign > resolution,
+    foreign_top: topForeign(before, after, cores),
   };
+}
+
+/** The three foreign processes that used the most CPU between the snapshots, each above a tick over the window. */
+function topForeign(before: MachineSnapshot, after: MachineSnapshot, cores: (ticks: number) => number): { name: string; pid: number; cores: number }[] {
+  const used: { name: string; pid: number; cores: number }[] = [];
+  for (const [pid, p] of after.foreign) {
+    const was = before.foreign.get(pid);
+    // A process born in the window counts from 0, and so does a reused pid (its ticks went
+    // down). Not the name: a kernel worker's changes with its work item (kworker/1:1-events).
+    const ticks = p.ticks - (was && was.ticks <= p.ticks ? was.ticks : 0);
+    if (ticks > 1) used.push({ name: p.comm, pid, cores: Math.round(cores(ticks) * 1000) / 1000 });
+  }
+  return used.sort((a, b) => b.cores - a.cores).slice(0, 3);
 }
 
 /**

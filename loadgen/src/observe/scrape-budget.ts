@@ -56,7 +56,7 @@ export interface CadenceOptions {
   maxMs?: number;
 }
 
-export const CADENCE_DEFAULTS = { budgetCores: 0.005, minMs: 500, maxMs: 2000 } as const;
+export const CADENCE_DEFAULTS = { budgetCores: 0.005, minMs: 500, maxMs: 5000 } as const;
 
 /** The shortest scrape interval (ms, a multiple of 100) whose cost stays within the budget, within min..max. */
 export function cadenceFor(perScrapeCpuS: number, opts: CadenceOptions = {}): number {

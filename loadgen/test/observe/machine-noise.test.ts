@@ -57,6 +57,10 @@ test('a busy process outside the lab is foreign; a busy process in a lab group i
     assert.ok(noise.lab_cpu_cores.lab! < 0.2, `the test process itself sleeps: ${noise.lab_cpu_cores.lab}`);
     assert.ok(Math.abs(noise.lab_cpu_cores.total - noise.lab_cpu_cores.row! - noise.lab_cpu_cores.lab!) < 1e-9);
     assert.equal(noise.busy_machine, true);
+    // Who it was: the foreign spinner by name and pid, the lab's own spinner never.
+    const spinner = noise.foreign_top!.find((p) => p.pid === foreignPid);
+    assert.ok(spinner && spinner.name === 'node' && Math.abs(spinner.cores - foreignCores!) < slack, JSON.stringify(noise.foreign_top));
+    assert.ok(!noise.foreign_top!.some((p) => p.pid === row.pid), 'the lab\'s row is not foreign');
     assert.ok(noise.steal_pct >= 0 && noise.steal_pct <= 100);
     assert.equal(noise.loadavg.length, 3);
   } finally {
@@ -75,4 +79,20 @@ test('the recorder gives one window per interval and one for the whole', async (
   assert.ok(windows.length >= 3, `${windows.length} windows`);
   assert.ok(Math.abs(windows.reduce((s, w) => s + w.window_s, 0) - whole!.window_s) < 1e-9);
   assert.ok(windows.every((w) => w.foreign_cpu_cores >= 0 && w.lab_cpu_cores.total >= 0));
+});
+
+test('a short window is busy only above its own rounding; a kernel worker that renames itself is not counted for its whole life', () => {
+  const snap = (atMs: number, processTicks: number, labTicks: number, foreign: [number, string, number][]) => ({
+    atMs, cpu: { process: processTicks, irq: 0, steal: 0, total: processTicks * 2 }, parts: { lab: labTicks }, labProcesses: 6,
+    foreign: new Map(foreign.map(([pid, comm, ticks]) => [pid, { comm, ticks }])), loadavg: [0, 0, 0] as [number, number, number],
+  });
+  // 0.14 s (an overhead step at 1,000 workers): 1 foreign tick reads as 0.07 cores, the rounding is 0.5.
+  const short = machineNoise(snap(0, 1000, 900, [[77, 'kworker/1:1-events', 5000]]), snap(140, 1013, 912, [[77, 'kworker/1:1-virtio_vsock', 5001]]));
+  assert.ok(short.foreign_cpu_cores > 0.05 && short.resolution_cores > short.foreign_cpu_cores, JSON.stringify(short));
+  assert.equal(short.busy_machine, false, 'a reading inside its rounding is not a busy machine');
+  assert.deepEqual(short.foreign_top, [], 'one tick of the renamed kworker, not its 5,001');
+  // 4 s with 0.5 core of foreign CPU: busy, and named.
+  const long = machineNoise(snap(0, 1000, 900, [[88, 'stress', 100]]), snap(4000, 1500, 1200, [[88, 'stress', 300]]));
+  assert.equal(long.busy_machine, true);
+  assert.deepEqual(long.foreign_top, [{ name: 'stress', pid: 88, cores: 0.5 }]);
 });

@@ -57,7 +57,8 @@ test('the cadence is the shortest interval within the budget, within bounds', as
   assert.equal(cadenceFor(0.004), 800, '4 ms per scrape at 0.5% of a core: every 800 ms');
   assert.equal(cadenceFor(0.004, { budgetCores: 0.01 }), 500);
   assert.equal(cadenceFor(0.0041, { budgetCores: 0.01, minMs: 100 }), 500, 'rounded up to the next 100 ms');
-  assert.equal(cadenceFor(0.05), 2000, 'never slower than maxMs');
+  assert.equal(cadenceFor(0.0225), 4500, 'node-cluster (22.5 ms per scrape): every 4.5 s');
+  assert.equal(cadenceFor(0.05), 5000, 'never slower than maxMs');
   assert.throws(() => cadenceFor(-1), /cost per scrape/);
   assert.throws(() => cadenceFor(0.001, { budgetCores: 0 }), /budget/);
   await assert.rejects(measureScrapeCost({ cpuSeconds: async () => 0, scrape: async () => undefined, scrapes: 0 }), /scrapes/);

@@ -1,40 +1,29 @@
-import http from 'node:http';
 import { cadenceFor, measureScrapeCost } from '../../observe/scrape-budget.js';
+import { scrapeMetrics } from '../../observe/server-sampler.js';
 import type { Endpoint, LabRuntime } from '../../runtime/types.js';
 import type { StepSampling } from '../run-step.js';
 
 // The observer on a budget (issue 18): before a row's first step, its CPU per /metrics scrape is
 // measured once (scrape-budget.ts: its CPU while scraped minus while left alone) and the
 // sampler's cadence is the shortest that keeps the scrapes within half of the 1% goal
-// (cadenceFor; the other half is for the estimate's own noise), between 500 ms and 2 s.
+// (cadenceFor; the other half is for the estimate's own noise), between 500 ms and 5 s (a
+// row whose scrape is dear, node-cluster asking two workers for theirs, is sampled less often:
+// its live view and its timeline's server figures update that often).
 // The estimate is taken at the 500 ms the sampler would use at most: on this kind of machine a
 // scrape's cost is mostly waking the row (measured: 0.5-3 ms back to back, 4-20 ms once every
 // 500 ms, rising with the gap), so scrapes 100 ms apart read 3-5x too cheap. /proc counts CPU
 // in 10 ms ticks per process, coarse against a few ms per scrape: the estimate is an upper one,
 // the measured cost plus that resolution (two readings per window, spread over the scrapes), so
 // a row whose scrapes read as free is not scraped every 500 ms on that reading alone. A row
-// whose scrape still exceeds the budget at 2 s says so in its step (sampler.cost_cores). The
+// whose scrape still exceeds the budget at 5 s says so in its step (sampler.cost_cores). The
 // cost is kept for the life of the process: a tour's parts reuse it.
 
 const SCRAPES = 4;
 /** /proc's tick (USER_HZ 100): the resolution of a process's CPU reading; a cgroup's is 1 us. */
 const PROC_TICK_S = 0.01;
 const GAP_MS = 500;
-export const SAMPLING_BUDGET = { budgetCores: 0.005, maxMs: 2000 } as const;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+export const SAMPLING_BUDGET = { budgetCores: 0.005, maxMs: 5000 } as const;
 const measured = new Map<string, number | null>();
-
-function scrape(url: string): Promise<void> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent, timeout: 2000 }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-      res.on('error', () => resolve());
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve());
-  });
-}
 
 /** The row's cost per scrape (CPU seconds, an upper estimate), measured once per process; null when the runtime cannot see its CPU. */
 export async function scrapeCostOf(runtime: LabRuntime, target: Endpoint): Promise<number | null> {
@@ -50,7 +39,7 @@ export async function scrapeCostOf(runtime: LabRuntime, target: Endpoint): Promi
       if (!s) throw new Error(`${target.name}: no CPU figure`);
       return s.cpuSeconds;
     };
-    cost = await measureScrapeCost({ cpuSeconds, scrape: () => scrape(target.metricsUrl), scrapes: SCRAPES, gapMs: GAP_MS }).then((c) => c.perScrapeCpuS + resolutionS, () => null);
+    cost = await measureScrapeCost({ cpuSeconds, scrape: () => scrapeMetrics(target.metricsUrl, 2000).then(() => undefined), scrapes: SCRAPES, gapMs: GAP_MS }).then((c) => c.perScrapeCpuS + resolutionS, () => null);
   }
   measured.set(key, cost);
   return cost;
