@@ -67,6 +67,18 @@ describe('findings', () => {
     assert.equal(item(f, 'node-eventloop', 'knee'), undefined, 'no load run, no knee');
   });
 
+  it('a row that failed its 1000-worker step is named apart; the others are still ranked at 1000 workers', () => {
+    const r = overheadRun();
+    const threads = r.targets.find((t) => t.name === 'python-threads')!;
+    threads.steps = threads.steps.filter((s) => s.load !== 1000);
+    const f = computeFindings([r]);
+    const rank = f.rankings.find((k) => k.question === 'Lowest overhead at 1000 workers, spawn mode')!;
+    assert.ok(rank, `ranked at 1000 workers: ${f.rankings.map((k) => k.question).join(' | ')}`);
+    assert.equal(rank.entries.length, 7);
+    assert.ok(!rank.entries.some((e) => e.row === 'python-threads'));
+    assert.match(rank.basis, /no figure at 1000 workers here \(a failed or busy step\), so not ranked: python-threads/);
+  });
+
   it('both modes: a ranking and crossovers per mode, never mixed', () => {
     const f = computeFindings([fixtureOverhead()]);
     // The fixture measures 1, 10, 100 workers: the ranking falls back to the largest shared count.
@@ -74,7 +86,7 @@ describe('findings', () => {
     const spawn = f.rankings.find((k) => k.question === 'Lowest overhead at 100 workers, spawn mode')!;
     assert.deepEqual(pool.entries.map((e) => [e.row, e.value]), [['gevent-explicit', 1.1], ['python-threads', 1.9]]);
     assert.deepEqual(spawn.entries.map((e) => [e.row, e.value]), [['python-threads', 2.5], ['gevent-explicit', 4]]);
-    assert.match(pool.basis, /1000 workers not measured/);
+    assert.match(pool.basis, /1000 workers measured by no row/);
     const xs = f.rows.flatMap((r) => r.items.filter((i) => i.kind === 'crossover').map((i) => [r.row, (i as { mode: string }).mode]));
     assert.deepEqual(xs, [['python-threads', 'pool'], ['gevent-explicit', 'spawn']]);
   });

@@ -35,7 +35,7 @@ function assertNoFailure(report: VerifyReport, targets: string[]): void {
     const names = new Set(t.checks.map((c) => c.check));
     for (const check of ['healthz', 'echo.body', 'line.in-order', 'line.too-long', 'line.invalid-utf8', 'bad-input.text-too-long',
       'upstream-error.http', 'upstream-error.line', 'upstream-timeout.http', 'metrics.names', 'disconnect.no-leak', 'nagle', 'overhead.result',
-      'overhead.result.pool', 'overhead.result.spawn', 'overhead.bad-input', 'overhead.bad-mode', 'cpu-ms', 'bad-input.cpu-ms-too-big']) {
+      'overhead.result.pool', 'overhead.result.spawn', 'overhead.keep-alive', 'overhead.bad-input', 'overhead.bad-mode', 'cpu-ms', 'bad-input.cpu-ms-too-big']) {
       assert.ok(names.has(check), `${t.name}: check ${check} did not run\n${text}`);
     }
     const timeout = t.checks.find((c) => c.check === 'upstream-timeout.http');

@@ -16,6 +16,8 @@ export const OVERHEAD_IDEAL = { value: 1, tolerance: 0.02 };
 
 export type OverheadFinding =
   | { kind: 'overhead'; run: string; mode: OverheadMode; workers: number; overhead: number; text: string; interval?: RankEntry['interval'] }
+  /** The row has this mode's figures but none at the ranking's worker count (a failed step, or one left out as busy): said, not ranked. */
+  | { kind: 'overhead-unmeasured'; run: string; mode: OverheadMode; workers: number; text: string }
   /** Where this row's overhead curve crosses others' for good (overhead/crossover.ts), in one mode. */
   | { kind: 'crossover'; run: string; mode: OverheadMode; crossings: { other: string; workers: number; overhead: number; other_overhead: number }[]; text: string };
 
@@ -36,7 +38,12 @@ function overheadAt(s: FindingSource, t: TargetResult, mode: OverheadMode): RowF
   const at = overheadRankWorkers(s.r, mode);
   const step = t.steps.find((x) => x.load === at);
   const v = step && stepOverhead(step, mode)?.overhead;
-  if (typeof v !== 'number') return undefined;
+  if (typeof v !== 'number') {
+    const measuredMode = t.steps.some((x) => typeof stepOverhead(x, mode)?.overhead === 'number');
+    return at !== undefined && measuredMode
+      ? { kind: 'overhead-unmeasured', run: s.ref.run, mode, workers: at, text: `${mode} mode: no overhead at ${at} workers here (the step failed, was not run, or was left out as measured on a busy machine), so not ranked there (${s.ref.run})` }
+      : undefined;
+  }
   const interval = step?.intervals?.[`overhead.${mode}`];
   return { kind: 'overhead', run: s.ref.run, mode, workers: at!, overhead: v, ...(interval ? { interval } : {}), text: `${mode} mode: ${ratio(v)}${intervalSuffix(interval, ratio)} overhead at ${at} workers (${s.ref.run})` };
 }
@@ -48,23 +55,30 @@ function crossoverFinding(s: FindingSource, mode: OverheadMode, xs: Crossover[])
     text: `${mode} mode: crosses ${crossings.map((x) => `${x.other} at ${x.workers} workers (${ratio(x.overhead)} vs ${ratio(x.other_overhead)})`).join(', ')}, and stays more than 10% above (${s.ref.run})` };
 }
 
-/** 1000 workers when every row measured it in that mode, else the largest count they all measured. */
+/**
+ * 1000 workers when any row measured it in that mode (the rows that did not, because a step
+ * failed or the scenario stopped short, are named apart and not ranked); else the largest count
+ * every row measured. A row that failed one step no longer pulls every row down to 10 workers.
+ */
 function overheadRankWorkers(r: RunResults, mode: OverheadMode): number | undefined {
   const counts = r.targets
     .map((t) => new Set(t.steps.filter((s) => typeof stepOverhead(s, mode)?.overhead === 'number').map((s) => s.load)))
     .filter((c) => c.size > 0);
   if (!counts.length) return undefined;
+  if (counts.some((c) => c.has(OVERHEAD_RANK_WORKERS))) return OVERHEAD_RANK_WORKERS;
   const shared = [...counts[0]!].filter((w) => counts.every((c) => c.has(w)));
-  if (shared.includes(OVERHEAD_RANK_WORKERS)) return OVERHEAD_RANK_WORKERS;
   return shared.length ? Math.max(...shared) : undefined;
 }
 
 function overheadRanking(rows: Map<string, RowFinding[]>, mode: OverheadMode): Ranking {
   const list = firstOf(rows, 'overhead', (f) => f.mode === mode).sort((a, b) => a.f.overhead - b.f.overhead);
   const workers = [...new Set(list.map((x) => x.f.workers))];
+  const unranked = firstOf(rows, 'overhead-unmeasured', (f) => f.mode === mode).map((x) => x.row);
   return {
     question: `Lowest overhead at ${workers.join(' / ')} workers, ${mode} mode`, unit: 'elapsed / ideal, 1.00 = a perfect pool', order: 'lowest first', ideal: OVERHEAD_IDEAL,
-    basis: basisOf(list.map((x) => x.f.run), workers.includes(OVERHEAD_RANK_WORKERS) ? `${mode} mode only` : `${OVERHEAD_RANK_WORKERS} workers not measured by every row: the largest count they all measured`),
+    basis: basisOf(list.map((x) => x.f.run), workers.includes(OVERHEAD_RANK_WORKERS)
+      ? `${mode} mode only${unranked.length ? `; no figure at ${OVERHEAD_RANK_WORKERS} workers here (a failed or busy step), so not ranked: ${unranked.join(', ')}` : ''}`
+      : `${OVERHEAD_RANK_WORKERS} workers measured by no row: the largest count they all measured`),
     entries: list.map(({ row, f }) => ({ row, value: f.overhead, run: f.run, ...(f.interval ? { interval: f.interval } : {}), text: `${ratio(f.overhead)}${intervalSuffix(f.interval, ratio)}` })),
   };
 }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { LIMITS } from '@concurrency-lab/contract-ts';
 import type { CheckGroup, CheckContext } from '../types.js';
 import { httpGet, show } from '../http-client.js';
@@ -50,10 +51,47 @@ async function checkBad(ctx: CheckContext, check: string, query: string, what: s
   else ctx.record(check, 'pass', `400 for ${what}`, url);
 }
 
+/**
+ * Two runs one after the other on one keep-alive connection: both answered, the second as the
+ * first (a row that kept a finished run's state in the connection hung on the second).
+ */
+async function checkKeepAlive(ctx: CheckContext, check: string): Promise<void> {
+  const url = `${ctx.target.httpUrl}/overhead?${QUERY}`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const answers: { status: number; body: string; reused: boolean }[] = [];
+    for (let i = 0; i < 2; i++) answers.push(await getOn(agent, url, 30_000));
+    const [a, b] = answers;
+    if (a!.status !== 200 || b!.status !== 200) ctx.record(check, 'fail', `expected 200 twice on one connection, got ${a!.status} then ${b!.status} ${show(b!.body)}`, url);
+    else if (!b!.reused) ctx.record(check, 'pass', 'both runs answered (the row closed the connection between them)', url);
+    else ctx.record(check, 'pass', 'two runs answered on one keep-alive connection', url);
+  } catch (err) {
+    ctx.record(check, 'fail', `the second run on one keep-alive connection: ${(err as Error).message}`, url);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** A GET on the agent's connection: status, body, and whether the socket was reused. */
+function getOn(agent: http.Agent, url: string, timeoutMs: number): Promise<{ status: number; body: string; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body, reused: req.reusedSocket }); });
+      res.on('error', (err) => { clearTimeout(timer); reject(err); });
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('error', (err) => { clearTimeout(timer); reject(err); });
+  });
+}
+
 export const overheadChecks: CheckGroup = async (ctx) => {
   await checkResult(ctx, 'overhead.result', undefined);
   await checkResult(ctx, 'overhead.result.pool', 'pool');
   await checkResult(ctx, 'overhead.result.spawn', 'spawn');
+  await checkKeepAlive(ctx, 'overhead.keep-alive');
   const tooFew = `workers=${LIMITS.overhead.workers.min - 1}`;
   await checkBad(ctx, 'overhead.bad-input', `${tooFew}&tasks=20&sleep_ms=5`, tooFew, /workers/);
   await checkBad(ctx, 'overhead.bad-mode', `${QUERY}&mode=bogus`, 'mode=bogus', /pool.*spawn/);
