@@ -4,8 +4,6 @@
 // nothing and exits 1 naming each stale file with its first differing line (npm test and CI).
 // One module per derived file; each returns [{ file (repo-relative), text }] and sees what the
 // generators before it returned (ctx.outputs): docsTables runs last and reads the Dockerfiles from there.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { composeFiles } from './compose.mjs';
 import { docsTables } from './docs-tables.mjs';
 import { goDockerfiles } from './dockerfile-go.mjs';
@@ -21,46 +19,23 @@ import { erlangDockerfiles } from './dockerfile-erlang.mjs';
 import { rowColours } from './row-colours.mjs';
 import { stackFiles } from './stack.mjs';
 import { rootTsconfig } from './tsconfig.mjs';
+import { parseGenerateArgs, settle } from './settle.mjs';
 
 const GENERATORS = [pythonDockerfiles, nodeDockerfiles, goDockerfiles, javaDockerfiles, rustDockerfiles, erlangDockerfiles, composeFiles, prometheusConfigs, grafanaDashboards, rowColours, readmeTable, rootTsconfig, stackFiles];
 /** After every generator above, whatever the order they are listed in: it reads their outputs. */
 const LAST = [docsTables];
 
-/** Where two texts first differ, as a short hint: line number, the committed and the generated line. */
-function diffHint(current, wanted) {
-  const a = current.split('\n');
-  const b = wanted.split('\n');
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  const show = (l) => (l === undefined ? '(end of file)' : JSON.stringify(l.length > 110 ? `${l.slice(0, 110)}...` : l));
-  return `line ${i + 1}: committed ${show(a[i])}, generated ${show(b[i])} (${a.length} vs ${b.length} lines)`;
-}
-
 async function main(argv) {
-  const check = argv.includes('--check');
-  const unknown = argv.filter((a) => a !== '--check');
-  if (unknown.length) {
-    console.error(`generate: unknown argument ${unknown.join(' ')} (use --check or nothing)`);
+  const args = parseGenerateArgs(argv, 'generate');
+  if (args.error) {
+    console.error(args.error);
     return 2;
   }
+  const { check } = args;
   const ctx = { repo: REPO, manifests: await readManifests(REPO) };
   const outputs = [];
   for (const g of [...GENERATORS, ...LAST]) outputs.push(...g({ ...ctx, outputs: [...outputs] }));
-  let stale = 0;
-  let written = 0;
-  for (const { file, text } of outputs) {
-    const target = path.join(REPO, file);
-    const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-    if (current === text) continue;
-    if (check) {
-      console.error(`generate --check: ${file} is ${current === undefined ? 'missing' : `stale, ${diffHint(current, text)}`}`);
-      stale++;
-    } else {
-      writeFileSync(target, text);
-      console.log(`wrote ${file}`);
-      written++;
-    }
-  }
+  const { stale, written } = settle(outputs, { check, what: 'generate' });
   if (check && stale) {
     console.error(`${stale} derived file${stale === 1 ? ' is' : 's are'} stale: edit services/<row>/service.json or scripts/generate/, not the derived file, then run \`npm run generate\``);
     return 1;

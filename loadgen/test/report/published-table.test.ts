@@ -78,3 +78,22 @@ describe('published results tables', () => {
     }
   });
 });
+
+describe('the soak table', () => {
+  it('has a line per row of the committed soaks, each verdict the worst of its three measures', async () => {
+    const { soakTable } = await import('../../src/report/soak-table.js');
+    const dir = path.join(REPO_ROOT, 'docs', 'results', 'soak');
+    const { readdirSync } = await import('node:fs');
+    const runs = readdirSync(dir).sort().map((row) => readResults(path.join(dir, row)));
+    const lines = soakTable(runs).filter((l) => l.startsWith('| ') && !l.startsWith('| row') && !l.startsWith('| ---'));
+    assert.equal(lines.length, runs.length);
+    const order = ['leak', 'undecided', 'levels off', 'no leak'];
+    for (const [i, r] of runs.entries()) {
+      const step = r.targets[0]!.steps[0]!;
+      const worst = order.find((v) => step.slopes!.some((x) => x.verdict === v));
+      const line = lines.find((l) => l.startsWith(`| ${r.targets[0]!.name} |`));
+      assert.ok(line && line.trimEnd().endsWith(`| ${worst} |`), `${i} ${r.targets[0]!.name}: ${line}`);
+    }
+    assert.throws(() => soakTable([readResults(path.dirname(OVERHEAD))]), /no step of these runs has leak slopes/);
+  });
+});

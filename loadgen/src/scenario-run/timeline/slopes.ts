@@ -39,10 +39,10 @@ const ci = (t: Trend | undefined): [number, number] | null => (t?.ci95 ? [perMin
  * otherwise undecided (the interval spans the bound: a longer soak would tell).
  */
 export function slopeVerdict(whole: [number, number] | null, late: [number, number] | null, bound: number): SlopeVerdict {
-  if (!whole) return 'undecided';
-  if (whole[1] < bound) return 'no leak';
+  if (whole && whole[1] < bound) return 'no leak';
+  // Over, across or without an interval on the whole window, but under the bound in its second half.
   if (late && late[1] < bound) return 'levels off';
-  if (whole[0] > bound && (!late || late[0] > bound)) return 'leak';
+  if (whole && whole[0] > bound && (!late || late[0] > bound)) return 'leak';
   return 'undecided';
 }
 
