@@ -7,6 +7,7 @@ export function formatComparison(c: RunComparison, labelA: string, labelB: strin
   const out = [`A = ${labelA}`, `B = ${labelB}`];
   if (c.tables.length === 0) out.push('', 'no figure in common: the runs have no steps');
   for (const t of c.tables) out.push('', ...tableLines(t));
+  if (c.chance) out.push('', c.chance.text);
   return out.join('\n');
 }
 

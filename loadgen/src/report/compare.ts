@@ -62,6 +62,11 @@ export interface FigureTable {
 
 export interface RunComparison {
   tables: FigureTable[];
+  /**
+   * How many of the changes with a p-value are significant, against how many chance alone would
+   * make so at p < 0.05 (each test is one in twenty): 4 of 80 is what two identical runs give.
+   */
+  chance?: { tested: number; significant: number; expected: number; text: string };
   /** Set when the two runs used different executors. */
   warning?: string;
 }
@@ -87,8 +92,13 @@ export function compareRuns(a: RunResults, b: RunResults): RunComparison {
     }
   }
   for (const t of tables.values()) t.notes = tableNotes(t);
+  const tested = [...tables.values()].flatMap((t) => t.rows).filter((r) => r.p !== null);
+  const significant = tested.filter((r) => r.p! < 0.05).length;
+  const expected = tested.length * 0.05;
   return {
     tables: [...tables.values()],
+    ...(tested.length ? { chance: { tested: tested.length, significant, expected,
+      text: `${significant} of ${tested.length} changes significant at p < 0.05; chance alone makes about ${expected.toFixed(1)} of ${tested.length} so (no correction for testing many figures: read a lone p near 0.05 as noise)` } } : {}),
     ...(a.scenario.executor !== b.scenario.executor ? { warning: `the runs used different executors (${a.scenario.executor} vs ${b.scenario.executor}); loads may not mean the same thing` } : {}),
   };
 }

@@ -17,7 +17,7 @@ function busiest(s: StepResult): string {
 export function noiseLines(steps: StepResult[], table: Table): string[] {
   const measured = steps.filter((s) => s.noise || s.trials?.some((t) => t.noise));
   if (!measured.length) return [];
-  return ['Machine noise over each measure (foreign: CPU other programs used, in cores; a step above 0.05 of a core in any trial is a busy machine, left out of the findings unless allowed):', '',
+  return ['Machine noise over each measure (foreign: CPU other programs used, in cores; a step above 0.05 of a core, and above its own /proc rounding, in any trial is a busy machine, left out of the findings unless allowed):', '',
     ...table(['load', 'trials', 'foreign CPU (rep.)', 'foreign CPU max', 'lab CPU', 'steal %', 'load avg', 'flag', 'foreign processes (busiest trial)'],
       measured.map((s) => {
         const foreign = (s.trials ?? []).map((t) => t.noise?.foreign_cpu_cores).filter((v): v is number => v !== undefined);

@@ -111,6 +111,9 @@ describe('lab compare', () => {
     assert.match(rec5.find((l) => l.startsWith('python-threads'))!, /11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +16\.00 s \[15\.80 s, 16\.20 s\] \(5\) +\+45\.5% \(p=0\.008 n=5\+5\)$/);
     assert.match(rec5.find((l) => l.startsWith('node-eventloop'))!, /11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +~ \(p=1\.000 n=5\+5\)$/);
     assert.ok(!rec5.includes('  n=1: cannot tell from noise'), rec5.join('\n'));
+    // The last line weighs the significant changes against what chance alone gives at 0.05.
+    const last = out.trimEnd().split('\n').at(-1)!;
+    assert.match(last, /^1 of 3 changes significant at p < 0\.05; chance alone makes about 0\.2 of 3 so/, last);
   });
 
   it('--json: the same tables for scripts', async () => {
@@ -122,5 +125,6 @@ describe('lab compare', () => {
     assert.equal(row.a.n, 1);
     assert.equal(row.p, null);
     assert.deepEqual(c.tables[0].notes, ['n=1: cannot tell from noise']);
+    assert.equal(c.chance, undefined, 'one trial a side: no p-value, nothing to weigh');
   });
 });
