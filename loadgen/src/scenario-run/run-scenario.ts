@@ -189,7 +189,7 @@ async function runTrial(runtime: LabRuntime, scenario: Scenario, target: Endpoin
     // A step that threw, got nothing but errors, or was refused connections may mean the target
     // died: ask it. (Refused retries back off and are not errors, so a row that died mid-step
     // after many answers no longer shows as mostly errors.)
-    const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50 || (outcome.step.reconnects?.unreachable_s ?? 0) > 0;
+    const suspect = outcome.error !== undefined || errorPercent(outcome.step) > 50 || (outcome.unreachableS ?? 0) > 0;
     if (suspect && !st.signal.aborted && !(await isHealthy(target))) {
       failure = `stopped answering at step ${load}: ${outcome.error ?? `no successful answer (${JSON.stringify(outcome.step.errors.by_kind)}) and /healthz does not answer`}`;
       tr.failed = failure;

@@ -46,7 +46,7 @@ export async function runStep(
   note: (message: string) => void,
   loadgens: number,
   sampling?: StepSampling,
-): Promise<{ step: StepResult; error?: string; timelineRun: TimelineRun }> {
+): Promise<{ step: StepResult; error?: string; timelineRun: TimelineRun; unreachableS?: number }> {
   const executor = executorFor(scenario.executor);
   const delayMs = effectiveDelayMs(scenario, executor.protocol);
   const ideal = executor.idealRps(load, delayMs);
@@ -162,7 +162,7 @@ export async function runStep(
     if (!p.enabled(scenario) || !executor.stepPlugins?.includes(p.name) || !run || !measurement || signal.aborted) continue;
     await phaseWithProgress(p.phase as RunPhase, p.phaseSeconds(scenario), base, onProgress, () => undefined, p.afterStep(run, step, scenario));
   }
-  return { step, error, timelineRun };
+  return { step, error, timelineRun, ...(m.unreachableS ? { unreachableS: m.unreachableS } : {}) };
 }
 
 function failedMeasurement(reason: string, wallS: number): Measurement {

@@ -56,6 +56,8 @@ export interface Measurement {
   fields?: Record<string, unknown>;
   /** The live rate comes from the server's counters (the executor has no per-second view). */
   liveFromServer?: boolean;
+  /** Seconds of the window in which the target refused connections (the closed load's): after such a step the run asks the target whether it is still there. */
+  unreachableS?: number;
 }
 
 /** One step on one target: set up, warm up (discarded), measure, tear down. */

@@ -47,7 +47,7 @@ export class AutocannonRun {
     const m = tally.measurement();
     // Always written for this executor's steps: 0 and 0 say the target never refused a connection.
     const reconnects = { attempts: tally.reconnects, unreachable_s: this.reachability.unreachableS(tally.t0, tally.closedAt!) };
-    return { ...m, fields: { ...m.fields, reconnects } };
+    return { ...m, unreachableS: reconnects.unreachable_s, fields: { ...m.fields, reconnects } };
   }
 
   /** Waits for autocannon to close its connections (it stops on its next sample tick). */

@@ -64,7 +64,7 @@ export function mergeReports(reports: WorkerReport[], loads: number[]): Merged {
       warnings,
       // The coordinator has no per-second view of the generators: the live rate comes from the server.
       liveFromServer: true,
-      ...(reconnectParts.length > 0 ? { fields: { reconnects: mergeReconnects(reconnectParts) } } : {}),
+      ...(reconnectParts.length > 0 ? mergedReconnects(mergeReconnects(reconnectParts)) : {}),
     },
     histogram,
     generators: byIndex.map((r) => ({
@@ -76,4 +76,8 @@ export function mergeReports(reports: WorkerReport[], loads: number[]): Merged {
       cpu_seconds: Math.round(r.cpuSeconds * 1000) / 1000,
     })),
   };
+}
+
+function mergedReconnects(r: ReconnectFigures): Pick<Measurement, 'fields' | 'unreachableS'> {
+  return { fields: { reconnects: r }, unreachableS: r.unreachable_s };
 }
