@@ -50,13 +50,19 @@ function tablesIn(selector: string): Promise<string[][][]> {
   return page.locator(`${selector} table`).evaluateAll((tables) => tables.map((t) => [...(t as any).rows].map((r: any) => [...r.cells].map((c: any) => c.textContent.trim()))));
 }
 
+/** Opens a run's result and waits for `selector` inside that run's view: the page before may
+ * still show another run's charts and tables, which must not answer for this one. */
+async function openResult(id: string, selector: string): Promise<void> {
+  await page.goto(`${web.url}/#results/${id}`);
+  await page.waitForSelector(`#result-view[data-id="${id}"] ${selector}`, { timeout: 10_000 });
+}
+
 /** Markdown table lines as the cells summary.md holds ('| a | b |' -> ['a', 'b']). */
 const mdRow = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
 test('Results: the step tables are summary.md\'s, drawn from the server\'s JSON, with the report\'s charts', async () => {
   const id = '2026-12-01T22-33-56Z_overhead-a';
-  await page.goto(`${web.url}/#results/${id}`);
-  await page.waitForSelector('.steps-view .target-steps table', { timeout: 10_000 });
+  await openResult(id, '.steps-view .target-steps table');
   const summary = readFileSync(path.join(RUNS[id]!, 'summary.md'), 'utf8').split('\n');
   const tables = await tablesIn('.steps-view');
   assert.ok(tables.length >= 11, `a table per row: ${tables.length}`);
@@ -67,7 +73,7 @@ test('Results: the step tables are summary.md\'s, drawn from the server\'s JSON,
   assert.match(await page.textContent('.steps-view') ?? '', /Overhead crossovers/);
   assert.match(await page.textContent('#findings') ?? '', /Findings/);
   // The report's charts: one chart of overhead and one of elapsed per mode, every row drawn.
-  await page.waitForSelector('#result-charts .chart[data-points]', { timeout: 10_000 });
+  await page.waitForSelector(`#result-view[data-id="${id}"] #result-charts .chart[data-points]`, { timeout: 10_000 });
   const api = await (await fetch(`${web.url}/api/results/${id}`)).json() as { view: { charts: { title: string }[] } };
   const titles = await page.locator('#result-charts figcaption').allTextContents();
   assert.equal(titles.length, api.view.charts.length);
@@ -79,8 +85,7 @@ test('Results: the step tables are summary.md\'s, drawn from the server\'s JSON,
 
 test('Results: a step\'s timeline from the server\'s measures and marks, the events table summary.md\'s', async () => {
   const id = '2026-12-01T20-00-00Z_upstream-slowdown';
-  await page.goto(`${web.url}/#results/${id}`);
-  await page.waitForSelector('#timeline .timeline-charts .chart[data-points]', { timeout: 10_000 });
+  await openResult(id, '#timeline .timeline-charts .chart[data-points]');
   const api = await (await fetch(`${web.url}/api/results/${id}`)).json() as { view: { timelines: { marks: { label: string }[]; measures: { series: { values: (number | null)[] }[] }[] }[] } };
   const [step] = api.view.timelines;
   assert.deepEqual(step!.marks.map((m) => m.label), ['upstream delay_ms=2000 for 10 s']);

@@ -52,15 +52,24 @@ export function findingsView(blocks) {
   return el('section', { id: 'findings' }, ...drawBlocks(blocks, 3));
 }
 
-/** Empties the result view and fetches one result (a run or a tour); on failure says so in the view and gives null. */
+// Which opening of the result view is the newest: a result opened while another is still on
+// its way wins, and the older one, when its answer arrives, draws nothing.
+let opening = 0;
+
+/** Empties the result view and fetches one result (a run or a tour); on failure says so in the
+ * view and gives null, as it does when another result was opened meanwhile. */
 export async function fetchIntoResultView(id) {
   const view = $('#result-view');
+  const mine = ++opening;
   destroyResultCharts();
   view.textContent = '';
+  delete view.dataset.id;
+  delete view.dataset.kind;
   try {
-    return { view, data: await api(`/api/results/${encodeURIComponent(id)}`) };
+    const data = await api(`/api/results/${encodeURIComponent(id)}`);
+    return mine === opening ? { view, data } : null;
   } catch (err) {
-    view.append(el('div', { class: 'notice error' }, `Cannot show ${id}: ${err.message}`));
+    if (mine === opening) view.append(el('div', { class: 'notice error' }, `Cannot show ${id}: ${err.message}`));
     return null;
   }
 }

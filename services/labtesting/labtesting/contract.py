@@ -89,17 +89,22 @@ class RowContract:
 
     def test_cpu_ms_costs_the_row_that_much_cpu(self):
         # The row's own CPU counter, less the same requests without cpu_ms (fetch, answer, scrape).
-        # A pause, not a poll, before the second reading: python-processes counts a child's CPU
-        # once it has reaped it, and polls would add scrapes to one run only.
+        # python-processes counts a child's CPU once it has reaped it: each reading waits until
+        # the units are back where they were (children reaped), then pauses, so both runs end
+        # alike. 0.6 s of asked CPU keeps a child's own cost (fork, fetch: ~10 ms, more on a
+        # loaded machine) well inside the margins.
+        units0 = self.row.metric("lab_concurrency_units", unit=self.UNIT)
+
         def cpu_of(ms, n=3):
             before = self.row.metric("process_cpu_seconds_total")
             for _ in range(n):
                 self.assertEqual(self.row.get(f"/echo?text=hello&delay_ms=0&cpu_ms={ms}")[:2], (200, b"echo: ahoy\n"))
-            time.sleep(0.5)
+            self.row.wait_metric("lab_concurrency_units", lambda v: v <= units0, unit=self.UNIT)
+            time.sleep(0.3)
             return self.row.metric("process_cpu_seconds_total") - before
-        extra = cpu_of(100) - cpu_of(0)
-        self.assertGreaterEqual(extra, 0.3 * 0.9)
-        self.assertLess(extra, 0.3 * 1.25)
+        extra = cpu_of(200) - cpu_of(0)
+        self.assertGreaterEqual(extra, 0.6 * 0.9)
+        self.assertLess(extra, 0.6 * 1.25)
 
     def test_unknown_path_404_and_healthz(self):
         self.assertEqual(self.row.get("/nope")[0], 404)

@@ -10,6 +10,12 @@ class PythonProcessesTest(RowContract, unittest.TestCase):
     UNIT = "processes"
     OVERHEAD_WORKERS_GAUGE = "lab_os_threads"  # its /overhead workers are forked processes, not units
 
+    def setUp(self):
+        # A closed connection's child exits and is reaped a moment later; tests here count the
+        # children exactly (one in a forked connection, three after three connections), so each
+        # starts once the previous test's children are gone.
+        self.assertEqual(self.row.wait_metric("lab_concurrency_units", lambda v: v == 0, unit="processes"), 0)
+
     def test_a_process_per_connection_reaped_after_close(self):
         conns = [self.row.line_conn() for _ in range(3)]
         try:
