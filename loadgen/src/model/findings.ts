@@ -1,4 +1,4 @@
-import { tieGroups } from '../core/stats/index.js';
+import { spreadInterval, tieGroups } from '../core/stats/index.js';
 import { loadLabel } from './derived.js';
 import type { Slope } from './step-timeline.js';
 import type { RunResults } from './results.js';
@@ -52,6 +52,12 @@ export interface Ranking {
   ideal?: { value: number; tolerance: number };
   /** Rows left out: their figure is below the measurement's noise floor (e.g. negative bytes per connection). */
   below_floor?: { row: string; run: string; text: string }[];
+  /**
+   * What an entry of one trial (no interval: the tour) is ranked with instead of a point: its
+   * value +- `fraction`, how far one trial of this figure lands from its step's median over the
+   * lab's runs with trials (core/stats trialSpread; `basis` says which).
+   */
+  single_trial_spread?: { fraction: number; basis: string };
 }
 
 export interface RankEntry {
@@ -72,7 +78,8 @@ export interface RankEntry {
  */
 export function rankWithinNoise(k: Ranking): Ranking {
   const best = k.order === 'highest first' ? 'higher' : 'lower';
-  const summary = (e: RankEntry) => e.interval ?? { median: e.value, lo: e.value, hi: e.value };
+  const spread = k.single_trial_spread?.fraction;
+  const summary = (e: RankEntry) => (e.interval && e.interval.n > 1 ? e.interval : spread !== undefined ? spreadInterval(e.value, spread) : { median: e.value, lo: e.value, hi: e.value });
   const onLine = k.ideal ? k.entries.filter((e) => Math.abs(summary(e).lo - k.ideal!.value) <= k.ideal!.tolerance || Math.abs(summary(e).median - k.ideal!.value) <= k.ideal!.tolerance) : [];
   const rest = k.entries.filter((e) => !onLine.includes(e));
   const groups = [...(onLine.length ? [onLine] : []), ...tieGroups(rest, summary, best)];
@@ -89,6 +96,10 @@ export function rankingLines(k: Ranking): string[] {
   const out = k.entries.map((e, i) => `${e.rank ?? i + 1}. ${e.row}: ${e.text}${e.tied ? ' (tied within noise)' : ''}`);
   if (k.entries.length > 1 && k.entries.every((e) => e.tied)) out.unshift('All tied within noise: no row is ranked above another.');
   for (const b of k.below_floor ?? []) out.push(`- ${b.row}: ${b.text} (below the measurement's noise floor: not ranked)`);
+  const single = k.single_trial_spread;
+  if (single && k.entries.some((e) => !(e.interval && e.interval.n > 1))) {
+    out.push(`_One trial: a figure counts as +-${(single.fraction * 100).toFixed(0)}% of its value, how far one trial lands from the median (${single.basis}); rows within it are tied._`);
+  }
   return out;
 }
 

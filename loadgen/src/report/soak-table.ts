@@ -1,6 +1,7 @@
 import type { RunResults } from '../model/results.js';
 import type { Slope } from '../model/step-timeline.js';
 import { table } from '../draw/markdown.js';
+import { slopeText } from '../results/slope-text.js';
 import { stepVerdict } from '../results/timeline-findings.js';
 
 // The soak's table of docs/results.md (issue 20: a verdict per row with its slopes and
@@ -9,14 +10,6 @@ import { stepVerdict } from '../results/timeline-findings.js';
 // half's slope, and the verdict. scripts/generate/published.mjs writes it between
 // `<!-- generated:published <folder> slopes begin/end -->` markers.
 
-function slopeCell(x: Slope | undefined, scale: number, unit: string): string {
-  if (x?.per_min == null) return '-';
-  const v = (n: number) => (n / scale).toFixed(2);
-  const ci = x.ci95_per_min ? ` [${v(x.ci95_per_min[0])}, ${v(x.ci95_per_min[1])}]` : '';
-  const late = x.late_per_min != null ? `; late ${v(x.late_per_min)}${x.late_ci95_per_min ? ` [${v(x.late_ci95_per_min[0])}, ${v(x.late_ci95_per_min[1])}]` : ''}` : '';
-  return `${v(x.per_min)}${ci}${late} ${unit}/min`;
-}
-
 /** Throws when no step of the runs has judged slopes (a marker naming runs that are not soaks). */
 export function soakTable(runs: readonly RunResults[]): string[] {
   const lines = runs.flatMap((r) => r.targets.flatMap((t) => t.steps.filter((s) => s.slopes?.some((x) => x.possible_leak !== null)).map((s) => {
@@ -24,7 +17,7 @@ export function soakTable(runs: readonly RunResults[]): string[] {
     const rss = by('rss_bytes');
     return [t.name, `${Math.round((rss?.window_s ?? 0) / 60)} min`, s.rps.toFixed(1), `${s.errors.timeouts + s.errors.non2xx + s.errors.connection}`,
       rss?.first != null && rss.last != null ? `${(rss.first / 2 ** 20).toFixed(1)} -> ${(rss.last / 2 ** 20).toFixed(1)} MiB` : '-',
-      slopeCell(rss, 2 ** 20, 'MiB'), slopeCell(by('threads'), 1, 'threads'), slopeCell(by('open_fds'), 1, 'fds'), stepVerdict(s.slopes!) ?? '-'];
+      slopeText(rss), slopeText(by('threads')), slopeText(by('open_fds')), stepVerdict(s.slopes!) ?? '-'];
   })));
   if (!lines.length) throw new Error('no step of these runs has leak slopes long enough to judge (a soak: at least 60 s of measure)');
   lines.sort((a, b) => String(a[0]).localeCompare(String(b[0])));

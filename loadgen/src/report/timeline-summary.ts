@@ -1,4 +1,5 @@
 import { formatBytes } from '../core/units.js';
+import { slopeText } from '../results/slope-text.js';
 import { eventLabel, stepVerdict } from '../results/timeline-findings.js';
 import type { Slope } from '../model/step-timeline.js';
 import type { RunResults } from '../model/results.js';
@@ -35,13 +36,6 @@ export function timelineSections(r: RunResults, table: Table): string[] {
   if (life.length) out.push('## Supervision', '', ...life, '');
   const slopes = r.targets.flatMap((t) => t.steps.filter((s) => s.slopes?.some((x) => x.possible_leak !== null)).map((s) => ({ t, s })));
   if (slopes.length) {
-    const cell = (x: Slope | undefined, scale: number, unit: string) => {
-      if (x?.per_min == null) return '-';
-      const v = (n: number) => (n / scale).toFixed(2);
-      const interval = x.ci95_per_min ? ` [${v(x.ci95_per_min[0])}, ${v(x.ci95_per_min[1])}]` : '';
-      const late = x.late_per_min != null ? `, late ${v(x.late_per_min)}` : '';
-      return `${v(x.per_min)}${interval} ${unit}/min${late}${x.possible_leak ? ' **possible leak**' : ''}`;
-    };
     out.push('## Slopes over the measure phase', '',
       'Least squares per minute with its 95% interval (widened for seconds that are not independent) and the slope of the second half ("late"); ' +
         'a slope above its bound with r² >= 0.5 is a possible leak (bounds: RSS 1 MiB/min, threads and open fds 0.5/min). ' +
@@ -49,7 +43,7 @@ export function timelineSections(r: RunResults, table: Table): string[] {
         'leak (over it, and still over it in the second half), undecided (an interval spans the bound: a longer soak would tell).', '',
       ...table(['row', 'load', 'window', 'RSS', 'threads', 'open fds', 'verdict'], slopes.map(({ t, s }) => {
         const by = (m: Slope['measure']) => s.slopes!.find((x) => x.measure === m);
-        return [t.name, s.load, `${Math.round((by('rss_bytes')?.window_s ?? 0) / 60)} min`, cell(by('rss_bytes'), 2 ** 20, 'MiB'), cell(by('threads'), 1, 'threads'), cell(by('open_fds'), 1, 'fds'),
+        return [t.name, s.load, `${Math.round((by('rss_bytes')?.window_s ?? 0) / 60)} min`, ...(['rss_bytes', 'threads', 'open_fds'] as const).map((m) => `${slopeText(by(m))}${by(m)?.possible_leak ? ' **possible leak**' : ''}`),
           stepVerdict(s.slopes!) ?? '-'];
       })), '');
   }

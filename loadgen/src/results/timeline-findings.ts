@@ -2,6 +2,7 @@ import { formatBytes } from '../core/units.js';
 import type { FindingSource, Ranking, RowFinding, TimelineFinding } from '../model/findings.js';
 import type { EventRecord, Slope, SlopeVerdict } from '../model/step-timeline.js';
 import type { TargetResult } from '../model/results.js';
+import { slopeNamed, slopeNamedWithInterval } from './slope-text.js';
 
 // Findings from steps' timelines (schema 2): how each row came through each event (recovery),
 // and a soak's leak slopes, named "possible leak" above their bound. Every step that
@@ -11,19 +12,6 @@ import type { TargetResult } from '../model/results.js';
 export function eventLabel(e: EventRecord): string {
   const what = e.kind === 'upstream' ? `upstream ${Object.entries(e.upstream ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')}` : `${e.kind} ${e.service}`;
   return `${what}${e.for_s !== undefined ? ` for ${e.for_s} s` : ''}`;
-}
-
-const PER_MIN: Record<Slope['measure'], (v: number) => string> = {
-  rss_bytes: (v) => `RSS ${v >= 0 ? '+' : ''}${(v / 2 ** 20).toFixed(2)} MiB/min`,
-  threads: (v) => `threads ${v >= 0 ? '+' : ''}${v.toFixed(2)}/min`,
-  open_fds: (v) => `open fds ${v >= 0 ? '+' : ''}${v.toFixed(2)}/min`,
-};
-
-/** `RSS +0.12 MiB/min [-0.05, 0.30], late +0.01`: a slope with its interval and its second half's. */
-function withInterval(x: Slope): string {
-  const scale = x.measure === 'rss_bytes' ? 2 ** 20 : 1;
-  const v = (n: number) => (n / scale).toFixed(2);
-  return `${PER_MIN[x.measure](x.per_min!)}${x.ci95_per_min ? ` [${v(x.ci95_per_min[0])}, ${v(x.ci95_per_min[1])}]` : ''}${x.late_per_min != null ? `, late ${v(x.late_per_min)}` : ''}`;
 }
 
 export function timelineFindings(s: FindingSource, t: TargetResult): RowFinding[] {
@@ -46,14 +34,14 @@ export function timelineFindings(s: FindingSource, t: TargetResult): RowFinding[
     if (judged.length) {
       const leaks = judged.filter((x) => x.possible_leak);
       const window = Math.round(Math.max(...judged.map((x) => x.window_s)) / 60);
-      const figures = judged.map((x) => PER_MIN[x.measure](x.per_min!)).join(', ');
+      const figures = judged.map(slopeNamed).join(', ');
       const verdict = stepVerdict(judged);
       out.push({
         kind: 'slopes', run: s.ref.run, load: step.load, window_s: Math.max(...judged.map((x) => x.window_s)), possible_leak: leaks.length > 0, slopes: judged,
         text: verdict
-          ? `${verdict} over ${window} min: ${judged.map(withInterval).join(', ')} (${s.ref.run}, ${step.load})`
+          ? `${verdict} over ${window} min: ${judged.map(slopeNamedWithInterval).join('; ')} (${s.ref.run}, ${step.load})`
           : leaks.length
-            ? `possible leak: ${leaks.map((x) => `${PER_MIN[x.measure](x.per_min!)} (bound ${x.measure === 'rss_bytes' ? `${x.bound_per_min / 2 ** 20} MiB` : x.bound_per_min}/min, r² ${x.r2})`).join('; ')} over ${window} min (${s.ref.run}, ${step.load})`
+            ? `possible leak: ${leaks.map((x) => `${slopeNamed(x)} (bound ${x.measure === 'rss_bytes' ? `${x.bound_per_min / 2 ** 20} MiB` : x.bound_per_min}/min, r² ${x.r2})`).join('; ')} over ${window} min (${s.ref.run}, ${step.load})`
             : `no leak over ${window} min: ${figures} (${s.ref.run}, ${step.load})`,
       });
     }

@@ -19,6 +19,8 @@ const RUNS: Record<string, string> = {
   '2026-12-01T19-29-48Z_idle-a': path.join(RESULTS, 'idle-connections'),
   '2026-12-01T22-31-29Z_idle-b': path.join(RESULTS, 'tour', '2026-12-01T22-31-29Z_tour-idle'),
   '2026-12-01T20-00-00Z_upstream-slowdown': path.join(RESULTS, 'upstream-slowdown'),
+  '2026-12-07T09-07-23Z_overhead-a': path.join(RESULTS, 'back-to-back', 'a'),
+  '2026-12-07T09-13-04Z_overhead-b': path.join(RESULTS, 'back-to-back', 'b'),
 };
 
 let dir = '';
@@ -118,6 +120,7 @@ test('Compare: two overhead runs by overhead per mode and workers, n=1 said once
   // node-eventloop at 1000 workers: 1.42x then 1.86x in the committed runs.
   assert.deepEqual(t!.find((r) => r[0] === 'node-eventloop' && r[1] === '1000'), ['node-eventloop', '1000', '1.42x', '1.86x', '+31.0%']);
   assert.deepEqual(await page.locator('#compare-view .compare-note').allTextContents(), ['n=1: cannot tell from noise']);
+  assert.equal(await page.locator('#compare-view .compare-chance').count(), 0, 'no p-value at n=1, so no line about chance');
   assert.doesNotMatch(await page.textContent('#compare-view') ?? '', /req\/s/);
   await page.waitForSelector('#compare-view .chart[data-points]', { timeout: 10_000 });
   assert.equal(Number(await page.getAttribute('#compare-view .chart', 'data-points')), 2 * 33, 'A and B, 11 rows x 3 worker counts');
@@ -131,5 +134,15 @@ test('Compare: two idle runs by bytes and threads per connection', async () => {
   const [bytes] = await tablesIn('#compare-view .compare-figure');
   assert.deepEqual(bytes![0], ['target', 'connections', 'A', 'B', 'change']);
   assert.ok(bytes!.some((r) => r[0] === 'python-threads' && r[1] === '1000' && /KiB$/.test(r[2]!) && /KiB$/.test(r[3]!)), JSON.stringify(bytes));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('Compare: two runs with trials say how many changes are significant against chance, as lab compare does', async () => {
+  const [a, b] = ['2026-12-07T09-07-23Z_overhead-a', '2026-12-07T09-13-04Z_overhead-b']; // 5 trials a side, back to back
+  await compareRuns(a, b);
+  const api = await (await fetch(`${web.url}/api/compare?a=${a}&b=${b}`)).json() as { chance?: { tested: number; text: string } };
+  assert.ok(api.chance && api.chance.tested > 0, JSON.stringify(api.chance));
+  assert.deepEqual(await page.locator('#compare-view .compare-chance').allTextContents(), [api.chance.text]);
+  assert.match(api.chance.text, /chance alone makes about/);
   assert.deepEqual(pageErrors, []);
 });

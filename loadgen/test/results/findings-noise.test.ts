@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { computeFindings, findingsToMarkdown } from '../../src/results/findings.js';
 import { readResults } from '../../src/results/files.js';
-import { rankWithinNoise, type Ranking } from '../../src/model/findings.js';
+import { rankingLines, rankWithinNoise, type Ranking } from '../../src/model/findings.js';
 import type { FigureInterval, RunResults } from '../../src/model/results.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
@@ -43,9 +43,28 @@ describe('findings within noise', () => {
     assert.match(md, /1\. node-eventloop: 1\.00x \[1\.00x, 1\.01x\] \(5\) \(tied within noise\)/);
   });
 
-  it('a single trial still ranks as before (points separate)', () => {
+  it('a single trial ranks with the spread one trial has (the tour): within it tied, beyond it ranked, and says so', () => {
+    const k: Ranking = { question: 'q', unit: 'u', basis: 'b', order: 'lowest first', single_trial_spread: { fraction: 0.1, basis: 'docs/results/trials/x' }, entries: [
+      { row: 'a', value: 1.15, run: 'r', text: '1.15x' },
+      { row: 'b', value: 1.21, run: 'r', text: '1.21x' }, // 1.15 + 10% reaches 1.265, 1.21 - 10% is 1.089: tied
+      { row: 'c', value: 1.6, run: 'r', text: '1.60x' }, // 1.44..1.76 against a's 1.035..1.265: ranked
+      { row: 'd', value: 1.7, run: 'r', text: '1.70x', interval: iv(1.7, 1.68, 1.72) }, // trials: its own interval
+    ] };
+    const ranked = rankWithinNoise(k);
+    assert.deepEqual(ranked.entries.map((e) => [e.row, e.rank, e.tied]), [['a', 1, true], ['b', 1, true], ['c', 3, true], ['d', 3, true]]);
+    const lines = rankingLines(ranked);
+    assert.equal(lines.at(-1), '_One trial: a figure counts as +-10% of its value, how far one trial lands from the median (docs/results/trials/x); rows within it are tied._');
+    // Without a spread a point is a point, and every trial-less value ranks apart.
+    const points = rankWithinNoise({ ...k, single_trial_spread: undefined });
+    assert.deepEqual(points.entries.map((e) => e.rank), [1, 2, 3, 4]);
+    assert.ok(!rankingLines(points).some((l) => l.startsWith('_One trial')));
+  });
+
+  it('the shipped rankings of a one-trial run carry the lab\'s measured spread', () => {
     const k = ranking([run('overhead-2026-11')], /Lowest overhead/);
-    assert.deepEqual(k.entries.map((e) => e.rank), k.entries.map((_, i) => i + 1));
+    assert.ok(k.single_trial_spread && k.single_trial_spread.fraction > 0, JSON.stringify(k.single_trial_spread));
+    const md = findingsToMarkdown(computeFindings([run('overhead-2026-11')])).join('\n');
+    assert.match(md, /_One trial: a figure counts as \+-\d+% of its value, how far one trial lands from the median \(docs\/results\/trials\/overhead/);
   });
 
   it('bytes per connection below the noise floor (or negative) is never ranked', () => {

@@ -9,3 +9,4 @@ export { summarize, compare, separates, tieGroups, aboveFloor, type Summary, typ
 export { shouldStop, validateStoppingRule, type StoppingRule, type StoppingDecision } from './stopping.js';
 export { TrialRounds, type Figures, type KeyState } from './rounds.js';
 export { trend, tQuantile975, type Trend } from './trend.js';
+export { trialSpread, spreadInterval } from './trial-spread.js';

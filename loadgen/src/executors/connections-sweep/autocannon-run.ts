@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { sleep } from '../../core/sleep.js';
 import { startClosedLoad } from '../load-common/closed-load.js';
-import { Reachability } from '../load-common/reconnect-backoff.js';
+import type { Reachability } from '../load-common/reconnect-backoff.js';
 import { WindowTally } from '../load-common/window-tally.js';
 import type { Measurement, StepContext } from '../common/executor.js';
 
@@ -16,7 +16,8 @@ export class AutocannonRun {
   private finished: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private window: WindowTally | undefined;
-  private reachability = new Reachability();
+  /** The load's own (begin): when the target refused connections, for unreachable_s. */
+  private reachability: Reachability | undefined;
   /** After the measure window: the answers autocannon still gets before it stops go nowhere (not in the step, not in its timeline). */
   private measured = false;
 
@@ -46,7 +47,7 @@ export class AutocannonRun {
     if (this.failure) throw this.failure;
     const m = tally.measurement();
     // Always written for this executor's steps: 0 and 0 say the target never refused a connection.
-    const reconnects = { attempts: tally.reconnects, unreachable_s: this.reachability.unreachableS(tally.t0, tally.closedAt!) };
+    const reconnects = { attempts: tally.reconnects, unreachable_s: this.reachability!.unreachableS(tally.t0, tally.closedAt!) };
     return { ...m, unreachableS: reconnects.unreachable_s, fields: { ...m.fields, reconnects } };
   }
 

@@ -34,6 +34,10 @@ function idleFinding(s: FindingSource, steps: StepResult[]): RowFinding | undefi
     text: `${i.threads_per_connection === null ? '-' : fmt(i.threads_per_connection, 3)} threads and ${i.bytes_per_connection === null ? '-' : formatBytes(i.bytes_per_connection)}${intervalSuffix(interval, formatBytes)} per idle connection (at ${i.connections_open} open${floor > 0 ? `; noise floor ${formatBytes(floor)}` : ''}; ${s.ref.run})` };
 }
 
+// No spread is borrowed for a one-trial run here: an idle-connections run's trials are rounds
+// on the same processes, and only the first meets a fresh allocator (the later ones reuse what
+// the first freed, docs/results.md), so their distance from the median is not one trial's noise.
+
 function idleRanking(rows: Map<string, RowFinding[]>): Ranking {
   const all = firstOf(rows, 'idle', (f) => f.bytes_per_connection !== null);
   // A figure counts only above its floor (core/stats aboveFloor): negative bytes per connection never does.

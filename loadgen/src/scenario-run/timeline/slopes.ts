@@ -23,12 +23,6 @@ const MIN_POINTS = 10;
 const MIN_R2 = 0.5;
 
 
-/** Least squares without the interval (kept for callers that need only the line). */
-export function leastSquares(points: { x: number; y: number }[]): { slope: number; intercept: number; r2: number } | undefined {
-  const t = trend(points);
-  return t && { slope: t.slope, intercept: t.intercept, r2: t.r2 };
-}
-
 const perMinute = (v: number) => Math.round(v * 60 * 1000) / 1000;
 const ci = (t: Trend | undefined): [number, number] | null => (t?.ci95 ? [perMinute(t.ci95[0]), perMinute(t.ci95[1])] : null);
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventRecord } from '../../../src/model/events.js';
 import { recoveryOf } from '../../../src/scenario-run/timeline/recovery.js';
-import { leastSquares, slopesOf } from '../../../src/scenario-run/timeline/slopes.js';
-import { seededRandom } from '../../../src/core/stats/index.js';
+import { slopesOf } from '../../../src/scenario-run/timeline/slopes.js';
+import { seededRandom, trend } from '../../../src/core/stats/index.js';
 import type { TimelineSecond } from '../../../src/scenario-run/timeline/types.js';
 
 function second(t: number, rps: number, extra: Partial<TimelineSecond> = {}): TimelineSecond {
@@ -54,7 +54,7 @@ test('recovery: never back, no baseline, or a failed event are said so', () => {
 });
 
 test('slopes: least squares per minute, a leak above its bound, a flat line and a short window are told apart', () => {
-  assert.deepEqual(leastSquares([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }]), { slope: 2, intercept: 1, r2: 1 });
+  assert.deepEqual((({ slope, intercept, r2 }) => ({ slope, intercept, r2 }))(trend([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }])!), { slope: 2, intercept: 1, r2: 1 });
   const leaking = Array.from({ length: 120 }, (_, i) => second(i, 100, { rss_bytes: 50e6 + i * 50_000, threads: 8, open_fds: 30 + Math.floor(i / 20) }));
   const [rss, threads, fds] = slopesOf(leaking);
   assert.equal(rss!.measure, 'rss_bytes');
