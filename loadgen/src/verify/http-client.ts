@@ -4,6 +4,8 @@ export interface HttpAnswer {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** Whether the request went out on a connection the agent had kept alive from an earlier one. */
+  reused: boolean;
 }
 
 /** One request on its own connection (agent: false) with a hard timeout. */
@@ -17,7 +19,7 @@ export function httpRequest(url: string, opts: { method?: string; body?: string;
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }); });
+      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), reused: req.reusedSocket }); });
       res.on('error', (err) => { clearTimeout(timer); reject(err); });
     });
     // A whole-request deadline (socket timeouts only catch idle gaps).

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { LIMITS } from '@concurrency-lab/contract-ts';
 import type { CheckGroup, CheckContext } from '../types.js';
-import { httpGet, show } from '../http-client.js';
+import { httpGet, httpRequest, show, type HttpAnswer } from '../http-client.js';
 
 const FIELDS = ['workers', 'tasks', 'sleep_ms', 'elapsed_s', 'ideal_s', 'overhead'] as const;
 const QUERY = 'workers=4&tasks=20&sleep_ms=5';
@@ -59,8 +59,8 @@ async function checkKeepAlive(ctx: CheckContext, check: string): Promise<void> {
   const url = `${ctx.target.httpUrl}/overhead?${QUERY}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const answers: { status: number; body: string; reused: boolean }[] = [];
-    for (let i = 0; i < 2; i++) answers.push(await getOn(agent, url, 30_000));
+    const answers: HttpAnswer[] = [];
+    for (let i = 0; i < 2; i++) answers.push(await httpRequest(url, { agent, timeoutMs: 30_000 }));
     const [a, b] = answers;
     if (a!.status !== 200 || b!.status !== 200) ctx.record(check, 'fail', `expected 200 twice on one connection, got ${a!.status} then ${b!.status} ${show(b!.body)}`, url);
     else if (!b!.reused) ctx.record(check, 'pass', 'both runs answered (the row closed the connection between them)', url);
@@ -70,21 +70,6 @@ async function checkKeepAlive(ctx: CheckContext, check: string): Promise<void> {
   } finally {
     agent.destroy();
   }
-}
-
-/** A GET on the agent's connection: status, body, and whether the socket was reused. */
-function getOn(agent: http.Agent, url: string, timeoutMs: number): Promise<{ status: number; body: string; reused: boolean }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body, reused: req.reusedSocket }); });
-      res.on('error', (err) => { clearTimeout(timer); reject(err); });
-    });
-    const timer = setTimeout(() => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (err) => { clearTimeout(timer); reject(err); });
-  });
 }
 
 export const overheadChecks: CheckGroup = async (ctx) => {
