@@ -29,6 +29,8 @@ compose() { docker-compose -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"; }
 . "$REPO/scripts/lib/private-dockerd.sh"
 # shellcheck source=scripts/lib/ports.sh
 . "$REPO/scripts/lib/ports.sh"
+# shellcheck source=scripts/lib/leftovers.sh
+. "$REPO/scripts/lib/leftovers.sh"
 # shellcheck source=scripts/lib/fault-run.sh
 . "$REPO/scripts/lib/fault-run.sh"
 
@@ -103,6 +105,8 @@ log "$(docker --version); $(docker-compose --version)"
 stage "start dockerd"
 # The daemon that answers is used and left running; else our own (scripts/lib/private-dockerd.sh).
 ensure_dockerd "$WORK" || fail "dockerd did not start with overlay2 nor vfs"
+# An earlier run of this script killed before its tear-down: its containers are back up.
+clear_labelled_containers "com.docker.compose.project=$PROJECT"
 
 # ---------------------------------------------------------------------------------------------
 stage "check ports free"

@@ -39,6 +39,8 @@ STAGES_NAME=setup-check
 . "$REPO/scripts/lib/private-dockerd.sh"
 # shellcheck source=scripts/lib/ports.sh
 . "$REPO/scripts/lib/ports.sh"
+# shellcheck source=scripts/lib/leftovers.sh
+. "$REPO/scripts/lib/leftovers.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -103,6 +105,7 @@ if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
     || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker.io debootstrap; }
 fi
 ensure_dockerd "$WORK" || fail "no Docker daemon answers and dockerd did not start with overlay2 nor vfs"
+clear_labelled_containers lab.setup-check=1
 
 # ---------------------------------------------------------------------------------------------
 stage "offline Node image"

@@ -45,6 +45,8 @@ lab() { node loadgen/bin/lab.mjs "$@"; }
 . scripts/lib/ports.sh
 # shellcheck source=scripts/lib/fault-run.sh
 . scripts/lib/fault-run.sh
+# shellcheck source=scripts/lib/leftovers.sh
+. scripts/lib/leftovers.sh
 stack_services() { docker service ls -q --filter "label=com.docker.stack.namespace=$STACK"; }
 
 finish() {
@@ -69,13 +71,14 @@ finish() {
       sleep 1
     done
     docker swarm leave --force >/dev/null 2>&1 && log "left the swarm"
+    clear_labelled_containers "com.docker.stack.namespace=$STACK"
   fi
   if [ -n "$D2_PID" ] && [ "${E2E_KEEP:-0}" != 1 ]; then
     docker -H "$D2_SOCK" swarm leave --force >/dev/null 2>&1
     kill "$D2_PID" 2>/dev/null
     for _ in $(seq 1 60); do kill -0 "$D2_PID" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$D2_PID" 2>/dev/null
-    umount "$D2/exec/netns/default" 2>/dev/null
+    umount "$D2/exec/netns/default" 2>/dev/null || true
     rm -rf "$D2"
     for c in /sys/fs/cgroup/*/lab-swarm-e2e-node2; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null; done
     log "stopped the second dockerd (pid $D2_PID) and removed $D2"
@@ -124,8 +127,10 @@ else
   log "dockerd pid $DOCKERD_PID"
 fi
 log "$(docker version --format 'client {{.Client.Version}}, server {{.Server.Version}}')"
-state="$(docker info -f '{{.Swarm.LocalNodeState}}')"
-[ "$state" = inactive ] || fail "this daemon is already in a swarm (state $state): the e2e forms its own and leaves it afterwards"
+clear_own_swarm "$STACK" lab.role \
+  || fail "this daemon is already in a swarm (state $(docker info -f '{{.Swarm.LocalNodeState}}')): the e2e forms its own and leaves it afterwards"
+# The stopped task containers a swarm leaves behind when its node leaves it.
+clear_labelled_containers "com.docker.stack.namespace=$STACK"
 
 # ---------------------------------------------------------------------------------------------
 stage "check ports free"
@@ -160,7 +165,12 @@ log "swarm node $node_id (127.0.0.1), label lab.role=all"
 LOADGEN_ROLE=all
 if [ "$NODES" = 2 ]; then
   stage "second node"
-  [ ! -e "$D2" ] || fail "$D2 exists: a second node of an earlier run was not cleaned up"
+  if [ -e "$D2" ]; then
+    log "$D2 is left from an interrupted earlier run: stopping its dockerd, removing it"
+    if [ -f "$D2/dockerd.pid" ]; then kill -9 "$(cat "$D2/dockerd.pid")" 2>/dev/null || true; fi
+    umount "$D2/exec/netns/default" 2>/dev/null || true
+    rm -rf "$D2"
+  fi
   mkdir -p "$D2"
   dockerd --data-root "$D2/data" --exec-root "$D2/exec" --pidfile "$D2/dockerd.pid" -H "$D2_SOCK" \
     --cgroup-parent lab-swarm-e2e-node2 --bridge=none --iptables=false --ip-masq=false >"$WORK/dockerd2.log" 2>&1 &

@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# Sourced by the CI scripts that start containers (scripts/docker-e2e.sh, scripts/swarm-e2e.sh,
+# scripts/setup-check.sh). A run stopped before its own tear-down (killed with its machine's
+# session, SIGKILL) leaves its containers in dockerd's state, and the next dockerd restarts
+# those with `restart: unless-stopped` (the lab's services) or rejoins the swarm and its
+# services: on host networking they hold the lab's ports, and the next run fails its port
+# check for a stack nobody is running. Each script clears what an earlier run of its own left,
+# found by the labels it sets, and nothing else. They log through the caller's log().
+
+# clear_labelled_containers LABEL: removes every container carrying LABEL (key=value) and the
+# volumes labelled the same.
+clear_labelled_containers() {
+  local label="$1" ids vols
+  ids="$(docker ps -aq --filter "label=$label")"
+  if [ -n "$ids" ]; then
+    log "removing $(echo "$ids" | wc -l) container(s) an interrupted earlier run left ($label)"
+    # shellcheck disable=SC2086 # one id a word
+    docker rm -f -v $ids >/dev/null
+  fi
+  vols="$(docker volume ls -q --filter "label=$label")"
+  # shellcheck disable=SC2086 # one name a word
+  if [ -n "$vols" ]; then docker volume rm $vols >/dev/null; fi
+}
+
+# clear_own_swarm STACK ROLE_LABEL: when this daemon is in a swarm that an earlier run of the
+# swarm e2e formed (its nodes carry ROLE_LABEL, which only that script sets), removes STACK,
+# waits for its containers to go and leaves the swarm. Returns 1 for any other swarm: a
+# user's, left alone.
+clear_own_swarm() {
+  local stack="$1" role_label="$2" state
+  state="$(docker info -f '{{.Swarm.LocalNodeState}}')"
+  [ "$state" != inactive ] || return 0
+  [ "$(docker info -f '{{.Swarm.ControlAvailable}}')" = true ] || return 1
+  docker node ls -q | xargs docker node inspect -f "{{index .Spec.Labels \"$role_label\"}}" \
+    | grep -q . || return 1
+  log "this daemon is in a swarm an interrupted earlier run formed: removing stack $stack, leaving it"
+  docker stack rm "$stack" >/dev/null 2>&1 || true
+  for _ in $(seq 1 60); do
+    [ -z "$(docker ps -q --filter "label=com.docker.stack.namespace=$stack")" ] && break
+    sleep 1
+  done
+  docker swarm leave --force >/dev/null
+}
