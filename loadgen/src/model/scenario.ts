@@ -28,6 +28,8 @@ export interface ScenarioSource {
   precision?: number | string;
   /** Findings keep steps measured on a busy machine (foreign CPU above 0.05 of a core). */
   allow_busy?: boolean;
+  /** Each round of trials restarts every row before its steps (model/trials.ts TrialsConfig.freshProcess). */
+  fresh_process?: boolean;
 }
 
 /** A validated scenario with every default filled in and units parsed; each executor and step plugin fills its part (its configure()). */

@@ -23,6 +23,13 @@ export interface TrialsConfig {
   precision: number;
   /** Steps measured while the machine was busy still count in findings. */
   allowBusy: boolean;
+  /**
+   * Every round of trials starts each row in a fresh process (the runtime restarts it before
+   * the row's steps of that round), so that no trial inherits an earlier one's heap, allocator
+   * arenas, threads or JIT: trials of a figure that a process keeps (idle bytes per
+   * connection) are then independent.
+   */
+  freshProcess: boolean;
 }
 
 /** `0.05`, `5%` or `'5%'` -> 0.05; a message when it is none of those or not in (0, 1). */
@@ -53,16 +60,19 @@ export function trialsProblems(d: Record<string, unknown>): Problem[] {
     const p = parsePrecision(d.precision);
     if (typeof p === 'string') out.push({ path: 'precision', message: p });
   }
-  if (d.allow_busy !== undefined && typeof d.allow_busy !== 'boolean') out.push({ path: 'allow_busy', message: 'must be true or false' });
+  for (const key of ['allow_busy', 'fresh_process'] as const) {
+    if (d[key] !== undefined && typeof d[key] !== 'boolean') out.push({ path: key, message: 'must be true or false' });
+  }
   return out;
 }
 
 /** The validated config, defaults filled in (call after trialsProblems found none). */
-export function trialsConfig(src: { trials?: number; precision?: number | string; allow_busy?: boolean }): TrialsConfig {
+export function trialsConfig(src: { trials?: number; precision?: number | string; allow_busy?: boolean; fresh_process?: boolean }): TrialsConfig {
   return {
     trials: src.trials === undefined ? TRIALS_DEFAULTS.trials : (parseTrials(src.trials) as number),
     precision: src.precision === undefined ? TRIALS_DEFAULTS.precision : (parsePrecision(src.precision) as number),
     allowBusy: src.allow_busy ?? false,
+    freshProcess: src.fresh_process ?? false,
   };
 }
 

@@ -132,6 +132,7 @@ async function runRounds(runtime: LabRuntime, scenario: Scenario, targets: Endpo
   const trs = new Map<number, TargetResult>();
   const failed = new Set<number>();
   const sampling = new Map<number, StepSampling>();
+  const stale = new Set<number>();
   while (!st.signal.aborted) {
     const pending = rounds.nextRound().filter((k) => !failed.has(Number(k.split(':')[0])));
     if (pending.length === 0) break;
@@ -145,6 +146,8 @@ async function runRounds(runtime: LabRuntime, scenario: Scenario, targets: Endpo
         st.results.targets.push(tr);
         sampling.set(targetIndex, await samplingFor(runtime, target, { everySecond: scenario.events.length > 0 }));
       }
+      // A row the lab cannot restart (attached, not started by it) is measured as it is: said once.
+      if (scenario.trials.freshProcess && !stale.has(targetIndex) && !(await freshProcess(runtime, target.name, st.note))) stale.add(targetIndex);
       const limited = scenario.resources && runtime.applyLimits
         ? await runtime.applyLimits(target.name, { cpus: scenario.resources.cpus, memory: scenario.resources.memoryBytes }).then(() => true, (err: Error) => { st.note(`could not apply limits to ${target.name}: ${err.message}`); return false; })
         : false;
@@ -165,6 +168,17 @@ async function runRounds(runtime: LabRuntime, scenario: Scenario, targets: Endpo
         if (limited) await runtime.restoreLimits?.(target.name).catch((err: Error) => st.note(`could not restore limits of ${target.name}: ${err.message}`));
       }
     }
+  }
+}
+
+/** Restarts a row before its steps of a round (`fresh_process`); false, with a note, when the runtime cannot. */
+async function freshProcess(runtime: LabRuntime, name: string, note: (message: string) => void): Promise<boolean> {
+  try {
+    await runtime.restart(name);
+    return true;
+  } catch (err) {
+    note(`fresh_process: could not restart ${name} (${(err as Error).message.split('\n')[0]}); its trials share one process from here on`);
+    return false;
   }
 }
 
@@ -209,7 +223,7 @@ async function runTrial(runtime: LabRuntime, scenario: Scenario, target: Endpoin
 
 /** The scenario with `lab run --trials/--precision/--allow-busy` applied. */
 export function withTrialFlags(s: Scenario, o: Pick<RunOptions, 'trials' | 'precision' | 'allowBusy'>): Scenario {
-  return { ...s, trials: { trials: o.trials ?? s.trials.trials, precision: o.precision ?? s.trials.precision, allowBusy: o.allowBusy ?? s.trials.allowBusy } };
+  return { ...s, trials: { ...s.trials, trials: o.trials ?? s.trials.trials, precision: o.precision ?? s.trials.precision, allowBusy: o.allowBusy ?? s.trials.allowBusy } };
 }
 
 function selectTargets(runtime: LabRuntime, scenario: Scenario, override: string[] | undefined): { targets: Endpoint[]; missing: { name: string; reason: string }[] } {

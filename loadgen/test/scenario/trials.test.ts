@@ -15,21 +15,22 @@ const BASE = 'name: t\nexecutor: connections-sweep\nsteps: [1, 10]\nduration: 2s
 describe('scenario trials', () => {
   it('defaults: one trial, 5%, busy steps left out of findings', () => {
     const s = parseScenarioText(BASE);
-    assert.deepEqual(s.trials, { trials: TRIALS_DEFAULTS.trials, precision: 0.05, allowBusy: false });
+    assert.deepEqual(s.trials, { trials: TRIALS_DEFAULTS.trials, precision: 0.05, allowBusy: false, freshProcess: false });
   });
 
   it('reads trials, precision as a percent or a fraction, allow_busy', () => {
-    assert.deepEqual(parseScenarioText(`${BASE}trials: 5\nprecision: 2.5%\nallow_busy: true\n`).trials, { trials: 5, precision: 0.025, allowBusy: true });
+    assert.deepEqual(parseScenarioText(`${BASE}trials: 5\nprecision: 2.5%\nallow_busy: true\n`).trials, { trials: 5, precision: 0.025, allowBusy: true, freshProcess: false });
     assert.equal(parseScenarioText(`${BASE}precision: 0.1\n`).trials.precision, 0.1);
     assert.equal(parsePrecision('5%'), 0.05);
     assert.equal(parseTrials('4'), 4);
   });
 
   it('bad values: one clear message each, all at once', () => {
-    assert.deepEqual(scenarioProblems(`${BASE}trials: 0\nprecision: 150%\nallow_busy: maybe\n`), [
+    assert.deepEqual(scenarioProblems(`${BASE}trials: 0\nprecision: 150%\nallow_busy: maybe\nfresh_process: 1\n`), [
       'trials: must be a whole number of trials >= 1 (got 0)',
       'precision: must be above 0 and below 100% (got 150%)',
       'allow_busy: must be true or false',
+      'fresh_process: must be true or false',
     ]);
     assert.deepEqual(scenarioProblems(`${BASE}trials: 2.5\nprecision: fast\n`), [
       'trials: must be a whole number of trials >= 1 (got 2.5)',
@@ -45,7 +46,9 @@ describe('scenario trials', () => {
 
   it('lab run flags override the scenario', () => {
     const s = withTrialFlags(parseScenarioText(`${BASE}trials: 5\n`), { precision: 0.1, allowBusy: true });
-    assert.deepEqual(s.trials, { trials: 5, precision: 0.1, allowBusy: true });
+    assert.deepEqual(s.trials, { trials: 5, precision: 0.1, allowBusy: true, freshProcess: false });
+    // The flags leave what they do not set: a scenario's fresh_process survives --trials.
+    assert.equal(withTrialFlags(parseScenarioText(`${BASE}fresh_process: true\n`), { trials: 2 }).trials.freshProcess, true);
   });
 
   it('the planned time: steps x rows x trials, each its phases and set-up', () => {

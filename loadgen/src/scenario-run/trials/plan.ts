@@ -10,6 +10,8 @@ import { minTrialsFor } from '../../core/stats/index.js';
 
 /** Seconds each step costs above its phases: opening connections, the server's first and last sample, closing. */
 export const STEP_SETUP_S = 1;
+/** A row's restart before each round of `fresh_process` trials: stop, start, healthy (local rows 0.3-2 s, a JVM or a container more). */
+export const FRESH_PROCESS_S = 3;
 
 export interface RunPlan {
   targets: number;
@@ -26,7 +28,7 @@ export function planRun(s: Scenario, targets: number): RunPlan {
   const plugins = STEP_PLUGINS.filter((p) => p.enabled(s) && executor.stepPlugins?.includes(p.name));
   const perStep = (load: number) => (executor.plannedStepSeconds?.(s, load) ?? s.warmupS + s.durationS)
     + s.cooldownS + STEP_SETUP_S + plugins.reduce((sum, p) => sum + p.phaseSeconds(s), 0);
-  const perTargetTrialS = s.steps.reduce((sum, load) => sum + perStep(load), 0);
+  const perTargetTrialS = s.steps.reduce((sum, load) => sum + perStep(load), 0) + (s.trials.freshProcess ? FRESH_PROCESS_S : 0);
   return { targets, steps: s.steps.length, trials: s.trials.trials, perTargetTrialS, totalS: perTargetTrialS * targets * s.trials.trials };
 }
 
