@@ -159,4 +159,29 @@ describe('executors against real services', () => {
     const step = spawnOnly.results.targets[0]!.steps[0]!;
     assert.deepEqual(step.overhead!.modes.map((o) => o.mode), ['spawn']);
   });
+
+  it('overhead with a warmup asks the same experiment first, discarded: every mode at least once, again until the warmup is spent', async () => {
+    // The row's /overhead asks as they leave the lab (fetch seen, not replaced).
+    const asked: string[] = [];
+    const fetchOf = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      if (String(input).includes('/overhead?')) asked.push(new URL(String(input)).searchParams.get('mode')!);
+      return fetchOf(input, init);
+    };
+    try {
+      // 1000 ms warmup, each experiment 10 ms ideal (50 x 2 ms / 10): many rounds, pool then spawn.
+      const warm = await runScenario(runtime, parseScenarioText('name: t-warm\nexecutor: overhead\nsteps: [10]\nduration: 1s\nwarmup: 1s\noverhead: { tasks: 50, sleep_ms: 2 }\n'), { outDir: out, targets: ['node-eventloop'] });
+      const step = warm.results.targets[0]!.steps[0]!;
+      assert.equal(step.requests, 2, 'the measure asks once per mode; the warmup is not counted');
+      assert.ok(asked.length >= 2 + 2 * 5, `warmup rounds before the measured two: ${asked.length} asks`);
+      assert.deepEqual(asked.slice(0, 2), ['pool', 'spawn']);
+      assert.equal(asked.length % 2, 0, 'each warmup round asks every mode');
+      // A 50-worker experiment of 1 s ideal is longer than a 200 ms warmup: asked once per mode all the same.
+      asked.length = 0;
+      await runScenario(runtime, parseScenarioText('name: t-warm\nexecutor: overhead\nsteps: [50]\nduration: 1s\nwarmup: 200ms\noverhead: { tasks: 100, sleep_ms: 100, modes: [pool] }\n'), { outDir: out, targets: ['node-eventloop'] });
+      assert.deepEqual(asked, ['pool', 'pool']);
+    } finally {
+      globalThis.fetch = fetchOf;
+    }
+  });
 });

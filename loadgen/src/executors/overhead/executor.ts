@@ -8,7 +8,9 @@ import { countKind, emptyErrors, type Executor, type Measurement, type StepConte
 // elapsed time is above the ideal tasks * sleep / workers. Each step asks once per mode the
 // scenario lists (pool: the seed's C long-lived workers on a bounded queue; spawn: a unit per
 // task), one after the other, never at once: a second experiment would measure the first's load.
-// The lab only asks and records.
+// The lab only asks and records. A `warmup` asks the same experiment, discarded, once per mode
+// and again until the warmup's seconds are spent: a row's first pool of a size pays its JIT,
+// its thread stacks and its forks (the tour starts at 50 workers on a row that has done none).
 
 /** The run's planned time counts each /overhead answer as its ideal time times this. */
 const OVERHEAD_ALLOWANCE = 1.25;
@@ -61,12 +63,27 @@ export const overhead: Executor = {
   loadUnit: 'workers',
   protocol: 'http',
   idealRps: () => null,
-  // Each mode's ideal (tasks x sleep / workers), plus a quarter for the overhead being measured.
-  plannedStepSeconds: (s, load) => (s.overhead ? s.overhead.modes.length * ((s.overhead.tasks * s.overhead.sleep_ms) / 1000 / load) * OVERHEAD_ALLOWANCE : s.durationS),
+  // Each mode's ideal (tasks x sleep / workers), plus a quarter for the overhead being measured;
+  // a warmup asks each mode at least once.
+  plannedStepSeconds: (s, load) => {
+    if (!s.overhead) return s.warmupS + s.durationS;
+    const once = s.overhead.modes.length * ((s.overhead.tasks * s.overhead.sleep_ms) / 1000 / load) * OVERHEAD_ALLOWANCE;
+    return once + (s.warmupS > 0 ? Math.max(s.warmupS, once) : 0);
+  },
   async start(ctx: StepContext): Promise<StepRun> {
     const cfg = ctx.scenario.overhead!;
     return {
-      warmup: async () => {},
+      warmup: async (seconds) => {
+        if (seconds <= 0) return;
+        const until = Date.now() + seconds * 1000;
+        do {
+          for (const mode of cfg.modes) {
+            if (ctx.signal.aborted) return;
+            // Discarded; a row that fails here fails the measured ask too, and says so there.
+            await askOnce(ctx, mode, cfg.tasks, cfg.sleep_ms).catch(() => undefined);
+          }
+        } while (Date.now() < until && !ctx.signal.aborted);
+      },
       measure: async (): Promise<Measurement> => {
         const errors = emptyErrors();
         const warnings: string[] = [];
