@@ -76,7 +76,8 @@ export function lineChart(title: string, rows: Row[], targets: string[], axes: A
     data: { values },
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
-      x: { field: 'load', type: 'quantitative', title: axes.x, scale: axes.logX ? { type: 'log' } : { zero: true } },
+      // A log axis spans the steps, not the powers of ten around them (a tour's 50..1000 workers drew from 10).
+      x: { field: 'load', type: 'quantitative', title: axes.x, scale: axes.logX ? { type: 'log', nice: false } : { zero: true } },
       y: { field: 'value', type: 'quantitative', title: axes.y, scale: { ...(axes.logY ? { type: 'log' } : { zero: true }), ...(axes.yDomain ? { domain: axes.yDomain, nice: true } : {}) } },
       color: { field: 'target', type: 'nominal', title: 'row', scale: { domain, range }, legend: { orient: 'right', labelLimit: 260 } },
       strokeDash: {
