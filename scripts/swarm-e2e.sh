@@ -71,7 +71,7 @@ finish() {
       sleep 1
     done
     docker swarm leave --force >/dev/null 2>&1 && log "left the swarm"
-    clear_labelled_containers "com.docker.stack.namespace=$STACK"
+    clear_labelled_containers "com.docker.stack.namespace=$STACK" "the swarm kept, stopped, after leaving"
   fi
   if [ -n "$D2_PID" ] && [ "${E2E_KEEP:-0}" != 1 ]; then
     docker -H "$D2_SOCK" swarm leave --force >/dev/null 2>&1

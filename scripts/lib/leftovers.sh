@@ -7,13 +7,13 @@
 # check for a stack nobody is running. Each script clears what an earlier run of its own left,
 # found by the labels it sets, and nothing else. They log through the caller's log().
 
-# clear_labelled_containers LABEL: removes every container carrying LABEL (key=value) and the
-# volumes labelled the same.
+# clear_labelled_containers LABEL [WHAT]: removes every container carrying LABEL (key=value) and
+# the volumes labelled the same; WHAT says whose they are in the log line.
 clear_labelled_containers() {
-  local label="$1" ids vols
+  local label="$1" what="${2:-an interrupted earlier run left}" ids vols
   ids="$(docker ps -aq --filter "label=$label")"
   if [ -n "$ids" ]; then
-    log "removing $(echo "$ids" | wc -l) container(s) an interrupted earlier run left ($label)"
+    log "removing $(echo "$ids" | wc -l) container(s) $what ($label)"
     # shellcheck disable=SC2086 # one id a word
     docker rm -f -v $ids >/dev/null
   fi

@@ -8,19 +8,20 @@ import { describe, it } from 'node:test';
 import { trialSpread } from '../../src/core/stats/index.js';
 import { EFFICIENCY_SINGLE_TRIAL_SPREAD } from '../../src/executors/load-common/findings.js';
 import { OVERHEAD_SINGLE_TRIAL_SPREAD } from '../../src/executors/overhead/findings.js';
+import { IDLE_SINGLE_TRIAL_SPREAD } from '../../src/executors/idle-connections/findings.js';
 import { readResults } from '../../src/results/files.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const RESULTS = path.join(REPO_ROOT, 'docs', 'results');
 
 /** Every step's trials' values of one figure, over the runs in these folders (steps on a busy machine left out, as Findings leave them). */
-function cells(folders: string[], key: string): number[][] {
-  return folders.flatMap((f) => readResults(path.join(RESULTS, f)).targets.flatMap((t) => t.steps.filter((s) => !s.busy_machine).map((s) =>
+function cells(folders: string[], key: string, minLoad = 0): number[][] {
+  return folders.flatMap((f) => readResults(path.join(RESULTS, f)).targets.flatMap((t) => t.steps.filter((s) => !s.busy_machine && s.load >= minLoad).map((s) =>
     (s.trials ?? []).map((x) => x.figures[key]).filter((v): v is number => typeof v === 'number'))));
 }
 
-function check(spread: { fraction: number; basis: string }, folders: string[], key: string): void {
-  const measured = trialSpread(cells(folders, key));
+function check(spread: { fraction: number; basis: string }, folders: string[], key: string, minLoad = 0): void {
+  const measured = trialSpread(cells(folders, key, minLoad));
   assert.ok(measured !== undefined, `no cell of ${folders.join(', ')} has 3 trials of ${key}`);
   assert.equal(spread.fraction, Math.ceil(measured * 100) / 100, `${key}: measured ${measured.toFixed(4)} over ${folders.join(', ')}`);
   for (const f of folders) assert.ok(spread.basis.includes(`docs/results/${f}`), `the basis names docs/results/${f}: ${spread.basis}`);
@@ -31,5 +32,9 @@ describe('the spread one trial is ranked with', () => {
   it('overhead, per mode: the overhead runs with trials', () => {
     check(OVERHEAD_SINGLE_TRIAL_SPREAD.pool, ['trials/overhead', 'trials-repeat/overhead'], 'overhead.pool');
     check(OVERHEAD_SINGLE_TRIAL_SPREAD.spawn, ['trials/overhead', 'trials-repeat/overhead'], 'overhead.spawn');
+  });
+  it('bytes per idle connection: the idle-connections run on fresh processes, at the steps a ranking reads', () => {
+    check(IDLE_SINGLE_TRIAL_SPREAD, ['trials-fresh/idle-connections'], 'idle.bytes_per_connection', 1000);
+    assert.equal(readResults(path.join(RESULTS, 'trials-fresh/idle-connections')).scenario.fresh_process, true);
   });
 });

@@ -34,9 +34,15 @@ function idleFinding(s: FindingSource, steps: StepResult[]): RowFinding | undefi
     text: `${i.threads_per_connection === null ? '-' : fmt(i.threads_per_connection, 3)} threads and ${i.bytes_per_connection === null ? '-' : formatBytes(i.bytes_per_connection)}${intervalSuffix(interval, formatBytes)} per idle connection (at ${i.connections_open} open${floor > 0 ? `; noise floor ${formatBytes(floor)}` : ''}; ${s.ref.run})` };
 }
 
-// No spread is borrowed for a one-trial run here: an idle-connections run's trials are rounds
-// on the same processes, and only the first meets a fresh allocator (the later ones reuse what
-// the first freed, docs/results.md), so their distance from the median is not one trial's noise.
+/**
+ * How far one trial's bytes per idle connection lands from its step's median (core/stats
+ * trialSpread, 0.9 quantile, rounded up to a percent) at the steps a ranking reads (1000 and
+ * 5000 connections: the most open), over the committed idle-connections run whose trials each
+ * met a fresh process (`fresh_process`; before it, trials 2 and 3 read the arenas the first had
+ * grown, and their spread was the allocator's, not one trial's noise). A one-trial run (the
+ * tour) ranks with it. test/results/single-trial-spread.test.ts recomputes it.
+ */
+export const IDLE_SINGLE_TRIAL_SPREAD = { fraction: 0.06, basis: 'docs/results/trials-fresh/idle-connections: 1 run x 15 rows x the steps of 1000 and 5000 connections x 3 trials, each on a fresh process' };
 
 function idleRanking(rows: Map<string, RowFinding[]>): Ranking {
   const all = firstOf(rows, 'idle', (f) => f.bytes_per_connection !== null);
@@ -46,7 +52,7 @@ function idleRanking(rows: Map<string, RowFinding[]>): Ranking {
   return {
     below_floor: all.filter((x) => !counts(x)).map(({ row, f }) => ({ row, run: f.run,
       text: `${formatBytes(f.bytes_per_connection)}${intervalSuffix(f.interval, formatBytes)} per connection, floor ${formatBytes(f.floor_bytes)} (RSS drift with no connection open over the same time)` })),
-    question: 'Least memory per idle connection', unit: 'RSS bytes per connection', order: 'lowest first',
+    question: 'Least memory per idle connection', unit: 'RSS bytes per connection', order: 'lowest first', single_trial_spread: IDLE_SINGLE_TRIAL_SPREAD,
     basis: basisOf(list.map((x) => x.f.run), 'at the step with the most connections open'),
     entries: list.map(({ row, f }) => ({ row, value: f.bytes_per_connection!, run: f.run, ...(f.interval ? { interval: f.interval } : {}),
       text: `${formatBytes(f.bytes_per_connection)}${intervalSuffix(f.interval, formatBytes)} (${f.threads_per_connection === null ? '-' : fmt(f.threads_per_connection, 3)} threads per connection, ${f.connections} open)` })),
