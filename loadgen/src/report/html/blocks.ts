@@ -61,6 +61,21 @@ export function tableHtml(header: string[], rows: string[][]): string {
 }
 
 /**
+ * `<li>`s of an ordered list with their own numbers. A browser numbers an item without `value`
+ * one above the item before it, whatever that one's `value` was: after a tie (1, 1) the next
+ * rank, 3, needs its own value, or it shows as 2.
+ */
+function listItems(items: string[], values: (number | undefined)[]): string {
+  let shown = 0;
+  return items.map((html, n) => {
+    const v = values[n];
+    const own = v !== undefined && v !== shown + 1;
+    shown = v ?? shown + 1;
+    return `<li${own ? ` value="${v}"` : ''}>${html}</li>`;
+  }).join('');
+}
+
+/**
  * HTML of Markdown lines as summary.md's sections write them. `shift` lowers headings (## in
  * summary.md is a section; inside a target's card it is one level down).
  */
@@ -72,7 +87,7 @@ export function blocksHtml(lines: string[], tables?: HtmlTables, shift = 0): str
   const flush = () => {
     if (para.length) out.push(`<p>${para.map(inline).join(' ')}</p>`);
     para = [];
-    if (list) out.push(`<${list.tag}>${list.items.map((i, n) => `<li${list!.values[n] !== undefined && list!.values[n] !== n + 1 ? ` value="${list!.values[n]}"` : ''}>${i}</li>`).join('')}</${list.tag}>`);
+    if (list) out.push(`<${list.tag}>${listItems(list.items, list.values)}</${list.tag}>`);
     list = undefined;
   };
   const item = (tag: 'ul' | 'ol', html: string, value?: number) => {

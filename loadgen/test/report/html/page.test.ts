@@ -144,6 +144,10 @@ describe('report.html', () => {
     assert.match(html, /<td>a&lt;b<\/td><td class="num">1\.5<\/td><\/tr>\n<tr><td>c<\/td><td class="num">-<\/td>/);
     assert.match(html, /<ul><li>one<br><span class="sub">one more<\/span><\/li><\/ul>/);
     assert.match(html, /<ol><li>first<\/li><\/ol>/);
+    // A ranking's competition ranks as the browser will show them: after a tie the next rank
+    // needs its own value (the browser would count 1, 1, 2).
+    assert.match(blocksHtml(['1. a', '1. b (tied within noise)', '3. c', '4. d', '4. e', '6. f']),
+      /<ol><li>a<\/li><li value="1">b \(tied within noise\)<\/li><li value="3">c<\/li><li>d<\/li><li value="4">e<\/li><li value="6">f<\/li><\/ol>/);
     assert.match(html, /<p>\[x\]\(https:\/\/e\.example\) !\[y\]\(z\.png\)<\/p>/);
   });
 });
