@@ -47,8 +47,10 @@ for (const row of withWitness) {
         `${row.name} ${mode}: ${JSON.stringify(answer)}`,
       );
       assert.equal(typeof answer.elapsed_s, 'number');
-      // Each task sleeps at least 1 ms: elapsed can only exceed the ideal 4 x 1 ms / 2.
-      assert.ok(typeof answer.overhead === 'number' && answer.overhead >= 1, `${row.name} ${mode}: overhead ${answer.overhead}`);
+      // Each task sleeps 1 ms, so elapsed is about the ideal 4 x 1 ms / 2 or more; "about": Node's
+      // timers run on libuv's loop time, cached in whole milliseconds, so a 1 ms sleep can end a
+      // few microseconds short of 1 ms on performance.now() (CI read node-cluster 0.997).
+      assert.ok(typeof answer.overhead === 'number' && answer.overhead >= 0.95, `${row.name} ${mode}: overhead ${answer.overhead}`);
     }
   });
 
