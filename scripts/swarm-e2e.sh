@@ -25,6 +25,7 @@ SWARM_OURS=0
 NODES="${SWARM_E2E_NODES:-1}"
 D2="/tmp/lab-swarm-e2e-node2"
 D2_SOCK="unix://$D2/docker.sock"
+D2_CGROUP="lab-swarm-e2e-node2"
 D2_PID=""
 STAGE="start"
 STAGE_START=$SECONDS
@@ -64,23 +65,12 @@ finish() {
   if [ "${E2E_KEEP:-0}" = 1 ]; then
     log "E2E_KEEP=1: stack $STACK and the swarm left up (docker stack rm $STACK; docker swarm leave --force)"
   elif [ "$SWARM_OURS" = 1 ]; then
-    docker stack rm "$STACK" >/dev/null 2>&1
-    # Host networking: the ports are free only once the containers are gone.
-    for _ in $(seq 1 60); do
-      [ -z "$(stack_services)" ] && [ -z "$(docker ps -q --filter "label=com.docker.stack.namespace=$STACK")" ] && break
-      sleep 1
-    done
-    docker swarm leave --force >/dev/null 2>&1 && log "left the swarm"
+    remove_stack_and_leave "$STACK" && log "left the swarm"
     clear_labelled_containers "com.docker.stack.namespace=$STACK" "the swarm kept, stopped, after leaving"
   fi
   if [ -n "$D2_PID" ] && [ "${E2E_KEEP:-0}" != 1 ]; then
     docker -H "$D2_SOCK" swarm leave --force >/dev/null 2>&1
-    kill "$D2_PID" 2>/dev/null
-    for _ in $(seq 1 60); do kill -0 "$D2_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$D2_PID" 2>/dev/null
-    umount "$D2/exec/netns/default" 2>/dev/null || true
-    rm -rf "$D2"
-    for c in /sys/fs/cgroup/*/lab-swarm-e2e-node2; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null; done
+    remove_second_node "$D2" "$D2_CGROUP" "$D2_PID"
     log "stopped the second dockerd (pid $D2_PID) and removed $D2"
   fi
   if [ -n "$DOCKERD_PID" ] && [ "${E2E_KEEP:-0}" != 1 ]; then
@@ -167,13 +157,11 @@ if [ "$NODES" = 2 ]; then
   stage "second node"
   if [ -e "$D2" ]; then
     log "$D2 is left from an interrupted earlier run: stopping its dockerd, removing it"
-    if [ -f "$D2/dockerd.pid" ]; then kill -9 "$(cat "$D2/dockerd.pid")" 2>/dev/null || true; fi
-    umount "$D2/exec/netns/default" 2>/dev/null || true
-    rm -rf "$D2"
+    remove_second_node "$D2" "$D2_CGROUP"
   fi
   mkdir -p "$D2"
   dockerd --data-root "$D2/data" --exec-root "$D2/exec" --pidfile "$D2/dockerd.pid" -H "$D2_SOCK" \
-    --cgroup-parent lab-swarm-e2e-node2 --bridge=none --iptables=false --ip-masq=false >"$WORK/dockerd2.log" 2>&1 &
+    --cgroup-parent "$D2_CGROUP" --bridge=none --iptables=false --ip-masq=false >"$WORK/dockerd2.log" 2>&1 &
   D2_PID=$!
   for _ in $(seq 1 60); do docker -H "$D2_SOCK" info >/dev/null 2>&1 && break; sleep 0.5; done
   docker -H "$D2_SOCK" info >/dev/null 2>&1 || { tail -n 15 "$WORK/dockerd2.log"; fail "the second dockerd did not start"; }

@@ -34,10 +34,36 @@ clear_own_swarm() {
   docker node ls -q | xargs docker node inspect -f "{{index .Spec.Labels \"$role_label\"}}" \
     | grep -q . || return 1
   log "this daemon is in a swarm an interrupted earlier run formed: removing stack $stack, leaving it"
+  remove_stack_and_leave "$stack"
+}
+
+# remove_stack_and_leave STACK: removes STACK, waits up to a minute for its services and
+# containers to go (on host networking its ports are free only then) and leaves the swarm.
+# Returns what leaving returned.
+remove_stack_and_leave() {
+  local stack="$1" label="com.docker.stack.namespace=$1"
   docker stack rm "$stack" >/dev/null 2>&1 || true
   for _ in $(seq 1 60); do
-    [ -z "$(docker ps -q --filter "label=com.docker.stack.namespace=$stack")" ] && break
+    [ -z "$(docker service ls -q --filter "label=$label")" ] && [ -z "$(docker ps -q --filter "label=$label")" ] && break
     sleep 1
   done
-  docker swarm leave --force >/dev/null
+  docker swarm leave --force >/dev/null 2>&1
+}
+
+# remove_second_node DIR CGROUP [PID]: stops the second dockerd the swarm e2e runs from DIR (PID,
+# else the pid in DIR/dockerd.pid; checked to be a dockerd: a stale file's pid may be anyone's
+# now), waits up to 30 s before SIGKILL, unmounts its network namespace, removes DIR and the
+# cgroup CGROUP it ran in.
+remove_second_node() {
+  local dir="$1" cgroup="$2" pid="${3:-}"
+  if [ -z "$pid" ] && [ -f "$dir/dockerd.pid" ]; then pid="$(cat "$dir/dockerd.pid")"; fi
+  if [ -n "$pid" ] && grep -qa dockerd "/proc/$pid/cmdline" 2>/dev/null; then
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null
+  fi
+  umount "$dir/exec/netns/default" 2>/dev/null || true
+  rm -rf "$dir"
+  for c in /sys/fs/cgroup/*/"$cgroup"; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null; done
+  return 0
 }
