@@ -1,4 +1,4 @@
-import { compare, summarize } from '../core/stats/index.js';
+import { benjaminiHochberg, compare, summarize } from '../core/stats/index.js';
 import { stepFigures } from '../executors/registry.js';
 import { loadLabel } from '../model/derived.js';
 import type { Figure } from '../model/figures.js';
@@ -10,9 +10,11 @@ import { formatFigure } from './figure-format.js';
 // mode and worker count, an idle run by bytes and threads per connection, a step with events by
 // recovery per event, a load step by req/s, latency and errors. One table per figure, a line per
 // target and step, as benchstat prints one table per metric. With trials on both sides each
-// change carries the Mann-Whitney p of core/stats compare() and reads `~` when it is not
-// significant; with one trial a side the change is shown and the table says once that one trial
-// cannot tell it from noise.
+// change carries the Mann-Whitney p of core/stats compare() and, since a comparison tests every
+// figure at once, that p adjusted over all of them (Benjamini-Hochberg): it reads `~` unless the
+// adjusted p is below 0.05, so two runs of the same scenario flag nothing where a plain p < 0.05
+// flags one figure in twenty. With one trial a side the change is shown and the table says once
+// that one trial cannot tell it from noise.
 
 /** The table note of a figure measured once on a side. */
 export const ONE_TRIAL_NOTE = 'n=1: cannot tell from noise';
@@ -42,7 +44,9 @@ export interface FigureRow {
   pct: number | null;
   /** Mann-Whitney two-sided p; null with fewer than 2 trials on a side. */
   p: number | null;
-  /** '~' (not significant), the signed change ('+12.3%'), or '-' when there is nothing to compare. */
+  /** p adjusted over every figure of the comparison (Benjamini-Hochberg); null where p is. */
+  q: number | null;
+  /** '~' (not significant: q >= 0.05), the signed change ('+12.3%'), or '-' when there is nothing to compare. */
   change: string;
   /** compare()'s note when these trial counts cannot reach p < 0.05 whatever the values. */
   note?: string;
@@ -63,10 +67,11 @@ export interface FigureTable {
 export interface RunComparison {
   tables: FigureTable[];
   /**
-   * How many of the changes with a p-value are significant, against how many chance alone would
-   * make so at p < 0.05 (each test is one in twenty): 4 of 80 is what two identical runs give.
+   * How many of the changes with a p-value have p < 0.05 (`significant`), against how many chance
+   * alone would make so (each test is one in twenty: 4 of 80 is what two identical runs give),
+   * and how many stay significant once p is adjusted over all of them (`flagged`: q < 0.05).
    */
-  chance?: { tested: number; significant: number; expected: number; text: string };
+  chance?: { tested: number; significant: number; expected: number; flagged: number; text: string };
   /** Set when the two runs used different executors. */
   warning?: string;
 }
@@ -93,12 +98,14 @@ export function compareRuns(a: RunResults, b: RunResults): RunComparison {
   }
   for (const t of tables.values()) t.notes = tableNotes(t);
   const tested = [...tables.values()].flatMap((t) => t.rows).filter((r) => r.p !== null);
-  const significant = tested.filter((r) => r.p! < 0.05).length;
-  const expected = tested.length * 0.05;
+  benjaminiHochberg(tested.map((r) => r.p!)).forEach((q, i) => settleChange(tested[i]!, q));
+  const significant = tested.filter((r) => r.p! < ALPHA).length;
+  const flagged = tested.filter((r) => r.q! < ALPHA).length;
+  const expected = tested.length * ALPHA;
   return {
     tables: [...tables.values()],
-    ...(tested.length ? { chance: { tested: tested.length, significant, expected,
-      text: `${significant} of ${tested.length} changes significant at p < 0.05; chance alone makes about ${expected.toFixed(1)} of ${tested.length} so (no correction for testing many figures: read a lone p near 0.05 as noise)` } } : {}),
+    ...(tested.length ? { chance: { tested: tested.length, significant, expected, flagged,
+      text: `${flagged} of ${tested.length} changes significant over the whole comparison (p adjusted for testing ${tested.length} figures at once, Benjamini-Hochberg, false discovery rate 5%); before that adjustment ${significant} had p < 0.05, and chance alone makes about ${expected.toFixed(1)} of ${tested.length} so` } } : {}),
     ...(a.scenario.executor !== b.scenario.executor ? { warning: `the runs used different executors (${a.scenario.executor} vs ${b.scenario.executor}); loads may not mean the same thing` } : {}),
   };
 }
@@ -114,7 +121,7 @@ function figureRow(target: string, load: number, f: Figure, xa: number[] | undef
   };
   const a = side(xa);
   const b = side(xb);
-  const row: FigureRow = { target, load, ...(only ? { only } : {}), a, b, delta: null, pct: null, p: null, change: '-' };
+  const row: FigureRow = { target, load, ...(only ? { only } : {}), a, b, delta: null, pct: null, p: null, q: null, change: '-' };
   if (a?.value == null || b?.value == null) return row;
   row.delta = b.value - a.value;
   row.pct = a.value === 0 ? null : row.delta / Math.abs(a.value);
@@ -122,11 +129,25 @@ function figureRow(target: string, load: number, f: Figure, xa: number[] | undef
     const c = compare(xa!, xb!);
     row.p = c.p;
     if (c.note) row.note = c.note;
-    row.change = c.significant ? `${c.symbol} (p=${c.p.toFixed(3)} n=${a.n}+${b.n})` : `~ (p=${c.p.toFixed(3)} n=${a.n}+${b.n})`;
+    // The change text waits for q, which needs every figure's p (settleChange).
   } else {
-    row.change = row.pct === null ? (row.delta === 0 ? '0' : '-') : `${row.pct >= 0 ? '+' : ''}${(row.pct * 100).toFixed(1)}%`;
+    row.change = row.pct === null ? (row.delta === 0 ? '0' : '-') : signedPct(row.pct);
   }
   return row;
+}
+
+const ALPHA = 0.05;
+
+/** A tested row's change once its adjusted p is known: benchstat's cell, with p and q. */
+function settleChange(row: FigureRow, q: number): void {
+  row.q = q;
+  const stats = `(p=${row.p!.toFixed(3)} q=${q.toFixed(3)} n=${row.a!.n}+${row.b!.n})`;
+  const signed = row.pct !== null ? signedPct(row.pct) : row.delta! > 0 ? '+inf' : '-inf';
+  row.change = `${q < ALPHA ? signed : '~'} ${stats}`;
+}
+
+function signedPct(pct: number): string {
+  return `${pct >= 0 ? '+' : ''}${(pct * 100).toFixed(1)}%`;
 }
 
 /** Once per table: one trial on a side, or trial counts whose smallest p cannot reach 0.05. */

@@ -108,12 +108,30 @@ describe('lab compare', () => {
     out = await compare(a, b);
     const rec5 = table(out, 'recovery after event 0');
     // Each side as the step tables print a figure over trials: median [lo, hi] (n), min..max below 6 trials.
-    assert.match(rec5.find((l) => l.startsWith('python-threads'))!, /11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +16\.00 s \[15\.80 s, 16\.20 s\] \(5\) +\+45\.5% \(p=0\.008 n=5\+5\)$/);
-    assert.match(rec5.find((l) => l.startsWith('node-eventloop'))!, /11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +~ \(p=1\.000 n=5\+5\)$/);
+    // p adjusted over the 3 figures tested (Benjamini-Hochberg): 0.008 x 3 / 1 = 0.024, still under 0.05.
+    assert.match(rec5.find((l) => l.startsWith('python-threads'))!, /11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +16\.00 s \[15\.80 s, 16\.20 s\] \(5\) +\+45\.5% \(p=0\.008 q=0\.024 n=5\+5\)$/);
+    assert.match(rec5.find((l) => l.startsWith('node-eventloop'))!, /11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +11\.00 s \[10\.80 s, 11\.20 s\] \(5\) +~ \(p=1\.000 q=1\.000 n=5\+5\)$/);
     assert.ok(!rec5.includes('  n=1: cannot tell from noise'), rec5.join('\n'));
     // The last line weighs the significant changes against what chance alone gives at 0.05.
     const last = out.trimEnd().split('\n').at(-1)!;
-    assert.match(last, /^1 of 3 changes significant at p < 0\.05; chance alone makes about 0\.2 of 3 so/, last);
+    assert.match(last, /^1 of 3 changes significant over the whole comparison \(p adjusted for testing 3 figures at once, Benjamini-Hochberg, false discovery rate 5%\); before that adjustment 1 had p < 0\.05, and chance alone makes about 0\.2 of 3 so$/, last);
+  });
+
+  it('two overhead runs back to back (docs/results/back-to-back): the p < 0.05 that chance gives are not flagged once p is adjusted for the 80 figures', async () => {
+    const res = await runLab(['compare', path.join(RESULTS, 'back-to-back', 'a'), path.join(RESULTS, 'back-to-back', 'b'), '--json'], process.env, 60_000);
+    assert.equal(res.code, 0, res.stderr);
+    const c = JSON.parse(res.stdout);
+    const rows = c.tables.flatMap((t: any) => t.rows).filter((r: any) => r.p !== null);
+    // Every figure's intervals overlap: the two runs are the same scenario minutes apart.
+    const overlap = rows.filter((r: any) => r.a.hi >= r.b.lo && r.b.hi >= r.a.lo);
+    assert.equal(overlap.length, rows.length);
+    const plain = rows.filter((r: any) => r.p < 0.05);
+    assert.ok(plain.length >= 1, 'some p fall under 0.05 by chance (3 of 80 in this pair): the case the adjustment is for');
+    assert.deepEqual(c.chance, { tested: rows.length, significant: plain.length, expected: rows.length * 0.05, flagged: 0, text: c.chance.text });
+    for (const r of rows) {
+      assert.ok(r.q >= r.p && r.q <= 1, `${r.target}@${r.load}: q ${r.q} against p ${r.p}`);
+      assert.match(r.change, /^~ \(p=\d\.\d{3} q=\d\.\d{3} n=\d+\+\d+\)$/);
+    }
   });
 
   it('--json: the same tables for scripts', async () => {

@@ -57,7 +57,7 @@ export async function compare() {
   try {
     const data = await api(`/api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
     if (data.warning) view.append(el('div', { class: 'notice' }, data.warning));
-    // How many changes are significant against how many chance alone would make so (lab compare's line).
+    // How many changes stay significant once p is adjusted for the many figures, and how many chance alone gives (lab compare's line).
     if (data.chance) view.append(el('div', { class: 'notice compare-chance' }, data.chance.text));
     if (!data.tables.length) view.append(el('div', { class: 'muted' }, 'No figure in common: the runs have no steps.'));
     else {

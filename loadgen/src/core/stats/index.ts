@@ -10,3 +10,4 @@ export { shouldStop, validateStoppingRule, type StoppingRule, type StoppingDecis
 export { TrialRounds, type Figures, type KeyState } from './rounds.js';
 export { trend, tQuantile975, type Trend } from './trend.js';
 export { trialSpread, spreadInterval } from './trial-spread.js';
+export { benjaminiHochberg } from './false-discovery.js';
