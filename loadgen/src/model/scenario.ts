@@ -28,8 +28,8 @@ export interface ScenarioSource {
   precision?: number | string;
   /** Findings keep steps measured on a busy machine (foreign CPU above 0.05 of a core). */
   allow_busy?: boolean;
-  /** Each round of trials restarts every row before its steps (model/trials.ts TrialsConfig.freshProcess). */
-  fresh_process?: boolean;
+  /** Restart every row before each round of trials (true, 'round') or before each step ('step'): model/trials.ts TrialsConfig.freshProcess. */
+  fresh_process?: boolean | 'round' | 'step';
 }
 
 /** A validated scenario with every default filled in and units parsed; each executor and step plugin fills its part (its configure()). */

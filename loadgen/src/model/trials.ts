@@ -24,12 +24,14 @@ export interface TrialsConfig {
   /** Steps measured while the machine was busy still count in findings. */
   allowBusy: boolean;
   /**
-   * Every round of trials starts each row in a fresh process (the runtime restarts it before
-   * the row's steps of that round), so that no trial inherits an earlier one's heap, allocator
-   * arenas, threads or JIT: trials of a figure that a process keeps (idle bytes per
-   * connection) are then independent.
+   * 'round': every round of trials starts each row in a fresh process (the runtime restarts it
+   * before the row's steps of that round), so that no trial inherits an earlier one's heap,
+   * allocator arenas, threads or JIT: trials of a figure that a process keeps (idle bytes per
+   * connection) are then independent. 'step': before every step too, so that a step does not
+   * inherit the one before it either (5000 idle connections after 1000 reuse the first
+   * thousand's memory). false: one process throughout.
    */
-  freshProcess: boolean;
+  freshProcess: FreshProcess;
 }
 
 /** `0.05`, `5%` or `'5%'` -> 0.05; a message when it is none of those or not in (0, 1). */
@@ -60,19 +62,27 @@ export function trialsProblems(d: Record<string, unknown>): Problem[] {
     const p = parsePrecision(d.precision);
     if (typeof p === 'string') out.push({ path: 'precision', message: p });
   }
-  for (const key of ['allow_busy', 'fresh_process'] as const) {
-    if (d[key] !== undefined && typeof d[key] !== 'boolean') out.push({ path: key, message: 'must be true or false' });
+  if (d.allow_busy !== undefined && typeof d.allow_busy !== 'boolean') out.push({ path: 'allow_busy', message: 'must be true or false' });
+  if (d.fresh_process !== undefined && parseFreshProcess(d.fresh_process) === undefined) {
+    out.push({ path: 'fresh_process', message: `must be true (= round), false, round or step (got ${JSON.stringify(d.fresh_process)})` });
   }
   return out;
 }
 
+export type FreshProcess = false | 'round' | 'step';
+
+/** `fresh_process` as written: true or 'round' restart each round, 'step' each step; undefined when it is none of these. */
+export function parseFreshProcess(v: unknown): FreshProcess | undefined {
+  return v === false ? false : v === true || v === 'round' ? 'round' : v === 'step' ? 'step' : undefined;
+}
+
 /** The validated config, defaults filled in (call after trialsProblems found none). */
-export function trialsConfig(src: { trials?: number; precision?: number | string; allow_busy?: boolean; fresh_process?: boolean }): TrialsConfig {
+export function trialsConfig(src: { trials?: number; precision?: number | string; allow_busy?: boolean; fresh_process?: boolean | string }): TrialsConfig {
   return {
     trials: src.trials === undefined ? TRIALS_DEFAULTS.trials : (parseTrials(src.trials) as number),
     precision: src.precision === undefined ? TRIALS_DEFAULTS.precision : (parsePrecision(src.precision) as number),
     allowBusy: src.allow_busy ?? false,
-    freshProcess: src.fresh_process ?? false,
+    freshProcess: src.fresh_process === undefined ? false : parseFreshProcess(src.fresh_process)!,
   };
 }
 

@@ -13,6 +13,7 @@ export { formatLabEvent, type LabEvent, type LabEventHandler } from './local/eve
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, type LocalRuntimeOptions } from './local/open-local-runtime.js';
 export { readProcessTreeStats, pidListeningOn } from './local/proc-tree.js';
 export { ownStop, stopAll, exitCodeFor, StopRequested, type OwnedStop } from './lab-stop.js';
+export { NotRestartable } from './not-restartable.js';
 
 export interface RuntimeOptions extends LocalRuntimeOptions {
   kind: RuntimeKind;

@@ -89,7 +89,11 @@ export interface LabRuntime {
   readonly unavailable: Unavailable[];
   /** Stats of one service from the OS (/proc process tree or container cgroup); undefined if unknown. */
   stats(name: string): Promise<ServiceStats | undefined>;
-  /** Restart one service and wait until it is healthy again. */
+  /**
+   * Restart one service and wait until it is healthy again. Throws NotRestartable when the lab
+   * has no say over the service (it attached to a process it did not start), anything else when
+   * the restart itself failed (the service may be down).
+   */
   restart(name: string): Promise<void>;
   /**
    * SIGKILL the service at once (its process group; `docker kill`), for a scenario's kill

@@ -11,6 +11,7 @@ import { describeEnvironment } from '../results/environment.js';
 import { runDirName, writeResults } from '../results/files.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StepResult, type TargetResult } from '../model/results.js';
 import { evaluateThresholds, type ThresholdCheck } from '../results/verdict.js';
+import { NotRestartable } from '../runtime/not-restartable.js';
 import type { Endpoint, LabRuntime } from '../runtime/types.js';
 import type { Scenario } from '../model/scenario.js';
 import { effectiveDelayMs } from '../model/upstream-delay.js';
@@ -139,6 +140,8 @@ async function runRounds(runtime: LabRuntime, scenario: Scenario, targets: Endpo
     for (const [targetIndex, target] of targets.entries()) {
       const mine = pending.filter((k) => Number(k.split(':')[0]) === targetIndex).map((k) => Number(k.split(':')[1]));
       if (mine.length === 0 || st.signal.aborted) continue;
+      const progressBase = (index: number): ProgressBase => ({ scenario: scenario.name, target: target.name, step: scenario.steps[index]!, index, total: scenario.steps.length,
+        targetIndex, targetTotal: targets.length, resultDir: st.dir, trial: (sets.get(key(targetIndex, index))?.count ?? 0) + 1, trials: scenario.trials.trials });
       let tr = trs.get(targetIndex);
       if (!tr) {
         tr = { name: target.name, model: target.manifest.model, steps: [] };
@@ -146,18 +149,32 @@ async function runRounds(runtime: LabRuntime, scenario: Scenario, targets: Endpo
         st.results.targets.push(tr);
         sampling.set(targetIndex, await samplingFor(runtime, target, { everySecond: scenario.events.length > 0 }));
       }
-      // A row the lab cannot restart (attached, not started by it) is measured as it is: said once.
-      if (scenario.trials.freshProcess && !stale.has(targetIndex) && !(await freshProcess(runtime, target.name, st.note))) stale.add(targetIndex);
+      /** `fresh_process`: restarts the row before step `index`; false when the row failed instead. */
+      const fresh = async (index: number): Promise<boolean> => {
+        if (stale.has(targetIndex)) return true;
+        const outcome = await freshProcess(runtime, target.name, st.note);
+        // A row the lab may not restart (attached, not started by it) is measured as it is: said once.
+        if (outcome === 'as-is') stale.add(targetIndex);
+        if (typeof outcome === 'string') return true;
+        // A restart that failed may have left the row down: measuring on would blame the model.
+        tr.failed = outcome.failure;
+        st.failedTargets.push({ name: target.name, reason: outcome.failure });
+        st.opts.onProgress?.({ ...progressBase(index), phase: 'target-failed', elapsed: 0, phaseSeconds: 0, message: outcome.failure });
+        failed.add(targetIndex);
+        writeResults(st.dir, st.results);
+        return false;
+      };
+      if (scenario.trials.freshProcess === 'round' && !(await fresh(mine[0]!))) continue;
       const limited = scenario.resources && runtime.applyLimits
         ? await runtime.applyLimits(target.name, { cpus: scenario.resources.cpus, memory: scenario.resources.memoryBytes }).then(() => true, (err: Error) => { st.note(`could not apply limits to ${target.name}: ${err.message}`); return false; })
         : false;
       try {
         for (const index of mine) {
           if (st.signal.aborted) break;
+          if (scenario.trials.freshProcess === 'step' && !(await fresh(index))) break;
           const set = sets.get(key(targetIndex, index)) ?? new TrialSet();
           sets.set(key(targetIndex, index), set);
-          const base: ProgressBase = { scenario: scenario.name, target: target.name, step: scenario.steps[index]!, index, total: scenario.steps.length, targetIndex, targetTotal: targets.length, resultDir: st.dir, trial: set.count + 1, trials: scenario.trials.trials };
-          const failure = await runTrial(runtime, scenario, target, tr, index, set, base, st, sampling.get(targetIndex));
+          const failure = await runTrial(runtime, scenario, target, tr, index, set, progressBase(index), st, sampling.get(targetIndex));
           if (failure) {
             failed.add(targetIndex);
             break;
@@ -171,14 +188,22 @@ async function runRounds(runtime: LabRuntime, scenario: Scenario, targets: Endpo
   }
 }
 
-/** Restarts a row before its steps of a round (`fresh_process`); false, with a note, when the runtime cannot. */
-async function freshProcess(runtime: LabRuntime, name: string, note: (message: string) => void): Promise<boolean> {
+/**
+ * Restarts a row before its steps of a round, or before a step (`fresh_process`): 'as-is', with
+ * a note, when the runtime may not (the row was attached to); the failure when the restart
+ * itself failed.
+ */
+async function freshProcess(runtime: LabRuntime, name: string, note: (message: string) => void): Promise<'restarted' | 'as-is' | { failure: string }> {
   try {
     await runtime.restart(name);
-    return true;
+    return 'restarted';
   } catch (err) {
-    note(`fresh_process: could not restart ${name} (${(err as Error).message.split('\n')[0]}); its trials share one process from here on`);
-    return false;
+    const first = (err as Error).message.split('\n')[0];
+    if (err instanceof NotRestartable) {
+      note(`fresh_process: could not restart ${name} (${first}); it is measured on one process from here on`);
+      return 'as-is';
+    }
+    return { failure: `fresh_process: the restart before its trial failed: ${first}` };
   }
 }
 

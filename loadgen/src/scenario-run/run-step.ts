@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { executorFor, STEP_PLUGINS } from '../executors/registry.js';
-import { emptyErrors, NO_LATENCY, type Measurement, type StepContext, type StepRun } from '../executors/common/executor.js';
+import { emptyErrors, NO_LATENCY, plannedPhases, type Measurement, type StepContext, type StepRun } from '../executors/common/executor.js';
 import { loadgenMetrics, type LiveFigures } from '../observe/loadgen-metrics.js';
 import { LabCpuLedger } from '../observe/lab-cpu.js';
 import { MachineNoiseRecorder, type LabPart } from '../observe/machine-noise.js';
@@ -95,7 +95,9 @@ export async function runStep(
     run = loadgens > 1 ? await startSplitRun(ctx, generatorsFor(runtime.kind, used.k)) : await executor.start(ctx);
     timelineRun.warmup();
     loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'warmup');
-    await phaseWithProgress('warmup', scenario.warmupS, base, onProgress, () => undefined, run.warmup(scenario.warmupS));
+    // The progress shows what the phases should take (an overhead warmup asks at least one whole experiment).
+    const planned = plannedPhases(executor, scenario, load);
+    await phaseWithProgress('warmup', planned.warmup, base, onProgress, () => undefined, run.warmup(scenario.warmupS));
     if (!signal.aborted) {
       loadgenMetrics.phase(scenario.name, scenario.executor, target.name, 'measure');
       ledger.begin({ unattributed: loadgens > 1 ? 'rest' : 'loadgen' });
@@ -106,7 +108,7 @@ export async function runStep(
       cpu0 = process.cpuUsage();
       t0 = performance.now();
       timelineRun.measure();
-      measurement = await phaseWithProgress('measure', scenario.durationS, base, onProgress, () => live?.figures.rps, run.measure(scenario.durationS));
+      measurement = await phaseWithProgress('measure', planned.measure, base, onProgress, () => live?.figures.rps, run.measure(scenario.durationS));
     }
   } catch (err) {
     error = (err as Error).message || String(err);

@@ -33,8 +33,8 @@ describe('the spread one trial is ranked with', () => {
     check(OVERHEAD_SINGLE_TRIAL_SPREAD.pool, ['trials/overhead', 'trials-repeat/overhead'], 'overhead.pool');
     check(OVERHEAD_SINGLE_TRIAL_SPREAD.spawn, ['trials/overhead', 'trials-repeat/overhead'], 'overhead.spawn');
   });
-  it('bytes per idle connection: the idle-connections run on fresh processes, at the steps a ranking reads', () => {
-    check(IDLE_SINGLE_TRIAL_SPREAD, ['trials-fresh/idle-connections'], 'idle.bytes_per_connection', 1000);
-    assert.equal(readResults(path.join(RESULTS, 'trials-fresh/idle-connections')).scenario.fresh_process, true);
+  it('bytes per idle connection: the idle-connections run with every step on a fresh process, at the steps a ranking reads', () => {
+    check(IDLE_SINGLE_TRIAL_SPREAD, ['fresh-steps/idle-connections'], 'idle.bytes_per_connection', 1000);
+    assert.equal(readResults(path.join(RESULTS, 'fresh-steps/idle-connections')).scenario.fresh_process, 'step');
   });
 });

@@ -30,7 +30,7 @@ describe('scenario trials', () => {
       'trials: must be a whole number of trials >= 1 (got 0)',
       'precision: must be above 0 and below 100% (got 150%)',
       'allow_busy: must be true or false',
-      'fresh_process: must be true or false',
+      'fresh_process: must be true (= round), false, round or step (got 1)',
     ]);
     assert.deepEqual(scenarioProblems(`${BASE}trials: 2.5\nprecision: fast\n`), [
       'trials: must be a whole number of trials >= 1 (got 2.5)',
@@ -48,7 +48,12 @@ describe('scenario trials', () => {
     const s = withTrialFlags(parseScenarioText(`${BASE}trials: 5\n`), { precision: 0.1, allowBusy: true });
     assert.deepEqual(s.trials, { trials: 5, precision: 0.1, allowBusy: true, freshProcess: false });
     // The flags leave what they do not set: a scenario's fresh_process survives --trials.
-    assert.equal(withTrialFlags(parseScenarioText(`${BASE}fresh_process: true\n`), { trials: 2 }).trials.freshProcess, true);
+    assert.equal(withTrialFlags(parseScenarioText(`${BASE}fresh_process: true\n`), { trials: 2 }).trials.freshProcess, 'round');
+    // true is a round; step restarts before every step; anything else is refused with what it may be.
+    assert.equal(parseScenarioText(`${BASE}fresh_process: round\n`).trials.freshProcess, 'round');
+    assert.equal(parseScenarioText(`${BASE}fresh_process: step\n`).trials.freshProcess, 'step');
+    assert.equal(parseScenarioText(`${BASE}fresh_process: false\n`).trials.freshProcess, false);
+    assert.deepEqual(scenarioProblems(`${BASE}fresh_process: steps\n`), ['fresh_process: must be true (= round), false, round or step (got "steps")']);
   });
 
   it('the planned time: steps x rows x trials, each its phases and set-up', () => {
@@ -62,6 +67,9 @@ describe('scenario trials', () => {
     const o = planRun(parseScenarioText('name: o\nexecutor: overhead\nsteps: [10]\nduration: 1s\noverhead: { tasks: 1000, sleep_ms: 10, modes: [pool, spawn] }\n'), 1);
     // Overhead: its ideal time per mode (1000 x 10 ms / 10 workers = 1 s) x 2 modes x 1.25, + 1 s set-up.
     assert.equal(o.totalS, 2 * 1 * 1.25 + 1);
+    // A restart (3 s) per row per round, or per step.
+    assert.equal(planRun(parseScenarioText(`${BASE}trials: 3\nfresh_process: true\n`), 4).totalS, (5 * 2 + 3) * 4 * 3);
+    assert.equal(planRun(parseScenarioText(`${BASE}trials: 3\nfresh_process: step\n`), 4).totalS, (5 * 2 + 3 * 2) * 4 * 3);
   });
 
   it('lab run refuses bad --trials and --precision before anything starts (exit 2)', async () => {

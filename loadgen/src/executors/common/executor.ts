@@ -117,10 +117,11 @@ export interface Executor extends ScenarioPart {
   /** Little's law for closed models, the rate for open ones; null where there is no ideal. */
   idealRps(load: number, upstreamDelayMs: number): number | null;
   /**
-   * Seconds one step takes at this load, warmup and measure (not cooldown), for the run's planned
-   * time (`lab run` prints it); default warmup + duration. Overhead: its tasks' ideal time per mode.
+   * Seconds the warmup and the measure of one step take at this load, for the progress bar and the
+   * run's planned time (`lab run` prints it); default the scenario's warmup and duration (see
+   * plannedPhases). Overhead: its tasks' ideal time per mode; idle: its two waits.
    */
-  plannedStepSeconds?(s: Scenario, load: number): number;
+  plannedPhaseSeconds?(s: Scenario, load: number): PhaseSeconds;
   /** Problems with a step that are known before it starts (e.g. above the fd limit). */
   preflight?(ctx: StepContext): string[];
   start(ctx: StepContext): Promise<StepRun>;
@@ -155,4 +156,11 @@ export function emptyErrors(): StepErrors {
 
 export function countKind(e: StepErrors, kind: string, n = 1): void {
   e.by_kind[kind] = (e.by_kind[kind] ?? 0) + n;
+}
+
+export interface PhaseSeconds { warmup: number; measure: number }
+
+/** What a step's warmup and measure should take: the executor's own estimate, or the scenario's keys. */
+export function plannedPhases(e: Pick<Executor, 'plannedPhaseSeconds'>, s: Scenario, load: number): PhaseSeconds {
+  return e.plannedPhaseSeconds?.(s, load) ?? { warmup: s.warmupS, measure: s.durationS };
 }

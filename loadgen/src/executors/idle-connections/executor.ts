@@ -21,8 +21,8 @@ export const idleConnections: Executor = {
   loadUnit: 'connections',
   protocol: 'line',
   idealRps: () => null,
-  // The quiet wait (the floor) and the connections' wait, each settle + duration.
-  plannedStepSeconds: (s) => 2 * (SETTLE_MS / 1000 + s.durationS),
+  // No warmup; the measure is the quiet wait (the floor) and the connections' wait, each settle + duration.
+  plannedPhaseSeconds: (s) => ({ warmup: 0, measure: 2 * (SETTLE_MS / 1000 + s.durationS) }),
   preflight(ctx) {
     const limit = openFileLimit();
     if (limit !== undefined && ctx.load + FD_HEADROOM > limit) {

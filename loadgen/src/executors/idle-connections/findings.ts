@@ -36,13 +36,13 @@ function idleFinding(s: FindingSource, steps: StepResult[]): RowFinding | undefi
 
 /**
  * How far one trial's bytes per idle connection lands from its step's median (core/stats
- * trialSpread, 0.9 quantile, rounded up to a percent) at the steps a ranking reads (1000 and
- * 5000 connections: the most open), over the committed idle-connections run whose trials each
- * met a fresh process (`fresh_process`; before it, trials 2 and 3 read the arenas the first had
- * grown, and their spread was the allocator's, not one trial's noise). A one-trial run (the
- * tour) ranks with it. test/results/single-trial-spread.test.ts recomputes it.
+ * trialSpread, 0.9 quantile, rounded up to a percent) at the steps a ranking may read (1000 and
+ * 5000 connections: the most open), over the committed idle-connections run whose every step of
+ * every trial met a fresh process (`fresh_process: step`; with one process per round, trials 2
+ * and 3 read the arenas the first had grown, and a step the arenas of the step before it). A
+ * one-trial run (the tour) ranks with it. test/results/single-trial-spread.test.ts recomputes it.
  */
-export const IDLE_SINGLE_TRIAL_SPREAD = { fraction: 0.06, basis: 'docs/results/trials-fresh/idle-connections: 1 run x 15 rows x the steps of 1000 and 5000 connections x 3 trials, each on a fresh process' };
+export const IDLE_SINGLE_TRIAL_SPREAD = { fraction: 0.05, basis: 'docs/results/fresh-steps/idle-connections: 1 run x 15 rows x the steps of 1000 and 5000 connections x 3 trials, each step on a fresh process' };
 
 function idleRanking(rows: Map<string, RowFinding[]>): Ranking {
   const all = firstOf(rows, 'idle', (f) => f.bytes_per_connection !== null);

@@ -65,10 +65,10 @@ export const overhead: Executor = {
   idealRps: () => null,
   // Each mode's ideal (tasks x sleep / workers), plus a quarter for the overhead being measured;
   // a warmup asks each mode at least once.
-  plannedStepSeconds: (s, load) => {
-    if (!s.overhead) return s.warmupS + s.durationS;
+  plannedPhaseSeconds: (s, load) => {
+    if (!s.overhead) return { warmup: s.warmupS, measure: s.durationS };
     const once = s.overhead.modes.length * ((s.overhead.tasks * s.overhead.sleep_ms) / 1000 / load) * OVERHEAD_ALLOWANCE;
-    return once + (s.warmupS > 0 ? Math.max(s.warmupS, once) : 0);
+    return { warmup: s.warmupS > 0 ? Math.max(s.warmupS, once) : 0, measure: once };
   },
   async start(ctx: StepContext): Promise<StepRun> {
     const cfg = ctx.scenario.overhead!;

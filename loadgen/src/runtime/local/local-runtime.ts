@@ -11,6 +11,7 @@ import { groupMembers, signalGroup, spawnInGroup, stopGroup, type SpawnedService
 import { childEnv, commandOf, endpointOf } from './service-command.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
 import { registerStoppable } from '../lab-stop.js';
+import { NotRestartable } from '../not-restartable.js';
 
 // The local runtime: services as process groups on 127.0.0.1 that it starts (or attaches to
 // when one already answers), watches, signals, restarts, supervises and stops
@@ -182,7 +183,7 @@ export class LocalRuntime implements LabRuntime {
   async restart(name: string): Promise<void> {
     const state = this.states.find((s) => s.manifest.name === name);
     if (!state) throw new LabError(`cannot restart '${name}': not part of this lab`, EXIT.badInput);
-    if (state.attached) throw new LabError(`cannot restart '${name}': the lab attached to it at ${state.endpoint.httpUrl} and did not start it`, EXIT.badInput);
+    if (state.attached) throw new NotRestartable(`cannot restart '${name}': the lab attached to it at ${state.endpoint.httpUrl} and did not start it`);
     if (state.spawned) {
       state.stopping = true;
       this.emit({ kind: 'stopping', service: name, message: 'restarting' });

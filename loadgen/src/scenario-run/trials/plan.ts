@@ -1,4 +1,5 @@
 import { executorFor, STEP_PLUGINS } from '../../executors/registry.js';
+import { plannedPhases, type PhaseSeconds } from '../../executors/common/executor.js';
 import type { Scenario } from '../../model/scenario.js';
 import { minTrialsFor } from '../../core/stats/index.js';
 
@@ -10,7 +11,7 @@ import { minTrialsFor } from '../../core/stats/index.js';
 
 /** Seconds each step costs above its phases: opening connections, the server's first and last sample, closing. */
 export const STEP_SETUP_S = 1;
-/** A row's restart before each round of `fresh_process` trials: stop, start, healthy (local rows 0.3-2 s, a JVM or a container more). */
+/** A row's restart for `fresh_process` (before each round, or each step): stop, start, healthy (local rows 0.3-2 s, a JVM or a container more). */
 export const FRESH_PROCESS_S = 3;
 
 export interface RunPlan {
@@ -26,9 +27,10 @@ export interface RunPlan {
 export function planRun(s: Scenario, targets: number): RunPlan {
   const executor = executorFor(s.executor);
   const plugins = STEP_PLUGINS.filter((p) => p.enabled(s) && executor.stepPlugins?.includes(p.name));
-  const perStep = (load: number) => (executor.plannedStepSeconds?.(s, load) ?? s.warmupS + s.durationS)
+  const perStep = (load: number) => sumOf(plannedPhases(executor, s, load))
     + s.cooldownS + STEP_SETUP_S + plugins.reduce((sum, p) => sum + p.phaseSeconds(s), 0);
-  const perTargetTrialS = s.steps.reduce((sum, load) => sum + perStep(load), 0) + (s.trials.freshProcess ? FRESH_PROCESS_S : 0);
+  const restarts = s.trials.freshProcess === 'step' ? s.steps.length : s.trials.freshProcess === 'round' ? 1 : 0;
+  const perTargetTrialS = s.steps.reduce((sum, load) => sum + perStep(load), 0) + restarts * FRESH_PROCESS_S;
   return { targets, steps: s.steps.length, trials: s.trials.trials, perTargetTrialS, totalS: perTargetTrialS * targets * s.trials.trials };
 }
 
@@ -40,3 +42,5 @@ export function describePlan(p: RunPlan, precision: number): string {
   const early = p.trials >= minTrialsFor() ? ` (fewer when a step's figures are within ${+(precision * 100).toFixed(2)}% sooner)` : '';
   return `planned: ${p.steps} step${p.steps === 1 ? '' : 's'} x ${p.targets} row${p.targets === 1 ? '' : 's'} x ${p.trials > 1 ? `up to ${p.trials} trials` : '1 trial'}, about ${time}${early}`;
 }
+
+const sumOf = (p: PhaseSeconds) => p.warmup + p.measure;
