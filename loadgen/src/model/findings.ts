@@ -80,7 +80,9 @@ export function rankWithinNoise(k: Ranking): Ranking {
   const best = k.order === 'highest first' ? 'higher' : 'lower';
   const spread = k.single_trial_spread?.fraction;
   const summary = (e: RankEntry) => (e.interval && e.interval.n > 1 ? e.interval : spread !== undefined ? spreadInterval(e.value, spread) : { median: e.value, lo: e.value, hi: e.value });
-  const onLine = k.ideal ? k.entries.filter((e) => Math.abs(summary(e).lo - k.ideal!.value) <= k.ideal!.tolerance || Math.abs(summary(e).median - k.ideal!.value) <= k.ideal!.tolerance) : [];
+  // On the line: the figure's interval reaches the ideal, within its tolerance (a single trial's
+  // spread may reach below it: 1.07x +- 15% spans 1.00x as much as 1.17x does).
+  const onLine = k.ideal ? k.entries.filter((e) => summary(e).lo <= k.ideal!.value + k.ideal!.tolerance && summary(e).hi >= k.ideal!.value - k.ideal!.tolerance) : [];
   const rest = k.entries.filter((e) => !onLine.includes(e));
   const groups = [...(onLine.length ? [onLine] : []), ...tieGroups(rest, summary, best)];
   const entries: RankEntry[] = [];

@@ -43,6 +43,16 @@ describe('findings within noise', () => {
     assert.match(md, /1\. node-eventloop: 1\.00x \[1\.00x, 1\.01x\] \(5\) \(tied within noise\)/);
   });
 
+  it('an interval that spans the ideal is on the line, also one reaching below it (a single trial +- its spread)', () => {
+    const k: Ranking = { question: 'q', unit: 'u', basis: 'b', order: 'lowest first', ideal: { value: 1, tolerance: 0.02 }, single_trial_spread: { fraction: 0.15, basis: 'docs/results/x' }, entries: [
+      { row: 'low', value: 1.07, run: 'r', text: '1.07x' }, // 0.91..1.23: spans 1.00
+      { row: 'edge', value: 1.17, run: 'r', text: '1.17x' }, // 0.99..1.35: its lo at the line
+      { row: 'above', value: 1.25, run: 'r', text: '1.25x' }, // 1.06..1.44: above it
+      { row: 'trials', value: 1.3, run: 'r', text: '1.30x', interval: iv(1.3, 1.25, 1.35) },
+    ] };
+    assert.deepEqual(rankWithinNoise(k).entries.map((e) => [e.row, e.rank]), [['low', 1], ['edge', 1], ['above', 3], ['trials', 3]]);
+  });
+
   it('a single trial ranks with the spread one trial has (the tour): within it tied, beyond it ranked, and says so', () => {
     const k: Ranking = { question: 'q', unit: 'u', basis: 'b', order: 'lowest first', single_trial_spread: { fraction: 0.1, basis: 'docs/results/trials/x' }, entries: [
       { row: 'a', value: 1.15, run: 'r', text: '1.15x' },

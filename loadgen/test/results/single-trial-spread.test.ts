@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { trialSpread } from '../../src/core/stats/index.js';
 import { EFFICIENCY_SINGLE_TRIAL_SPREAD } from '../../src/executors/load-common/findings.js';
-import { OVERHEAD_SINGLE_TRIAL_SPREAD } from '../../src/executors/overhead/findings.js';
+import { OVERHEAD_RANK_WORKERS, OVERHEAD_SINGLE_TRIAL_SPREAD } from '../../src/executors/overhead/findings.js';
 import { IDLE_SINGLE_TRIAL_SPREAD } from '../../src/executors/idle-connections/findings.js';
 import { readResults } from '../../src/results/files.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -29,9 +29,10 @@ function check(spread: { fraction: number; basis: string }, folders: string[], k
 
 describe('the spread one trial is ranked with', () => {
   it('req/s per CPU-second: the io-ramp runs with trials', () => check(EFFICIENCY_SINGLE_TRIAL_SPREAD, ['trials/io-ramp', 'trials-repeat/io-ramp'], 'requests_per_cpu_s'));
-  it('overhead, per mode: the overhead runs with trials', () => {
-    check(OVERHEAD_SINGLE_TRIAL_SPREAD.pool, ['trials/overhead', 'trials-repeat/overhead'], 'overhead.pool');
-    check(OVERHEAD_SINGLE_TRIAL_SPREAD.spawn, ['trials/overhead', 'trials-repeat/overhead'], 'overhead.spawn');
+  it('overhead, per mode: the overhead runs with trials, at the step a ranking reads', () => {
+    const runs = ['trials/overhead', 'trials-repeat/overhead', 'trials-fresh/overhead', 'fresh-steps/overhead'];
+    check(OVERHEAD_SINGLE_TRIAL_SPREAD.pool, runs, 'overhead.pool', OVERHEAD_RANK_WORKERS);
+    check(OVERHEAD_SINGLE_TRIAL_SPREAD.spawn, runs, 'overhead.spawn', OVERHEAD_RANK_WORKERS);
   });
   it('bytes per idle connection: the idle-connections run with every step on a fresh process, at the steps a ranking reads', () => {
     check(IDLE_SINGLE_TRIAL_SPREAD, ['fresh-steps/idle-connections'], 'idle.bytes_per_connection', 1000);
