@@ -46,3 +46,9 @@ export function formatBytes(bytes: number | null | undefined): string {
 export function ratio(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(2)}x`;
 }
+
+/** v.toFixed(digits), without the sign of a value that rounds to zero (-0.0001 is "0.000", not "-0.000"). */
+export function fixed(v: number, digits: number): string {
+  const text = v.toFixed(digits);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+}

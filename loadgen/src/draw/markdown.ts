@@ -1,3 +1,5 @@
+import { fixed } from '../core/units.js';
+
 // Markdown pieces every summary.md section uses (report/summary.ts and the executors' tables).
 
 /** A Markdown table from a header and rows (table below). */
@@ -13,7 +15,7 @@ export function table(header: string[], rows: unknown[][]): string[] {
 
 /** A number with fixed digits, '-' when missing. */
 export function num(v: number | null | undefined, digits: number): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+  return v === null || v === undefined || !Number.isFinite(v) ? '-' : fixed(v, digits);
 }
 
 /** Three decimals, for results.csv; null stays null (an empty cell). */

@@ -1,3 +1,4 @@
+import { fixed } from '../core/units.js';
 import { spreadInterval, tieGroups } from '../core/stats/index.js';
 import { loadLabel } from './derived.js';
 import type { Slope } from './step-timeline.js';
@@ -144,5 +145,5 @@ export function unitOf(r: RunResults): string {
 }
 
 export function fmt(v: number, digits: number): string {
-  return Number.isFinite(v) ? v.toFixed(digits) : '-';
+  return Number.isFinite(v) ? fixed(v, digits) : '-';
 }

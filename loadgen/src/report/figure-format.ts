@@ -1,4 +1,4 @@
-import { formatBytes, formatMs } from '../core/units.js';
+import { fixed, formatBytes, formatMs } from '../core/units.js';
 
 // A figure (model/figures.ts) for people, by its unit: what `lab compare`, /api/compare and the
 // web page's Compare tab print in the A and B columns.
@@ -11,7 +11,7 @@ export function formatFigure(v: number | null, unit: string): string {
     case 'x': return `${v.toFixed(2)}x`;
     case '%': return `${v.toFixed(2)}%`;
     case 's': return `${v.toFixed(2)} s`;
-    case 'threads': return v.toFixed(3);
+    case 'threads': return fixed(v, 3);
     default: return `${v.toFixed(1)} ${unit}`.trimEnd();
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { computeFindings, findingsToMarkdown } from '../../src/results/findings.js';
 import { readResults } from '../../src/results/files.js';
-import { rankingLines, rankWithinNoise, type Ranking } from '../../src/model/findings.js';
+import { fmt, rankingLines, rankWithinNoise, type Ranking } from '../../src/model/findings.js';
 import type { FigureInterval, RunResults } from '../../src/model/results.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
@@ -41,6 +41,14 @@ describe('findings within noise', () => {
     const md = findingsToMarkdown(computeFindings([r])).join('\n');
     assert.match(md, /All tied within noise: no row is ranked above another\./);
     assert.match(md, /1\. node-eventloop: 1\.00x \[1\.00x, 1\.01x\] \(5\) \(tied within noise\)/);
+  });
+
+  it('a figure that rounds to zero carries no sign (gevent-explicit: -0.000 threads per idle connection)', () => {
+    assert.equal(fmt(-0.0002, 3), '0.000');
+    assert.equal(fmt(-0.4, 0), '0');
+    assert.equal(fmt(-0.0002, 4), '-0.0002');
+    assert.equal(fmt(-1.5, 1), '-1.5');
+    assert.equal(fmt(Number.NaN, 1), '-');
   });
 
   it('an interval that spans the ideal is on the line, also one reaching below it (a single trial +- its spread)', () => {

@@ -74,7 +74,7 @@ export const idleView: ResultView = {
     [loadLabel(r.load_unit), 'open', 'RSS before', 'RSS after', 'bytes/conn', 'threads/conn', 'units after'],
     steps.map((s) => (s.idle_connections ? [s.load, s.idle_connections.connections_open, formatBytes(s.idle_connections.rss_bytes_before), formatBytes(s.idle_connections.rss_bytes_after),
       intervalCell(s, 'idle.bytes_per_connection', formatBytes, s.idle_connections.bytes_per_connection === null ? '-' : formatBytes(s.idle_connections.bytes_per_connection)),
-      intervalCell(s, 'idle.threads_per_connection', (v) => v.toFixed(3), num(s.idle_connections.threads_per_connection, 3)), num(s.idle_connections.units_after, 0)]
+      intervalCell(s, 'idle.threads_per_connection', (v) => num(v, 3), num(s.idle_connections.threads_per_connection, 3)), num(s.idle_connections.units_after, 0)]
       : [s.load, '-', '-', '-', '-', '-', '-'])),
   ),
   charts(r) {
