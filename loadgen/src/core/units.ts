@@ -47,8 +47,12 @@ export function ratio(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(2)}x`;
 }
 
-/** v.toFixed(digits), without the sign of a value that rounds to zero (-0.0001 is "0.000", not "-0.000"). */
-export function fixed(v: number, digits: number): string {
+/**
+ * v.toFixed(digits), '-' when there is no finite value, and without the sign of a value that
+ * rounds to zero (-0.0001 is "0.000", not "-0.000").
+ */
+export function fixed(v: number | null | undefined, digits: number): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '-';
   const text = v.toFixed(digits);
   return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
 }

@@ -13,10 +13,8 @@ export function table(header: string[], rows: unknown[][]): string[] {
   ];
 }
 
-/** A number with fixed digits, '-' when missing. */
-export function num(v: number | null | undefined, digits: number): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '-' : fixed(v, digits);
-}
+/** A number with fixed digits, '-' when missing (core/units fixed, under the name the tables use). */
+export const num = fixed;
 
 /** Three decimals, for results.csv; null stays null (an empty cell). */
 export function round3(v: number | null | undefined): number | null {

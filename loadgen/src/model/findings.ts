@@ -144,6 +144,5 @@ export function unitOf(r: RunResults): string {
   return loadLabel(r.load_unit);
 }
 
-export function fmt(v: number, digits: number): string {
-  return Number.isFinite(v) ? fixed(v, digits) : '-';
-}
+/** A number with fixed digits, '-' when not finite (core/units fixed, under the name the findings use). */
+export const fmt: (v: number, digits: number) => string = fixed;

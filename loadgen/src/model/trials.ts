@@ -82,7 +82,7 @@ export function trialsConfig(src: { trials?: number; precision?: number | string
     trials: src.trials === undefined ? TRIALS_DEFAULTS.trials : (parseTrials(src.trials) as number),
     precision: src.precision === undefined ? TRIALS_DEFAULTS.precision : (parsePrecision(src.precision) as number),
     allowBusy: src.allow_busy ?? false,
-    freshProcess: src.fresh_process === undefined ? false : parseFreshProcess(src.fresh_process)!,
+    freshProcess: parseFreshProcess(src.fresh_process ?? false)!,
   };
 }
 

@@ -1,4 +1,4 @@
-import { benjaminiHochberg, compare, summarize } from '../core/stats/index.js';
+import { benjaminiHochberg, compare, signedChange, summarize } from '../core/stats/index.js';
 import { stepFigures } from '../executors/registry.js';
 import { loadLabel } from '../model/derived.js';
 import type { Figure } from '../model/figures.js';
@@ -131,7 +131,7 @@ function figureRow(target: string, load: number, f: Figure, xa: number[] | undef
     if (c.note) row.note = c.note;
     // The change text waits for q, which needs every figure's p (settleChange).
   } else {
-    row.change = row.pct === null ? (row.delta === 0 ? '0' : '-') : signedPct(row.pct);
+    row.change = row.pct === null ? (row.delta === 0 ? '0' : '-') : signedChange(row.delta, row.pct);
   }
   return row;
 }
@@ -142,12 +142,7 @@ const ALPHA = 0.05;
 function settleChange(row: FigureRow, q: number): void {
   row.q = q;
   const stats = `(p=${row.p!.toFixed(3)} q=${q.toFixed(3)} n=${row.a!.n}+${row.b!.n})`;
-  const signed = row.pct !== null ? signedPct(row.pct) : row.delta! > 0 ? '+inf' : '-inf';
-  row.change = `${q < ALPHA ? signed : '~'} ${stats}`;
-}
-
-function signedPct(pct: number): string {
-  return `${pct >= 0 ? '+' : ''}${(pct * 100).toFixed(1)}%`;
+  row.change = `${q < ALPHA ? signedChange(row.delta!, row.pct) : '~'} ${stats}`;
 }
 
 /** Once per table: one trial on a side, or trial counts whose smallest p cannot reach 0.05. */

@@ -5,7 +5,7 @@ export { bootstrapInterval, BOOTSTRAP_DEFAULTS, type BootstrapOptions } from './
 export { seededRandom } from './prng.js';
 export { erfc, normalCdf } from './normal.js';
 export { mannWhitney, smallestPossibleP, EXACT_LIMIT, type UTestResult } from './mann-whitney.js';
-export { summarize, compare, separates, tieGroups, aboveFloor, type Summary, type Comparison } from './summary.js';
+export { summarize, compare, signedChange, separates, tieGroups, aboveFloor, type Summary, type Comparison } from './summary.js';
 export { shouldStop, validateStoppingRule, type StoppingRule, type StoppingDecision } from './stopping.js';
 export { TrialRounds, type Figures, type KeyState } from './rounds.js';
 export { trend, tQuantile975, type Trend } from './trend.js';

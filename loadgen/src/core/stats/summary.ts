@@ -46,8 +46,14 @@ export function compare(a: readonly number[], b: readonly number[], alpha = 0.05
   const significant = p < alpha;
   const floor = smallestPossibleP(a.length, b.length);
   const note = floor >= alpha ? `need more trials: with ${a.length} and ${b.length} the smallest possible p is ${floor.toFixed(3)}` : undefined;
-  const symbol = !significant ? '~' : deltaPct === null ? (delta > 0 ? '+inf' : '-inf') : `${deltaPct >= 0 ? '+' : ''}${(deltaPct * 100).toFixed(1)}%`;
+  const symbol = significant ? signedChange(delta, deltaPct) : '~';
   return { delta, deltaPct, p, significant, symbol, ...(note ? { note } : {}) };
+}
+
+/** A change as benchstat prints it: '+12.3%', or '+inf' / '-inf' from a median of 0. */
+export function signedChange(delta: number, deltaPct: number | null): string {
+  if (deltaPct === null) return delta > 0 ? '+inf' : '-inf';
+  return `${deltaPct >= 0 ? '+' : ''}${(deltaPct * 100).toFixed(1)}%`;
 }
 
 /** True when the two intervals do not overlap: the one ranking the lab allows. */
